@@ -1,0 +1,50 @@
+"""The records that the geocoder hands to the extractor and to the warehouse's `places` table."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+PLACETYPES = ("country", "governorate", "district", "subdistrict", "locality", "neighbourhood")
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """One gazetteer entry.
+
+    `gazetteer_id` is the bare Who's On First id for WOF records ("1259871407"), the OCHA P-code
+    for OpenSyria admin units ("SY0902"), and "builtin:<slug>" for the shipped offline gazetteer.
+    Governorate and district names use ACLED's English spelling ("Deir ez-Zor", "Al Mayadin").
+    """
+
+    gazetteer_id: str
+    name_ar: str
+    name_en: str
+    placetype: str
+    admin1: str | None
+    admin2: str | None
+    admin1_pcode: str | None
+    admin2_pcode: str | None
+    latitude: float
+    longitude: float
+    population: int | None = None
+    feature_code: str | None = None
+    source: str = "builtin"
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceMention:
+    """A place named in an article, resolved with the whole article as context.
+
+    `start`/`end` are offsets in the article's *normalised* text (etl_project.text.normalize) of
+    the name as written, without a leading clitic (و ب ل ف) but with its ال. `place` is None for a
+    place outside Syria (`foreign` is then True). `geo_precision` is ACLED's: 1 the town itself,
+    2 near a named place or part of a district, 3 only the governorate.
+    """
+
+    start: int
+    end: int
+    text: str
+    place: Place | None
+    geo_precision: int
+    foreign: bool = False
+    cue: str | None = None
+    confidence: float = 1.0
