@@ -22,19 +22,39 @@ class Settings:
     ui_host: str
 
 
+def _has_gazetteer(folder: Path) -> bool:
+    return (folder / "whosonfirst-data-admin-sy.tar.gz").exists() or (folder / "whosonfirst-data-admin-sy").is_dir()
+
+
+def find_gazetteer_dir(configured: str | None, cache: Path) -> Path | None:
+    """ETL_GAZETTEER_DIR when set; else a downloaded copy; else the team's shared folder beside
+    the checkout; else None, and the shipped offline gazetteer is used."""
+    if configured:
+        return Path(configured).expanduser()
+    for folder in (cache, PROJECT_ROOT.parent / "shared" / "gazetteer"):
+        if _has_gazetteer(folder):
+            return folder
+    return None
+
+
 def _path(value: str | None, default: Path) -> Path:
     return Path(value).expanduser() if value else default
 
 
 def load_settings(env: dict[str, str] | None = None) -> Settings:
     env = dict(os.environ if env is None else env)
-    gaz = env.get("ETL_GAZETTEER_DIR")
+    cache = _path(env.get("ETL_GAZETTEER_CACHE"), Path.home() / ".cache" / "etl_project" / "gazetteer")
     return Settings(
         warehouse_path=_path(env.get("ETL_WAREHOUSE"), PROJECT_ROOT / "warehouse" / "events.duckdb"),
         seeds_dir=_path(env.get("ETL_SEEDS_DIR"), PROJECT_ROOT / "seeds"),
         sources_file=_path(env.get("ETL_SOURCES"), PROJECT_ROOT / "sources.yaml"),
-        gazetteer_dir=Path(gaz).expanduser() if gaz else None,
-        gazetteer_cache=_path(env.get("ETL_GAZETTEER_CACHE"), Path.home() / ".cache" / "etl_project" / "gazetteer"),
+        gazetteer_dir=find_gazetteer_dir(env.get("ETL_GAZETTEER_DIR"), cache),
+        gazetteer_cache=cache,
         timezone=env.get("ETL_TIMEZONE", "Asia/Damascus"),
         ui_host=env.get("ETL_UI_HOST", "127.0.0.1"),
     )
+
+
+def dagster_home() -> Path:
+    """The Dagster instance folder: run history, and the pool limit that serialises DuckDB writers."""
+    return _path(os.environ.get("DAGSTER_HOME"), PROJECT_ROOT / "dagster_home")

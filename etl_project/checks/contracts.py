@@ -1,0 +1,165 @@
+"""Pandera contracts (polars backend) for raw articles, extracted incidents and final events.
+
+Validation is lazy: every failure of every row is collected, the failing rows are split off with
+their reasons (they go to the `quarantine` table), and the valid rows go on.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandera.polars as pa
+import polars as pl
+
+EVENT_TYPES = (
+    "battle",
+    "explosion_remote_violence",
+    "violence_against_civilians",
+    "protest",
+    "riot",
+    "strategic_development",
+)
+SUB_EVENT_TYPES = {
+    "battle": ("armed_clash", "government_regains_territory", "non_state_actor_overtakes_territory"),
+    "explosion_remote_violence": (
+        "chemical_weapon", "air_drone_strike", "suicide_bomb", "shelling_artillery_missile_attack",
+        "remote_explosive_landmine_ied", "grenade",
+    ),
+    "violence_against_civilians": ("sexual_violence", "attack", "abduction_forced_disappearance"),
+    "protest": ("peaceful_protest", "protest_with_intervention", "excessive_force_against_protesters"),
+    "riot": ("violent_demonstration", "mob_violence"),
+    "strategic_development": (
+        "agreement", "arrests", "change_to_group_activity", "disrupted_weapons_use",
+        "headquarters_or_base_established", "looting_property_destruction",
+        "non_violent_transfer_of_territory", "other",
+    ),
+}
+ALL_SUB_EVENT_TYPES = tuple(s for subs in SUB_EVENT_TYPES.values() for s in subs)
+_PAIRS = [f"{t}/{s}" for t, subs in SUB_EVENT_TYPES.items() for s in subs]
+
+# Syria's bounding box with a small margin for border crossings.
+SYRIA_LAT = (32.2, 37.4)
+SYRIA_LON = (35.5, 42.5)
+# More deaths than this in one event at one place on one day is a misread number, not news.
+MAX_PLAUSIBLE_FATALITIES = 1500
+ARABIC_LETTERS = r"[\u0621-\u064A]"
+
+
+class RawArticle(pa.DataFrameModel):
+    """An article that can be read: an id, a body with Arabic in it, a partition."""
+
+    record_key: str = pa.Field(nullable=False, unique=True)
+    article_id: str = pa.Field(nullable=False, str_length={"min_value": 1, "max_value": 512})
+    text: str = pa.Field(nullable=False)
+    partition_date: pl.Date = pa.Field(nullable=False)
+    published_assumed: bool = pa.Field(nullable=False)
+
+    @pa.dataframe_check(error="text is empty or only whitespace")
+    def text_not_blank(cls, data) -> pl.LazyFrame:
+        return data.lazyframe.select(pl.col("text").str.strip_chars().str.len_chars() > 0)
+
+    @pa.dataframe_check(error="text has no Arabic letters (not an Arabic article)")
+    def text_is_arabic(cls, data) -> pl.LazyFrame:
+        # A real Arabic article is mostly Arabic; a Latin page with one Arabic word is not one.
+        letters = pl.col("text").str.count_matches(r"\p{L}")
+        arabic = pl.col("text").str.count_matches(ARABIC_LETTERS)
+        return data.lazyframe.select((arabic >= 20) & (arabic * 2 >= letters))
+
+    class Config:
+        strict = False
+
+
+class ExtractedIncident(pa.DataFrameModel):
+    """What the extractor emits: typed, with offsets, before any judgement of plausibility."""
+
+    event_id: str = pa.Field(nullable=False)
+    article_id: str = pa.Field(nullable=False)
+    event_date: pl.Date = pa.Field(nullable=True)
+    time_precision: pl.Int8 = pa.Field(nullable=True, isin=[1, 2, 3])
+    event_type: str = pa.Field(nullable=False)
+    sub_event_type: str = pa.Field(nullable=False)
+    fatalities: pl.Int64 = pa.Field(nullable=False)
+    injuries: pl.Int64 = pa.Field(nullable=False)
+    is_background: bool = pa.Field(nullable=False)
+    evidence_start: pl.Int64 = pa.Field(nullable=True)
+    evidence_end: pl.Int64 = pa.Field(nullable=True)
+
+    class Config:
+        strict = False
+        coerce = True
+
+
+class Event(ExtractedIncident):
+    """An event fit for the warehouse: ACLED's vocabulary, a place in Syria, sane figures."""
+
+    event_id: str = pa.Field(nullable=False, unique=True)
+    event_type: str = pa.Field(isin=list(EVENT_TYPES))
+    sub_event_type: str = pa.Field(isin=list(ALL_SUB_EVENT_TYPES))
+    inter1: pl.Int8 = pa.Field(nullable=True, in_range={"min_value": 0, "max_value": 8})
+    inter2: pl.Int8 = pa.Field(nullable=True, in_range={"min_value": 0, "max_value": 8})
+    latitude: float = pa.Field(nullable=False, in_range={"min_value": SYRIA_LAT[0], "max_value": SYRIA_LAT[1]})
+    longitude: float = pa.Field(nullable=False, in_range={"min_value": SYRIA_LON[0], "max_value": SYRIA_LON[1]})
+    geo_precision: pl.Int8 = pa.Field(nullable=False, isin=[1, 2, 3])
+    fatalities: pl.Int64 = pa.Field(in_range={"min_value": 0, "max_value": MAX_PLAUSIBLE_FATALITIES})
+    injuries: pl.Int64 = pa.Field(in_range={"min_value": 0, "max_value": 10 * MAX_PLAUSIBLE_FATALITIES})
+    confidence: float = pa.Field(nullable=True, in_range={"min_value": 0.0, "max_value": 1.0})
+    published_day: pl.Date = pa.Field(nullable=True)
+
+    @pa.dataframe_check(error="sub_event_type does not belong to event_type")
+    def subtype_matches_type(cls, data) -> pl.LazyFrame:
+        return data.lazyframe.select(pl.concat_str(["event_type", "sub_event_type"], separator="/").is_in(_PAIRS))
+
+    @pa.dataframe_check(error="event_date is after the article's publication date")
+    def not_after_published(cls, data) -> pl.LazyFrame:
+        return data.lazyframe.select(
+            pl.col("event_date").is_null() | pl.col("published_day").is_null() | (pl.col("event_date") <= pl.col("published_day"))
+        )
+
+    @pa.dataframe_check(error="evidence offsets are not a span of the text")
+    def evidence_span(cls, data) -> pl.LazyFrame:
+        return data.lazyframe.select(
+            pl.col("evidence_start").is_null() | ((pl.col("evidence_start") >= 0) & (pl.col("evidence_end") > pl.col("evidence_start")))
+        )
+
+
+@dataclass(frozen=True)
+class Validation:
+    valid: pl.DataFrame
+    rejected: pl.DataFrame  # the failing rows, with `check_name` and `reason`
+
+
+def validate(frame: pl.DataFrame, model: type[pa.DataFrameModel]) -> Validation:
+    """Split `frame` into rows that pass `model` and rows that fail, with every reason collected."""
+    indexed = frame.with_row_index("_row")
+    try:
+        model.validate(indexed, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        failures = exc.failure_cases
+    else:
+        return Validation(frame, _empty_rejects(frame))
+    reasons: dict[int, list[tuple[str, str]]] = {}
+    table_level: list[tuple[str, str]] = []
+    for case in failures.iter_rows(named=True):
+        check = str(case.get("check") or case.get("schema_context"))
+        column = case.get("column")
+        what = f"{column}: {check}" if column and column != model.__name__ else check
+        value = case.get("failure_case")
+        reason = f"{what} (got {str(value)[:80]!r})" if value is not None and column else what
+        idx = case.get("index")
+        if idx is None:
+            table_level.append((check, reason))
+        else:
+            reasons.setdefault(int(idx), []).append((check, reason))
+    if table_level and not reasons:
+        # a table-level failure (a missing column, a wrong dtype) condemns every row
+        reasons = {i: table_level for i in range(frame.height)}
+    bad = sorted(reasons)
+    rejected = indexed.filter(pl.col("_row").is_in(bad)).with_columns(
+        pl.col("_row").map_elements(lambda i: "; ".join(sorted({c for c, _ in reasons[i]})), return_dtype=pl.String).alias("check_name"),
+        pl.col("_row").map_elements(lambda i: "; ".join(dict.fromkeys(r for _, r in reasons[i])), return_dtype=pl.String).alias("reason"),
+    )
+    valid = indexed.filter(~pl.col("_row").is_in(bad)).drop("_row")
+    return Validation(valid, rejected.drop("_row"))
+
+
+def _empty_rejects(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.clear().with_columns(pl.lit(None, pl.String).alias("check_name"), pl.lit(None, pl.String).alias("reason"))

@@ -1,0 +1,253 @@
+"""`etl-project`: run the pipeline, extract without a warehouse, query and inspect the warehouse.
+
+Errors are one line on stderr and a non-zero exit, never a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+
+from etl_project.config import dagster_home, load_settings
+
+
+# The run log stays in the Dagster instance (see `dagster dev`); the terminal gets the summary.
+QUIET = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
+
+
+class UsageError(Exception):
+    pass
+
+
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
+
+
+def _ensure_dagster_home() -> Path:
+    home = dagster_home()
+    home.mkdir(parents=True, exist_ok=True)
+    os.environ["DAGSTER_HOME"] = str(home)
+    config = home / "dagster.yaml"
+    if not config.exists():
+        config.write_text("concurrency:\n  pools:\n    default_limit: 1\n    granularity: op\ntelemetry:\n  enabled: false\n", encoding="utf-8")
+    return home
+
+
+def cmd_run(args) -> int:
+    from etl_project import ingest
+
+    settings = load_settings()
+    config = ingest.SourceConfig.load(settings.sources_file, settings.seeds_dir)
+    if args.all:
+        partitions = ingest.partitions_with_articles(config, settings.timezone)
+    elif args.from_date or args.to_date:
+        if not (args.from_date and args.to_date):
+            raise UsageError("--from and --to go together")
+        if args.to_date < args.from_date:
+            raise UsageError("--to is before --from")
+        partitions = [args.from_date + timedelta(days=i) for i in range((args.to_date - args.from_date).days + 1)]
+    elif args.date:
+        partitions = [args.date]
+    else:
+        raise UsageError("say which partitions: --date YYYY-MM-DD, --from/--to, or --all")
+    if not partitions:
+        print("no articles in the configured sources: nothing to run")
+        return 0
+
+    _ensure_dagster_home()
+    from dagster import DagsterInstance, materialize
+
+    from etl_project.assets.gazetteer import places
+    from etl_project.definitions import build_definitions, build_resources
+
+    defs = build_definitions(settings)
+    instance = DagsterInstance.get()
+    resources = build_resources(settings)
+    totals = {"articles": 0, "events": 0, "no_events": 0, "duplicate": 0, "quarantined": 0}
+    failed_checks: list[str] = []
+    passed_checks = 0
+
+    print(f"warehouse: {settings.warehouse_path}")
+    print(f"gazetteer: {settings.gazetteer_dir or 'offline (shipped) gazetteer'}")
+    gaz = materialize([places], resources=resources, instance=instance, raise_on_error=False, run_config=QUIET)
+    if not gaz.success:
+        raise UsageError("the gazetteer step failed; see the Dagster run log (`dagster dev`)")
+    passed, failed = _checks(gaz)
+    passed_checks += passed
+    failed_checks += failed
+
+    job = defs.resolve_job_def("nightly_events")
+    width = len(partitions)
+    for i, day in enumerate(partitions, start=1):
+        result = job.execute_in_process(partition_key=day.isoformat(), instance=instance, raise_on_error=False, run_config=QUIET)
+        if not result.success:
+            print(f"[{i}/{width}] {day}: FAILED (run {result.run_id}); see `dagster dev` for the log", file=sys.stderr)
+            failed_checks.append(f"{day}: run failed")
+            continue
+        counts = _partition_counts(settings.warehouse_path, day)
+        for k, v in counts.items():
+            totals[k] = totals.get(k, 0) + v
+        passed, failed = _checks(result)
+        passed_checks += passed
+        failed_checks += [f"{day}: {f}" for f in failed]
+        bar = "#" * int(20 * i / width)
+        print(f"[{bar:<20}] {i}/{width} {day}: {counts['articles']} articles, {counts['events']} with events, "
+              f"{counts['quarantined']} quarantined, {counts['duplicate']} duplicates")
+
+    n_events = _warehouse_event_count(settings.warehouse_path)
+    print(f"articles read: {totals['articles']} ({totals['events']} with events, {totals['no_events']} without, "
+          f"{totals['duplicate']} duplicates, {totals['quarantined']} quarantined)")
+    print(f"events in the warehouse: {n_events}")
+    print(f"checks: {passed_checks} passed, {len(failed_checks)} failed")
+    for f in failed_checks:
+        print(f"  failed: {f}")
+    errors = [f for f in failed_checks if "run failed" in f or "[ERROR]" in f]
+    return 1 if errors else 0
+
+
+def _checks(result) -> tuple[int, list[str]]:
+    passed, failed = 0, []
+    for ev in result.get_asset_check_evaluations():
+        if ev.passed:
+            passed += 1
+        else:
+            failed.append(f"{ev.check_name} [{ev.severity.value}] on {ev.asset_key.to_user_string()}: "
+                          + ", ".join(f"{k}={v.value}" for k, v in ev.metadata.items()))
+    return passed, failed
+
+
+def _partition_counts(path: Path, day: date) -> dict:
+    from etl_project import warehouse
+
+    with warehouse.connect(path, read_only=True) as con:
+        rows = dict(con.execute("SELECT status, count(*) FROM articles WHERE partition_date = ? GROUP BY 1", [day]).fetchall())
+    return {"articles": sum(rows.values()), "events": rows.get("events", 0), "no_events": rows.get("no_events", 0),
+            "duplicate": rows.get("duplicate", 0), "quarantined": rows.get("quarantined", 0)}
+
+
+def _warehouse_event_count(path: Path) -> int:
+    from etl_project import warehouse
+
+    with warehouse.connect(path, read_only=True) as con:
+        return con.execute("SELECT count(*) FROM events").fetchone()[0]
+
+
+def cmd_extract(args) -> int:
+    from etl_project.extractor import Extractor, extract_jsonl
+    from etl_project.geo.geocoder import Geocoder
+
+    settings = load_settings()
+    if not args.input.exists():
+        raise UsageError(f"no such input file: {args.input}")
+    geocoder = Geocoder.load(settings.gazetteer_dir, settings.gazetteer_cache)
+    stats = extract_jsonl(args.input, args.output, Extractor(geocoder))
+    print(_describe(stats), file=sys.stderr)
+    return 0
+
+
+def _describe(stats) -> str:
+    if isinstance(stats, dict):
+        return ", ".join(f"{k}: {v}" for k, v in stats.items() if not isinstance(v, (list, dict)))
+    return str(stats)
+
+
+def cmd_query(args) -> int:
+    from etl_project import warehouse
+
+    settings = load_settings()
+    sql = args.sql if args.sql != "-" else sys.stdin.read()
+    with warehouse.connect(settings.warehouse_path, read_only=True) as con:
+        rel = con.sql(sql)
+        if rel is None:
+            raise UsageError("the statement returned no rows")
+        frame = rel.pl()
+    if args.csv:
+        from etl_project.exports import write_csv_frame
+
+        write_csv_frame(frame, args.csv)
+        print(f"wrote {frame.height} rows to {args.csv}", file=sys.stderr)
+    else:
+        import polars as pl
+
+        with pl.Config(tbl_rows=args.limit, tbl_cols=-1, fmt_str_lengths=60, tbl_width_chars=200):
+            print(frame.head(args.limit))
+    return 0
+
+
+def cmd_status(args) -> int:
+    from etl_project import warehouse
+
+    settings = load_settings()
+    with warehouse.connect(settings.warehouse_path, read_only=True) as con:
+        loads = con.execute(
+            """SELECT partition_date, max(loaded_at) AS last_loaded, arg_max(articles_in, loaded_at), arg_max(events, loaded_at),
+                      arg_max(quarantined, loaded_at)
+               FROM partition_loads GROUP BY 1 ORDER BY 1 DESC LIMIT ?""", [args.limit]).fetchall()
+        n_events, n_articles, n_quarantine = con.execute(
+            "SELECT (SELECT count(*) FROM events), (SELECT count(*) FROM articles), (SELECT count(*) FROM quarantine)").fetchone()
+    print(f"warehouse: {settings.warehouse_path}")
+    print(f"{n_articles} articles, {n_events} events, {n_quarantine} quarantined rows")
+    print("latest partitions (date, last loaded UTC, articles, with events, quarantined):")
+    for row in loads:
+        print("  " + "  ".join(str(v) for v in row))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="etl-project", description="Arabic news → dated, geolocated security events for Syria.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="materialise the pipeline for some partitions into the warehouse")
+    which = run.add_mutually_exclusive_group()
+    which.add_argument("--date", type=_date, help="one publication day (YYYY-MM-DD)")
+    which.add_argument("--all", action="store_true", help="every day that has articles in the configured sources")
+    run.add_argument("--from", dest="from_date", type=_date, help="first day of a range (with --to)")
+    run.add_argument("--to", dest="to_date", type=_date, help="last day of a range (with --from)")
+    run.set_defaults(func=cmd_run)
+
+    ex = sub.add_parser("extract", help="extract events from an articles JSONL file, without the warehouse")
+    ex.add_argument("--input", type=Path, required=True, help="articles, one JSON object per line")
+    ex.add_argument("--output", type=Path, required=True, help="events, one JSON object per line")
+    ex.set_defaults(func=cmd_extract)
+
+    q = sub.add_parser("query", help="run SQL against the warehouse, read-only")
+    q.add_argument("sql", help="the SQL statement, or - to read it from standard input")
+    q.add_argument("--csv", type=Path, help="write the result as CSV to this file instead of printing it")
+    q.add_argument("--limit", type=int, default=50, help="rows to print (default 50)")
+    q.set_defaults(func=cmd_query)
+
+    st = sub.add_parser("status", help="the latest partitions and the warehouse's counts")
+    st.add_argument("--limit", type=int, default=10)
+    st.set_defaults(func=cmd_status)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except UsageError as exc:
+        print(f"etl-project: {exc}", file=sys.stderr)
+        return 2
+    except (FileNotFoundError, PermissionError) as exc:
+        print(f"etl-project: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # the user gets one line; the type says where to look
+        import duckdb
+
+        if isinstance(exc, duckdb.Error):
+            print(f"etl-project: SQL error: {exc}".splitlines()[0], file=sys.stderr)
+            return 2
+        print(f"etl-project: {type(exc).__name__}: {exc}".splitlines()[0], file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

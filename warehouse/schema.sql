@@ -1,0 +1,249 @@
+-- The warehouse's tables. Applied on every connection that writes (CREATE ... IF NOT EXISTS),
+-- so a fresh file and an old one converge on the same shape.
+-- Column names follow ../shared/spec/event_record.md; views at the end give ACLED's names.
+
+-- Every article ever read, one row per article id, with what became of it.
+CREATE TABLE IF NOT EXISTS articles (
+    article_id        VARCHAR PRIMARY KEY,
+    partition_date    DATE NOT NULL,      -- publication day (Asia/Damascus), or the day received
+    published         VARCHAR,            -- as given by the source (date or date-time)
+    published_assumed BOOLEAN NOT NULL,   -- true: no usable `published`, the partition day was used
+    source            VARCHAR,
+    title             VARCHAR,
+    url               VARCHAR,
+    text              VARCHAR,
+    text_sha1         VARCHAR,
+    origin            VARCHAR,            -- file (and line) the article came from
+    status            VARCHAR NOT NULL,   -- events | no_events | duplicate | quarantined
+    n_events          INTEGER NOT NULL,
+    duplicate_of      VARCHAR,
+    reason            VARCHAR,
+    extractor_version VARCHAR,
+    metadata          VARCHAR             -- other input keys, as JSON
+);
+
+-- What the extractor read in each article: one row per incident per place per day per article.
+CREATE TABLE IF NOT EXISTS event_mentions (
+    mention_id        VARCHAR PRIMARY KEY, -- the extractor's deterministic event_id
+    article_id        VARCHAR NOT NULL,
+    partition_date    DATE NOT NULL,
+    event_date        DATE,
+    time_precision    TINYINT,
+    date_text         VARCHAR,
+    event_type        VARCHAR NOT NULL,
+    sub_event_type    VARCHAR NOT NULL,
+    actor1            VARCHAR,
+    actor1_text       VARCHAR,
+    actor2            VARCHAR,
+    actor2_text       VARCHAR,
+    inter1            TINYINT,
+    inter2            TINYINT,
+    location_name     VARCHAR,
+    location_name_en  VARCHAR,
+    admin1            VARCHAR,
+    admin2            VARCHAR,
+    admin1_pcode      VARCHAR,
+    admin2_pcode      VARCHAR,
+    latitude          DOUBLE,
+    longitude         DOUBLE,
+    geo_precision     TINYINT,
+    location_text     VARCHAR,
+    gazetteer_id      VARCHAR,
+    fatalities        INTEGER NOT NULL,
+    injuries          INTEGER NOT NULL,
+    is_background     BOOLEAN NOT NULL,
+    evidence          VARCHAR,
+    evidence_start    INTEGER,
+    evidence_end      INTEGER,
+    confidence        DOUBLE,
+    extractor_version VARCHAR
+);
+
+-- One row per incident: the mentions of every article that reported it, merged
+-- (same day, same event type, places within 5 km).
+CREATE TABLE IF NOT EXISTS events (
+    event_id          VARCHAR PRIMARY KEY,
+    article_id        VARCHAR NOT NULL,   -- the primary source: first article to report it as news
+    event_date        DATE,
+    time_precision    TINYINT,
+    date_text         VARCHAR,
+    event_type        VARCHAR NOT NULL,
+    sub_event_type    VARCHAR NOT NULL,
+    actor1            VARCHAR,
+    actor1_text       VARCHAR,
+    actor2            VARCHAR,
+    actor2_text       VARCHAR,
+    inter1            TINYINT,
+    inter2            TINYINT,
+    location_name     VARCHAR,
+    location_name_en  VARCHAR,
+    admin1            VARCHAR,
+    admin2            VARCHAR,
+    admin1_pcode      VARCHAR,
+    admin2_pcode      VARCHAR,
+    latitude          DOUBLE,
+    longitude         DOUBLE,
+    geo_precision     TINYINT,
+    location_text     VARCHAR,
+    gazetteer_id      VARCHAR,
+    fatalities        INTEGER NOT NULL,   -- the highest figure a source states directly
+    injuries          INTEGER NOT NULL,
+    is_background     BOOLEAN NOT NULL,   -- true only when every source recalls it as background
+    evidence          VARCHAR,
+    evidence_start    INTEGER,
+    evidence_end      INTEGER,
+    confidence        DOUBLE,
+    extractor_version VARCHAR,
+    n_sources         INTEGER NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS event_sources (
+    event_id       VARCHAR NOT NULL,
+    mention_id     VARCHAR NOT NULL,
+    article_id     VARCHAR NOT NULL,
+    source         VARCHAR,
+    url            VARCHAR,
+    published      VARCHAR,
+    fatalities     INTEGER NOT NULL,
+    is_background  BOOLEAN NOT NULL,
+    is_primary     BOOLEAN NOT NULL,
+    PRIMARY KEY (event_id, mention_id)
+);
+
+-- Rows that failed a contract or could not be read: nothing is dropped silently.
+CREATE TABLE IF NOT EXISTS quarantine (
+    quarantine_id  VARCHAR PRIMARY KEY,   -- deterministic: re-running a partition replaces, never adds
+    asset          VARCHAR NOT NULL,
+    partition_date DATE NOT NULL,
+    article_id     VARCHAR,
+    check_name     VARCHAR NOT NULL,
+    reason         VARCHAR NOT NULL,
+    raw_payload    VARCHAR
+);
+
+-- Changes to published events between extractor versions, as ACLED publishes them.
+CREATE TABLE IF NOT EXISTS event_revisions (
+    event_id          VARCHAR NOT NULL,
+    field             VARCHAR NOT NULL,
+    old_value         VARCHAR,
+    new_value         VARCHAR,
+    old_version       VARCHAR,
+    new_version       VARCHAR,
+    changed_at        TIMESTAMP NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS event_deletions (
+    event_id          VARCHAR NOT NULL,
+    event_date        DATE,
+    old_version       VARCHAR,
+    new_version       VARCHAR,
+    deleted_at        TIMESTAMP NOT NULL
+);
+
+-- The gazetteer the events were geocoded against.
+CREATE TABLE IF NOT EXISTS places (
+    gazetteer_id   VARCHAR PRIMARY KEY,
+    name_ar        VARCHAR,
+    name_en        VARCHAR,
+    placetype      VARCHAR,
+    admin1         VARCHAR,
+    admin2         VARCHAR,
+    admin1_pcode   VARCHAR,
+    admin2_pcode   VARCHAR,
+    latitude       DOUBLE,
+    longitude      DOUBLE,
+    population     BIGINT,
+    feature_code   VARCHAR,
+    source         VARCHAR
+);
+
+-- One row per partition load: the audit trail of runs (the only table a re-run appends to).
+CREATE TABLE IF NOT EXISTS partition_loads (
+    partition_date    DATE NOT NULL,
+    run_id            VARCHAR,
+    loaded_at         TIMESTAMP NOT NULL,
+    articles_in       INTEGER NOT NULL,
+    events            INTEGER NOT NULL,
+    no_events         INTEGER NOT NULL,
+    duplicates        INTEGER NOT NULL,
+    quarantined       INTEGER NOT NULL,
+    extractor_version VARCHAR
+);
+
+-- Views for analysts: ACLED's column names where a field exists there.
+CREATE OR REPLACE VIEW v_events AS
+SELECT
+    e.event_id                                   AS event_id_cnty,
+    e.event_date,
+    year(e.event_date)                           AS year,
+    e.time_precision,
+    CASE e.event_type
+        WHEN 'protest' THEN 'Demonstrations'
+        WHEN 'riot' THEN 'Demonstrations'
+        WHEN 'strategic_development' THEN 'Strategic developments'
+        ELSE 'Political violence' END            AS disorder_type,
+    e.event_type,
+    e.sub_event_type,
+    e.actor1,
+    e.inter1,
+    e.actor2,
+    e.inter2,
+    (least(coalesce(e.inter1, 0), coalesce(e.inter2, 0)) * 10
+        + greatest(coalesce(e.inter1, 0), coalesce(e.inter2, 0)))  AS interaction,
+    760                                          AS iso,
+    'Middle East'                                AS region,
+    'Syria'                                      AS country,
+    e.admin1,
+    e.admin2,
+    CAST(NULL AS VARCHAR)                        AS admin3,
+    coalesce(e.location_name_en, e.location_name) AS location,
+    e.latitude,
+    e.longitude,
+    e.geo_precision,
+    s.sources                                    AS source,
+    CASE WHEN e.n_sources > 1 THEN 'Multiple' ELSE 'Single' END AS source_scale,
+    e.evidence                                   AS notes,
+    e.fatalities,
+    CASE WHEN e.is_background THEN 'background' ELSE '' END AS tags,
+    e.injuries,
+    e.location_name,
+    e.location_text,
+    e.admin1_pcode,
+    e.admin2_pcode,
+    e.gazetteer_id,
+    e.actor1_text,
+    e.actor2_text,
+    e.date_text,
+    e.is_background,
+    e.evidence,
+    e.evidence_start,
+    e.evidence_end,
+    e.article_id,
+    e.n_sources,
+    e.confidence,
+    e.extractor_version
+FROM events e
+LEFT JOIN (
+    SELECT event_id, string_agg(DISTINCT coalesce(source, article_id), '; ' ORDER BY coalesce(source, article_id)) AS sources
+    FROM event_sources GROUP BY event_id
+) s USING (event_id);
+
+CREATE OR REPLACE VIEW v_daily_by_governorate AS
+SELECT event_date, admin1, event_type,
+       count(*) AS events, sum(fatalities) AS fatalities, sum(injuries) AS injuries
+FROM events
+WHERE event_date IS NOT NULL
+GROUP BY ALL;
+
+CREATE OR REPLACE VIEW v_monthly_fatalities AS
+SELECT date_trunc('month', event_date)::DATE AS month, admin1,
+       count(*) AS events, sum(fatalities) AS fatalities
+FROM events
+WHERE event_date IS NOT NULL
+GROUP BY ALL;
+
+CREATE OR REPLACE VIEW v_sources AS
+SELECT es.event_id, e.event_date, e.event_type, e.location_name, e.admin1,
+       es.article_id, es.source, es.url, es.published, es.fatalities AS fatalities_reported,
+       es.is_background, es.is_primary
+FROM event_sources es JOIN events e USING (event_id);
