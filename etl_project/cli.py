@@ -58,6 +58,14 @@ def cmd_run(args) -> int:
     if not partitions:
         print("no articles in the configured sources: nothing to run")
         return 0
+    from etl_project.assets.partitions import daily_partitions
+
+    available = set(daily_partitions.get_partition_keys())
+    waiting = [d for d in partitions if d.isoformat() not in available]
+    partitions = [d for d in partitions if d.isoformat() in available]
+    if waiting:
+        print(f"not yet a partition (the day has not ended in {settings.timezone}, or is before 2011-03-15): "
+              + ", ".join(str(d) for d in waiting))
 
     _ensure_dagster_home()
     from dagster import DagsterInstance, materialize
@@ -224,6 +232,9 @@ def build_parser() -> argparse.ArgumentParser:
     st = sub.add_parser("status", help="the latest partitions and the warehouse's counts")
     st.add_argument("--limit", type=int, default=10)
     st.set_defaults(func=cmd_status)
+
+    from etl_project.cli_export import add_export_parser
+    add_export_parser(sub)
     return parser
 
 

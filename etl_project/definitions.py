@@ -6,7 +6,6 @@ from dagster import AssetSelection, Definitions, build_schedule_from_partitioned
 from etl_project.assets.articles import raw_articles
 from etl_project.assets.events import extracted_incidents, validated_incidents
 from etl_project.assets.gazetteer import places
-from etl_project.assets.partitions import daily_partitions
 from etl_project.assets.warehouse import warehouse_tables
 from etl_project.config import Settings, load_settings
 from etl_project.resources import ExtractorResource, SourcesResource, WarehouseResource
@@ -17,7 +16,6 @@ ALL_ASSETS = [places, *PARTITIONED_ASSETS]
 nightly_job = define_asset_job(
     "nightly_events",
     selection=AssetSelection.assets(*PARTITIONED_ASSETS),
-    partitions_def=daily_partitions,
     description="Read one publication day's articles, extract and validate its incidents, load the warehouse.",
 )
 
