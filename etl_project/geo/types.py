@@ -28,6 +28,8 @@ class Place:
     population: int | None = None
     feature_code: str | None = None
     source: str = "builtin"
+    # Optional additions (geocoder): every Arabic name of the place, as written in the source.
+    names_ar: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

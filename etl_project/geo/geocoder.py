@@ -1,0 +1,588 @@
+"""Toponym recognition and resolution over an article's normalised text.
+
+    geo = Geocoder.load(settings.gazetteer_dir, settings.gazetteer_cache)   # once per process
+    for m in geo.mentions(normalize(text).text): ...
+
+Recognition: one Aho-Corasick automaton over every name variant of every place (built once), run over
+the text with ص/س and ذ/ز folded; a hit counts when it is a whole word, possibly after a clitic
+(و ب ل ف ك) and/or the article (ال, لل), and the longest hit wins. Evidence that a hit is a place: a cue
+word before it (قرية، بلدة، ريف ...), a preposition (في، من، قرب ...), a list it shares with another place,
+or the place being a well-known town; ordinary words and person names that are also village names
+(data/stop_names.txt) need a strong cue.
+
+Resolution, with the whole article as context: the governorates and districts the article names,
+the distance to the other places it names (weighted by how close in the text they are), feature class
+and population as priors, exact spelling over folded spelling.
+"""
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import ahocorasick
+
+from etl_project.geo import lexicon
+from etl_project.geo.builtin import builtin_fingerprint, builtin_places
+from etl_project.geo.gazetteer import haversine_km, has_gazetteer, load_gazetteer, places_frame
+from etl_project.geo.lexicon import Cue, norm
+from etl_project.geo.types import Place, PlaceMention
+
+GEOCODER_RULES_VERSION = "1"
+
+_FOLD = str.maketrans({"ص": "س", "ذ": "ز", "ظ": "ض"})
+_AR = re.compile(r"[\u0621-\u064A]")
+_CLAUSE_BREAK = re.compile(r"[.!?;:\n]")
+# Names whose first word is often written joined to the second: كفر نبل / كفرنبل, تل كلخ / تلكلخ.
+_JOINABLE = {"كفر", "تل", "بو", "ابو", "دير", "بيت", "عين", "ام", "بني", "خربه", "جسر", "راس"}
+_ADMIN_PREFIXES = ("مركز ", "منطقه ", "محافظه ", "ناحيه ", "مدينه ")
+_FAMOUS_FEATURE_CODES = {"PPLC", "PPLA", "PPLA2", "PPLA3", "ADM1", "ADM2"}
+_FC_PRIOR = {"PPLC": 1.2, "PPLA": 1.0, "PPLA2": 0.8, "PPLA3": 0.6, "PPLA4": 0.3, "PPL": 0.0,
+             "PPLL": -0.2, "PPLF": -0.3, "PPLW": -0.6, "PPLQ": -1.0, "PPLH": -1.0, "AIRP": -0.2}
+_MAX_PREFIX = 5
+_LIST_GAP = re.compile(r"\s*,?\s*")
+
+SOURCE_ATTRIBUTION = (
+    "Place data: the project's own offline gazetteer; "
+    "Data from Who's On First (https://whosonfirst.org/docs/licenses/), CC0, with properties from "
+    "GeoNames (geonames.org), CC BY 4.0; administrative units and OCHA P-codes from OpenSyria "
+    "data-geography (github.com/Open-Syria/data-geography), CC BY 4.0, itself from OCHA/HDX COD-AB "
+    "(CC BY 3.0 IGO), geoBoundaries (CC BY 3.0 IGO), GeoNames (CC BY 4.0) and Wikidata (CC0)."
+)
+
+
+def _is_letter(ch: str) -> bool:
+    return "\u0621" <= ch <= "\u064a"
+
+
+def _prefix_ok(prefix: str) -> tuple[bool, bool, str]:
+    """(valid, has_article, clitic) for the letters written before a name within its word."""
+    if prefix in _PREFIXES:
+        return _PREFIXES[prefix]
+    return (False, False, "")
+
+
+def _build_prefixes() -> dict[str, tuple[bool, bool, str]]:
+    out: dict[str, tuple[bool, bool, str]] = {}
+    for c in lexicon.CLITICS:
+        out[c] = (True, False, c)
+        if c not in ("ل", "ول", "فل"):
+            out[c + "ال"] = (True, True, c)
+    for c in ("", "و", "ف"):
+        out[c + "لل"] = (True, True, c + "ل")
+    return out
+
+
+_PREFIXES = _build_prefixes()
+
+
+@dataclass(slots=True)
+class _Entry:
+    idx: int  # index into Geocoder.places
+    form: str  # the name form (normalised, unfolded, without a leading ال)
+    has_article: bool  # the gazetteer's form starts with ال
+
+
+@dataclass(slots=True)
+class _Span:
+    start: int  # start of the name as written with its ال (without clitic)
+    core_start: int
+    end: int
+    key: str
+    has_article: bool
+    clitic: str
+    surface: str
+    word_start: int = 0  # where the written word begins, clitics included
+    cue: Cue | None = None
+    prep: bool = False
+    foreign: lexicon.Foreign | None = None
+    entries: list[_Entry] | None = None
+
+
+def _name_forms(name: str) -> set[str]:
+    """Normalised, article-less forms of a gazetteer name that the automaton should find."""
+    n = norm(name)
+    if not n or not _AR.search(n):
+        return set()
+    if n.startswith(_ADMIN_PREFIXES):
+        return set()
+    core = n[2:] if n.startswith("ال") and len(n) > 4 else n
+    forms = {core}
+    if core.endswith("ه"):
+        forms.add(core[:-1] + "ا")
+    elif core.endswith("ا") and len(core) > 3:
+        forms.add(core[:-1] + "ه")
+    parts = core.split(" ")
+    if len(parts) == 2 and parts[0] in _JOINABLE:
+        forms.add(parts[0] + parts[1])
+    if len(parts) == 2 and parts[0] == "البو":
+        forms.add("بو" + parts[1])
+    return {f for f in forms if len(f.replace(" ", "")) >= 3}
+
+
+class Geocoder:
+    """Gazetteer + matcher. Build once (`Geocoder.load`), then call `mentions()` per article."""
+
+    def __init__(self, places: list[Place], fingerprint: str, famous: set[int] | None = None,
+                 extra_names: dict[int, list[str]] | None = None, full: bool = False):
+        self.places = places
+        self.full = full
+        self._famous = famous or set()
+        self._stop = lexicon.stop_names()
+        self._cues = lexicon.cue_words()
+        self._preps = lexicon.prepositions()
+        self._foreign = lexicon.foreign_places()
+        self.version = hashlib.sha256(
+            f"{fingerprint}|{lexicon.data_fingerprint()}|{GEOCODER_RULES_VERSION}".encode()
+        ).hexdigest()[:10]
+        self.source_attribution = SOURCE_ATTRIBUTION if full else SOURCE_ATTRIBUTION.split(";")[0] + "."
+        self._lat = [p.latitude for p in places]
+        self._lon = [p.longitude for p in places]
+        self._build(extra_names or {})
+
+    # ------------------------------------------------------------------ construction
+
+    @classmethod
+    def load(cls, gazetteer_dir: Path | None, cache_dir: Path | None = None) -> "Geocoder":
+        """The full gazetteer merged with the shipped one, or the shipped one alone."""
+        builtin = list(builtin_places())
+        if gazetteer_dir is None or not has_gazetteer(Path(gazetteer_dir)):
+            famous = set(range(len(builtin)))
+            return cls(builtin, "builtin:" + builtin_fingerprint(), famous=famous, full=False)
+        gaz = load_gazetteer(Path(gazetteer_dir), cache_dir)
+        places = list(gaz.places)
+        famous: set[int] = set()
+        extra: dict[int, list[str]] = defaultdict(list)
+        by_form: dict[str, list[int]] = defaultdict(list)
+        by_id = {p.gazetteer_id: i for i, p in enumerate(places)}
+        for i, p in enumerate(places):
+            for n in p.names_ar:
+                for f in _name_forms(n):
+                    by_form[f].append(i)
+        for b in builtin:
+            if b.placetype in ("governorate", "district"):
+                pc = b.admin1_pcode if b.placetype == "governorate" else b.admin2_pcode
+                j = by_id.get(pc or "")
+                if j is not None:
+                    famous.add(j)
+                    extra[j].extend(b.names_ar)
+                    continue
+            match = None
+            best = 1e9
+            for n in b.names_ar:
+                for f in _name_forms(n):
+                    for j in by_form.get(f, ()):
+                        q = places[j]
+                        if q.placetype in ("governorate", "district", "subdistrict"):
+                            continue
+                        d = haversine_km(b.latitude, b.longitude, q.latitude, q.longitude)
+                        if d < best:
+                            best, match = d, j
+            if match is not None and best <= 6.0:
+                famous.add(match)
+                extra[match].extend(b.names_ar)
+            else:
+                famous.add(len(places))
+                places.append(b)
+        fp = gaz.fingerprint + "|" + builtin_fingerprint()
+        return cls(places, fp, famous=famous, extra_names=extra, full=True)
+
+    def _build(self, extra_names: dict[int, list[str]]) -> None:
+        index: dict[str, list[_Entry]] = defaultdict(list)
+        for i, p in enumerate(self.places):
+            seen: set[str] = set()
+            for n in list(p.names_ar or (p.name_ar,)) + extra_names.get(i, []):
+                nn = norm(n)
+                art = nn.startswith("ال")
+                for f in _name_forms(n):
+                    if f in seen:
+                        continue
+                    seen.add(f)
+                    index[f.translate(_FOLD)].append(_Entry(i, f, art))
+        for name in self._foreign:
+            core = name[2:] if name.startswith("ال") and len(name) > 4 else name
+            index.setdefault(core.translate(_FOLD), [])
+        self._index = dict(index)
+        self._foreign_by_key: dict[str, lexicon.Foreign] = {}
+        for name, f in self._foreign.items():
+            core = name[2:] if name.startswith("ال") and len(name) > 4 else name
+            self._foreign_by_key[core.translate(_FOLD)] = f
+        auto = ahocorasick.Automaton()
+        for key in self._index:
+            auto.add_word(key, key)
+        auto.make_automaton()
+        self._auto = auto
+        # each district's seat town (where a neighbourhood's events are placed, as ACLED does)
+        self._seat: dict[str, Place] = {}
+        for p in self.places:
+            if p.placetype != "district" or not p.admin2_pcode:
+                continue
+            towns = []
+            for n in p.names_ar:
+                for f in _name_forms(n):
+                    for e in self._index.get(f.translate(_FOLD), ()):
+                        q = self.places[e.idx]
+                        if q.placetype == "locality" and _fast_km(q.latitude, q.longitude, p.latitude, p.longitude) < 8:
+                            towns.append(q)
+            if towns:
+                self._seat[p.admin2_pcode] = max(towns, key=lambda q: (q.source != "builtin", q.population or 0))
+
+    # ------------------------------------------------------------------ public helpers
+
+    def places_frame(self):
+        return places_frame(self.places)
+
+    def place(self, gazetteer_id: str) -> Place | None:
+        for p in self.places:
+            if p.gazetteer_id == gazetteer_id:
+                return p
+        return None
+
+    # ------------------------------------------------------------------ recognition
+
+    def _spans(self, text: str) -> list[_Span]:
+        folded = text.translate(_FOLD)
+        n = len(text)
+        hits: list[_Span] = []
+        for end_idx, key in self._auto.iter(folded):
+            end = end_idx + 1
+            if end < n and _is_letter(text[end]):
+                continue
+            core_start = end - len(key)
+            ws = core_start
+            while ws > 0 and _is_letter(text[ws - 1]) and core_start - ws <= _MAX_PREFIX:
+                ws -= 1
+            if ws > 0 and _is_letter(text[ws - 1]):
+                continue
+            valid, art, clitic = _prefix_ok(text[ws:core_start])
+            if not valid:
+                continue
+            start = core_start - 2 if art and text[core_start - 2:core_start] == "ال" else core_start
+            hits.append(_Span(start, core_start, end, key, art, clitic, text[start:end], ws))
+        if not hits:
+            return []
+        # longest match wins, then the leftmost
+        hits.sort(key=lambda s: (-(s.end - s.core_start), s.core_start))
+        taken = bytearray(n + 1)
+        chosen: list[_Span] = []
+        for s in hits:
+            lo = s.word_start
+            if any(taken[lo:s.end]):
+                continue
+            for k in range(max(lo, 0), s.end):
+                taken[k] = 1
+            chosen.append(s)
+        chosen.sort(key=lambda s: s.start)
+        return chosen
+
+    def _context_word(self, text: str, pos: int) -> str:
+        """The word right before position `pos` (only spaces between), else ''."""
+        i = pos - 1
+        while i >= 0 and text[i] == " ":
+            i -= 1
+        j = i
+        while j >= 0 and _is_letter(text[j]):
+            j -= 1
+        return text[j + 1:i + 1]
+
+    def _cue_start(self, text: str, pos: int) -> int:
+        i = pos - 1
+        while i >= 0 and text[i] == " ":
+            i -= 1
+        j = i
+        while j >= 0 and _is_letter(text[j]):
+            j -= 1
+        return j + 1
+
+    def mentions(self, norm_text: str) -> list[PlaceMention]:
+        text = norm_text
+        spans = self._spans(text)
+        # neighbourhoods: "حي X" even when X is not in the gazetteer
+        kept: list[_Span] = []
+        prev: _Span | None = None
+        for s in spans:
+            before = self._context_word(text, s.word_start)
+            cue = self._cues.get(before)
+            s.cue = cue
+            s.prep = before in self._preps or s.clitic.endswith("ب") or s.clitic.endswith("ل") or (
+                cue is not None and cue.kind in ("area", "admin"))
+            # a list: "بلدات الخريطة، البغيلية، والطريف" shares the cue of its first member
+            if prev is not None and s.cue is None:
+                gap = text[prev.end:s.word_start]
+                if _LIST_GAP.fullmatch(gap) and ("," in gap or s.clitic.startswith("و")):
+                    s.cue = prev.cue
+                    s.prep = True
+            s.foreign = self._foreign_by_key.get(s.key)
+            entries = self._index.get(s.key) or []
+            s.entries = self._admit(s, entries)
+            if s.foreign is not None and (s.cue is None or s.cue.strength < 2):
+                s.entries = []
+                kept.append(s)
+                prev = s
+                continue
+            if s.entries:
+                kept.append(s)
+                prev = s
+            else:
+                prev = None
+        return self._resolve(text, kept)
+
+    def _admit(self, s: _Span, entries: list[_Entry]) -> list[_Entry]:
+        """The candidate places of a hit, or [] when the evidence that it is a place is too weak."""
+        if not entries:
+            return []
+        surface = s.surface
+        core = surface[2:] if s.has_article and surface.startswith("ال") else surface
+        strong = s.cue is not None and s.cue.strength >= 2
+        if (surface in self._stop or core in self._stop or ("ال" + core) in self._stop) and not strong:
+            return []
+        famous = any(e.idx in self._famous for e in entries)
+        multiword = " " in s.key and len(s.key) >= 7
+        if strong or famous or s.prep or s.cue is not None or multiword:
+            return entries
+        return []
+
+    # ------------------------------------------------------------------ resolution
+
+    def _resolve(self, text: str, spans: list[_Span]) -> list[PlaceMention]:
+        if not spans:
+            return []
+        places = self.places
+        # admin context: governorates and districts the article names
+        adm1: Counter[str] = Counter()
+        adm2: Counter[str] = Counter()
+        for s in spans:
+            for e in s.entries or ():
+                p = places[e.idx]
+                if p.placetype == "governorate":
+                    adm1[p.admin1_pcode] += 1
+                elif p.placetype == "district":
+                    adm2[p.admin2_pcode] += 1
+                    adm1[p.admin1_pcode] += 0.5
+        clause_ends = [m.start() for m in _CLAUSE_BREAK.finditer(text)]
+
+        def clause_of(pos: int) -> int:
+            lo, hi = 0, len(clause_ends)
+            while lo < hi:
+                mid = (lo + hi) // 2
+                if clause_ends[mid] < pos:
+                    lo = mid + 1
+                else:
+                    hi = mid
+            return lo
+
+        clauses = [clause_of(s.start) for s in spans]
+
+        def prior(s: _Span, e: _Entry) -> float:
+            p = places[e.idx]
+            sc = 0.0
+            if e.form == (s.surface[2:] if s.has_article and s.surface.startswith("ال") else s.surface):
+                sc += 0.6
+                if e.has_article == s.has_article:
+                    sc += 0.3
+            if p.placetype == "subdistrict":
+                sc -= 1.5
+            elif p.placetype in ("governorate", "district"):
+                sc += 0.5
+            sc += _FC_PRIOR.get(p.feature_code or "", 0.0)
+            if p.population:
+                sc += min(1.0, math.log10(p.population + 1) / 6)
+            if e.idx in self._famous:
+                sc += 0.8
+            if p.source == "builtin" and self.full:
+                sc -= 0.1
+            if p.admin1_pcode in adm1:
+                sc += 1.5
+            if p.admin2_pcode in adm2:
+                sc += 0.7
+            return sc
+
+        # pass 1: priors and admin context
+        best: list[tuple[int, float, bool]] = []  # (entry index, score, confident)
+        for s in spans:
+            if not s.entries:
+                best.append((-1, 0.0, False))
+                continue
+            scored = sorted(((prior(s, e), k) for k, e in enumerate(s.entries)), reverse=True)
+            top_sc, top_k = scored[0]
+            tp = places[s.entries[top_k].idx]
+            confident = all(
+                sc < top_sc - 1.5 or haversine_km(tp.latitude, tp.longitude, places[s.entries[k].idx].latitude,
+                                                  places[s.entries[k].idx].longitude) < 10
+                for sc, k in scored[1:]
+            )
+            best.append((top_k, top_sc, confident))
+
+        # pass 2: proximity to the other places of the article (closer in the text, more weight)
+        anchors = []
+        for i, s in enumerate(spans):
+            k, _sc, conf = best[i]
+            if k >= 0 and conf:
+                p = places[s.entries[k].idx]
+                anchors.append((i, s, p.latitude, p.longitude))
+        resolved: list[int] = []
+        for i, s in enumerate(spans):
+            if not s.entries:
+                resolved.append(-1)
+                continue
+            if len(s.entries) == 1 or not anchors:
+                resolved.append(best[i][0])
+                continue
+            top, top_sc = -1, -1e9
+            for k, e in enumerate(s.entries):
+                p = places[e.idx]
+                prox = 0.0
+                for j, a, lat, lon in anchors:
+                    if j == i or a.key == s.key:
+                        continue
+                    d = _fast_km(p.latitude, p.longitude, lat, lon)
+                    gap = abs(a.start - s.start)
+                    w = 3.0 if (clauses[j] == clauses[i] and gap < 120) else 1.5 if clauses[j] == clauses[i] else 0.7
+                    v = w * math.exp(-d / 30.0)
+                    if v > prox:
+                        prox = v
+                sc = prior(s, e) + prox
+                if sc > top_sc:
+                    top, top_sc = k, sc
+            resolved.append(top)
+
+        # admin units vs their seat town; cue-driven precision; neighbourhoods
+        out: list[PlaceMention] = []
+        for i, s in enumerate(spans):
+            if s.foreign is not None and not s.entries:
+                out.append(PlaceMention(s.start, s.end, s.surface, None, 3, foreign=True,
+                                        cue=None, confidence=0.9))
+                continue
+            k = resolved[i]
+            if k < 0:
+                continue
+            place = places[s.entries[k].idx]
+            place = self._admin_or_seat(s, place, [places[e.idx] for e in s.entries])
+            precision = _precision(s, place)
+            start, end, surface = s.start, s.end, s.surface
+            cue_word = s.cue.word if s.cue else None
+            if s.cue is not None and s.cue.kind == "neighbourhood" and place.placetype != "neighbourhood":
+                city = self._city_for_neighbourhood(text, i, spans, resolved)
+                if city is not None:
+                    place, precision = city, 1
+            if s.cue is not None and s.cue.kind == "neighbourhood":
+                start = self._cue_start(text, s.word_start)
+                surface = text[start:end]
+            if place.placetype == "neighbourhood":
+                seat = self._seat.get(place.admin2_pcode or "")
+                if seat is not None and _fast_km(seat.latitude, seat.longitude, place.latitude, place.longitude) < 15:
+                    place, precision = seat, 1
+            out.append(PlaceMention(start, end, surface, place, precision, foreign=False, cue=cue_word,
+                                    confidence=_confidence(s, len(s.entries))))
+        out.extend(self._unknown_neighbourhoods(text, spans, resolved, out))
+        out.sort(key=lambda m: m.start)
+        return out
+
+    def _admin_or_seat(self, s: _Span, place: Place, cands: list[Place]) -> Place:
+        """A governorate/district name means the unit after محافظة/ريف/منطقة, else its seat town."""
+        kind = s.cue.word if s.cue else None
+        admins = [c for c in cands if c.placetype in ("governorate", "district")]
+        towns = [c for c in cands if c.placetype in ("locality", "neighbourhood")
+                 and _fast_km(c.latitude, c.longitude, place.latitude, place.longitude) < 8]
+        if kind in ("ريف", "محافظه", "محافظات", "ارياف"):
+            gov = [c for c in admins if c.placetype == "governorate"
+                   and _fast_km(c.latitude, c.longitude, place.latitude, place.longitude) < 8]
+            if gov:
+                return gov[0]
+            dist = [c for c in admins if c.placetype == "district"
+                    and _fast_km(c.latitude, c.longitude, place.latitude, place.longitude) < 8]
+            if dist:
+                return dist[0]
+            return place
+        if kind == "منطقه":
+            dist = [c for c in admins if c.placetype == "district"
+                    and _fast_km(c.latitude, c.longitude, place.latitude, place.longitude) < 8]
+            if dist:
+                return dist[0]
+        if place.placetype in ("governorate", "district") and towns:
+            return max(towns, key=lambda c: (c.population or 0, c.source != "builtin"))
+        return place
+
+    def _city_for_neighbourhood(self, text: str, i: int, spans: list[_Span], resolved: list[int]) -> Place | None:
+        """The town a neighbourhood belongs to: the next town named close after it, else the article's."""
+        for j in range(i + 1, len(spans)):
+            s = spans[j]
+            if s.start - spans[i].end > 40:
+                break
+            if resolved[j] >= 0:
+                p = self.places[s.entries[resolved[j]].idx]
+                return self._admin_or_seat(replace(s, cue=None), p, [self.places[e.idx] for e in s.entries])
+        counts: Counter[int] = Counter()
+        for j, s in enumerate(spans):
+            if j != i and resolved[j] >= 0:
+                p = self.places[s.entries[resolved[j]].idx]
+                if p.placetype in ("governorate", "district") or (p.feature_code or "") in _FAMOUS_FEATURE_CODES:
+                    counts[j] += 1
+        if counts:
+            j = min(counts)
+            s = spans[j]
+            p = self.places[s.entries[resolved[j]].idx]
+            return self._admin_or_seat(replace(s, cue=None), p, [self.places[e.idx] for e in s.entries])
+        return None
+
+    _HAYY = re.compile(r"(?<![\u0621-\u064A])(?:[وفب]|ب?ال|وب?ال)?(?:حي|حارة|حاره)\s+((?:ال)?[\u0621-\u064A]{2,})")
+
+    def _unknown_neighbourhoods(self, text, spans, resolved, found: list[PlaceMention]) -> list[PlaceMention]:
+        out: list[PlaceMention] = []
+        covered = [(m.start, m.end) for m in found]
+        for m in self._HAYY.finditer(text):
+            a, b = m.start(1), m.end(1)
+            if any(x < b and a < y for x, y in covered):
+                continue
+            word = m.group(1)
+            if norm(word) in self._stop:
+                continue
+            # the town it belongs to: the next resolved span within 40 chars, else the article's main town
+            city = None
+            nxt = [j for j, s in enumerate(spans) if s.start >= b and s.start - b <= 40 and resolved[j] >= 0]
+            if nxt:
+                j = nxt[0]
+                s = spans[j]
+                p = self.places[s.entries[resolved[j]].idx]
+                city = self._admin_or_seat(replace(s, cue=None), p, [self.places[e.idx] for e in s.entries])
+            else:
+                cands = [self._admin_or_seat(replace(s, cue=None), self.places[s.entries[resolved[j]].idx],
+                                             [self.places[e.idx] for e in s.entries])
+                         for j, s in enumerate(spans) if resolved[j] >= 0]
+                towns = [p for p in cands if (p.feature_code or "") in _FAMOUS_FEATURE_CODES
+                         or p.placetype in ("governorate", "district")]
+                city = towns[0] if towns else None
+            if city is None:
+                continue
+            out.append(PlaceMention(m.start(1) - 0, b, text[a:b], city, 1, cue="حي", confidence=0.6))
+        return out
+
+
+def _fast_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    x = (lon2 - lon1) * 0.82  # cos(35°)
+    y = lat2 - lat1
+    return 111.2 * math.sqrt(x * x + y * y)
+
+
+def _precision(s: _Span, place: Place) -> int:
+    if place.placetype == "governorate":
+        return 3
+    if place.placetype in ("district", "subdistrict"):
+        return 2
+    if s.cue is not None and s.cue.kind == "area":
+        return 2
+    return 1
+
+
+def _confidence(s: _Span, n_candidates: int) -> float:
+    c = 0.6
+    if s.cue is not None:
+        c += 0.2 if s.cue.strength >= 2 else 0.1
+    if s.prep:
+        c += 0.1
+    if n_candidates == 1:
+        c += 0.1
+    return round(min(c, 1.0), 2)
