@@ -243,4 +243,4 @@ def test_mentions_is_fast(geo):
     for _ in range(n):
         geo.mentions(text)
     per = (time.perf_counter() - t0) / n
-    assert per < 0.005, f"{per * 1000:.2f} ms per article"
+    assert per < 0.004, f"{per * 1000:.2f} ms per article"

@@ -33,7 +33,9 @@ from etl_project.geo.types import Place, PlaceMention
 
 GEOCODER_RULES_VERSION = "1"
 
-_FOLD = str.maketrans({"ص": "س", "ذ": "ز", "ظ": "ض"})
+def _fold(s: str) -> str:
+    """ص/س, ذ/ز and ظ/ض, written one for the other, compare equal (one char for one: offsets hold)."""
+    return s.replace("ص", "س").replace("ذ", "ز").replace("ظ", "ض")
 _AR = re.compile(r"[\u0621-\u064A]")
 _CLAUSE_BREAK = re.compile(r"[.!?;:\n]")
 # Names whose first word is often written joined to the second: كفر نبل / كفرنبل, تل كلخ / تلكلخ.
@@ -43,6 +45,8 @@ _FAMOUS_FEATURE_CODES = {"PPLC", "PPLA", "PPLA2", "PPLA3", "ADM1", "ADM2"}
 _FC_PRIOR = {"PPLC": 1.2, "PPLA": 1.0, "PPLA2": 0.8, "PPLA3": 0.6, "PPLA4": 0.3, "PPL": 0.0,
              "PPLL": -0.2, "PPLF": -0.3, "PPLW": -0.6, "PPLQ": -1.0, "PPLH": -1.0, "AIRP": -0.2}
 _MAX_PREFIX = 5
+_NON_LETTER = re.compile(r"[^\u0621-\u064A ]")  # spaces stay spaces: fewer substitutions
+_NO_PREFIX = (False, False, "")
 _LIST_GAP = re.compile(r"\s*,?\s*")
 
 SOURCE_ATTRIBUTION = (
@@ -84,6 +88,7 @@ class _Entry:
     idx: int  # index into Geocoder.places
     form: str  # the name form (normalised, unfolded, without a leading ال)
     has_article: bool  # the gazetteer's form starts with ال
+    static: float = 0.0  # prior from the place alone: type, feature class, population, fame
 
 
 @dataclass(slots=True)
@@ -96,6 +101,7 @@ class _Span:
     clitic: str
     surface: str
     word_start: int = 0  # where the written word begins, clitics included
+    word_index: int = 0
     cue: Cue | None = None
     prep: bool = False
     foreign: lexicon.Foreign | None = None
@@ -201,18 +207,18 @@ class Geocoder:
                     if f in seen:
                         continue
                     seen.add(f)
-                    index[f.translate(_FOLD)].append(_Entry(i, f, art))
+                    index[_fold(f)].append(_Entry(i, f, art, self._static_prior(i)))
         for name in self._foreign:
             core = name[2:] if name.startswith("ال") and len(name) > 4 else name
-            index.setdefault(core.translate(_FOLD), [])
+            index.setdefault(_fold(core), [])
         self._index = dict(index)
         self._foreign_by_key: dict[str, lexicon.Foreign] = {}
         for name, f in self._foreign.items():
             core = name[2:] if name.startswith("ال") and len(name) > 4 else name
-            self._foreign_by_key[core.translate(_FOLD)] = f
+            self._foreign_by_key[_fold(core)] = f
         auto = ahocorasick.Automaton()
         for key in self._index:
-            auto.add_word(key, key)
+            auto.add_word(key + " ", key + " ")
         auto.make_automaton()
         self._auto = auto
         # each district's seat town (where a neighbourhood's events are placed, as ACLED does)
@@ -223,12 +229,28 @@ class Geocoder:
             towns = []
             for n in p.names_ar:
                 for f in _name_forms(n):
-                    for e in self._index.get(f.translate(_FOLD), ()):
+                    for e in self._index.get(_fold(f), ()):
                         q = self.places[e.idx]
                         if q.placetype == "locality" and _fast_km(q.latitude, q.longitude, p.latitude, p.longitude) < 8:
                             towns.append(q)
             if towns:
                 self._seat[p.admin2_pcode] = max(towns, key=lambda q: (q.source != "builtin", q.population or 0))
+
+    def _static_prior(self, i: int) -> float:
+        p = self.places[i]
+        sc = 0.0
+        if p.placetype == "subdistrict":
+            sc -= 1.5
+        elif p.placetype in ("governorate", "district"):
+            sc += 0.5
+        sc += _FC_PRIOR.get(p.feature_code or "", 0.0)
+        if p.population:
+            sc += min(1.0, math.log10(p.population + 1) / 6)
+        if i in self._famous:
+            sc += 0.8
+        if p.source == "builtin" and self.full:
+            sc -= 0.1
+        return sc
 
     # ------------------------------------------------------------------ public helpers
 
@@ -243,50 +265,47 @@ class Geocoder:
 
     # ------------------------------------------------------------------ recognition
 
-    def _spans(self, text: str) -> list[_Span]:
-        folded = text.translate(_FOLD)
-        n = len(text)
-        hits: list[_Span] = []
-        for end_idx, key in self._auto.iter(folded):
-            end = end_idx + 1
-            if end < n and _is_letter(text[end]):
+    def _spans(self, text: str) -> tuple[list[_Span], str]:
+        """Whole-word hits of the automaton (longest first), and the text with non-letters as spaces."""
+        # Every key ends with a space, and every non-letter of the text becomes one (one char for one):
+        # the automaton then only reports hits that end a word.
+        spaced = _NON_LETTER.sub(" ", _fold(text)) + " "
+        hits: list[tuple[int, int, int, str]] = []  # (-length, core_start, word_start, key)
+        prefixes = _PREFIXES
+        for end, key in self._auto.iter(spaced):  # end: index of the space after the name
+            core_start = end - len(key) + 1
+            ws = spaced.rfind(" ", max(0, core_start - _MAX_PREFIX - 1), core_start) + 1
+            if ws == 0 and core_start > _MAX_PREFIX:
                 continue
-            core_start = end - len(key)
-            ws = core_start
-            while ws > 0 and _is_letter(text[ws - 1]) and core_start - ws <= _MAX_PREFIX:
-                ws -= 1
-            if ws > 0 and _is_letter(text[ws - 1]):
-                continue
-            valid, art, clitic = _prefix_ok(text[ws:core_start])
-            if not valid:
-                continue
-            start = core_start - 2 if art and text[core_start - 2:core_start] == "ال" else core_start
-            hits.append(_Span(start, core_start, end, key, art, clitic, text[start:end], ws))
+            if ws == core_start or text[ws:core_start] in prefixes:
+                hits.append((core_start - end, core_start, ws, key))
         if not hits:
-            return []
+            return [], spaced
         # longest match wins, then the leftmost
-        hits.sort(key=lambda s: (-(s.end - s.core_start), s.core_start))
-        taken = bytearray(n + 1)
+        hits.sort()
+        taken = bytearray(len(text) + 1)
         chosen: list[_Span] = []
-        for s in hits:
-            lo = s.word_start
-            if any(taken[lo:s.end]):
+        for neg_len, core_start, ws, key in hits:
+            end = core_start - neg_len
+            if any(taken[ws:end]):
                 continue
-            for k in range(max(lo, 0), s.end):
-                taken[k] = 1
-            chosen.append(s)
+            taken[ws:end] = b"\x01" * (end - ws)
+            _valid, art, clitic = prefixes[text[ws:core_start]]
+            start = core_start - 2 if art and text[core_start - 2:core_start] == "ال" else core_start
+            chosen.append(_Span(start, core_start, end, key[:-1], art, clitic, text[start:end], ws))
         chosen.sort(key=lambda s: s.start)
-        return chosen
+        return chosen, spaced
 
-    def _context_word(self, text: str, pos: int) -> str:
-        """The word right before position `pos` (only spaces between), else ''."""
-        i = pos - 1
+    @staticmethod
+    def _word_before(text: str, spaced: str, ws: int) -> str:
+        """The word right before position `ws` when only spaces stand between, else ''."""
+        i = ws - 1
         while i >= 0 and text[i] == " ":
             i -= 1
-        j = i
-        while j >= 0 and _is_letter(text[j]):
-            j -= 1
-        return text[j + 1:i + 1]
+        if i < 0 or spaced[i] == " ":  # start of text, or punctuation/digits before
+            return ""
+        j = spaced.rfind(" ", 0, i) + 1
+        return text[j:i + 1]
 
     def _cue_start(self, text: str, pos: int) -> int:
         i = pos - 1
@@ -299,12 +318,12 @@ class Geocoder:
 
     def mentions(self, norm_text: str) -> list[PlaceMention]:
         text = norm_text
-        spans = self._spans(text)
+        spans, spaced = self._spans(text)
         # neighbourhoods: "حي X" even when X is not in the gazetteer
         kept: list[_Span] = []
         prev: _Span | None = None
         for s in spans:
-            before = self._context_word(text, s.word_start)
+            before = self._word_before(text, spaced, s.word_start)
             cue = self._cues.get(before)
             s.cue = cue
             s.prep = before in self._preps or s.clitic.endswith("ب") or s.clitic.endswith("ل") or (
@@ -378,22 +397,12 @@ class Geocoder:
 
         def prior(s: _Span, e: _Entry) -> float:
             p = places[e.idx]
-            sc = 0.0
-            if e.form == (s.surface[2:] if s.has_article and s.surface.startswith("ال") else s.surface):
+            sc = e.static
+            core = s.surface[2:] if s.has_article and s.surface.startswith("ال") else s.surface
+            if e.form == core:
                 sc += 0.6
                 if e.has_article == s.has_article:
                     sc += 0.3
-            if p.placetype == "subdistrict":
-                sc -= 1.5
-            elif p.placetype in ("governorate", "district"):
-                sc += 0.5
-            sc += _FC_PRIOR.get(p.feature_code or "", 0.0)
-            if p.population:
-                sc += min(1.0, math.log10(p.population + 1) / 6)
-            if e.idx in self._famous:
-                sc += 0.8
-            if p.source == "builtin" and self.full:
-                sc -= 0.1
             if p.admin1_pcode in adm1:
                 sc += 1.5
             if p.admin2_pcode in adm2:
@@ -401,53 +410,63 @@ class Geocoder:
             return sc
 
         # pass 1: priors and admin context
-        best: list[tuple[int, float, bool]] = []  # (entry index, score, confident)
-        for s in spans:
-            if not s.entries:
-                best.append((-1, 0.0, False))
-                continue
-            scored = sorted(((prior(s, e), k) for k, e in enumerate(s.entries)), reverse=True)
-            top_sc, top_k = scored[0]
-            tp = places[s.entries[top_k].idx]
-            confident = all(
-                sc < top_sc - 1.5 or haversine_km(tp.latitude, tp.longitude, places[s.entries[k].idx].latitude,
-                                                  places[s.entries[k].idx].longitude) < 10
-                for sc, k in scored[1:]
-            )
-            best.append((top_k, top_sc, confident))
-
-        # pass 2: proximity to the other places of the article (closer in the text, more weight)
-        anchors = []
-        for i, s in enumerate(spans):
-            k, _sc, conf = best[i]
-            if k >= 0 and conf:
-                p = places[s.entries[k].idx]
-                anchors.append((i, s, p.latitude, p.longitude))
+        priors: list[list[float]] = []
         resolved: list[int] = []
-        for i, s in enumerate(spans):
-            if not s.entries:
+        confident: list[bool] = []
+        for s in spans:
+            ents = s.entries or []
+            ps = [prior(s, e) for e in ents]
+            priors.append(ps)
+            if not ents:
                 resolved.append(-1)
+                confident.append(False)
                 continue
-            if len(s.entries) == 1 or not anchors:
-                resolved.append(best[i][0])
-                continue
-            top, top_sc = -1, -1e9
-            for k, e in enumerate(s.entries):
-                p = places[e.idx]
-                prox = 0.0
-                for j, a, lat, lon in anchors:
-                    if j == i or a.key == s.key:
-                        continue
-                    d = _fast_km(p.latitude, p.longitude, lat, lon)
-                    gap = abs(a.start - s.start)
-                    w = 3.0 if (clauses[j] == clauses[i] and gap < 120) else 1.5 if clauses[j] == clauses[i] else 0.7
-                    v = w * math.exp(-d / 30.0)
-                    if v > prox:
-                        prox = v
-                sc = prior(s, e) + prox
-                if sc > top_sc:
-                    top, top_sc = k, sc
+            top = max(range(len(ents)), key=ps.__getitem__)
+            tp = places[ents[top].idx]
+            conf = True
+            for k, e in enumerate(ents):
+                if k != top and ps[k] > ps[top] - 1.5:
+                    q = places[e.idx]
+                    if _fast_km(tp.latitude, tp.longitude, q.latitude, q.longitude) >= 10:
+                        conf = False
+                        break
             resolved.append(top)
+            confident.append(conf)
+
+        # pass 2, for the ambiguous names only: closeness to the places the article is sure of,
+        # weighted by how close in the text they are named
+        if not all(confident):
+            anchors: dict[int, list[tuple[int, int, str]]] = defaultdict(list)  # place -> (clause, pos, key)
+            for i, s in enumerate(spans):
+                if resolved[i] >= 0 and confident[i]:
+                    anchors[s.entries[resolved[i]].idx].append((clauses[i], s.start, s.key))
+            for i, s in enumerate(spans):
+                if confident[i] or resolved[i] < 0:
+                    continue
+                weights: list[tuple[float, float, float]] = []
+                for aidx, occ in anchors.items():
+                    w = 0.7
+                    for cl, pos, key in occ:
+                        if key == s.key:
+                            continue
+                        if cl == clauses[i]:
+                            w = max(w, 3.0 if abs(pos - s.start) < 120 else 1.5)
+                    a = places[aidx]
+                    weights.append((w, a.latitude, a.longitude))
+                if not weights:
+                    continue
+                best_k, best_sc = resolved[i], -1e9
+                for k, e in enumerate(s.entries):
+                    p = places[e.idx]
+                    prox = 0.0
+                    for w, lat, lon in weights:
+                        v = w * math.exp(-_fast_km(p.latitude, p.longitude, lat, lon) / 30.0)
+                        if v > prox:
+                            prox = v
+                    sc = priors[i][k] + prox
+                    if sc > best_sc:
+                        best_k, best_sc = k, sc
+                resolved[i] = best_k
 
         # admin units vs their seat town; cue-driven precision; neighbourhoods
         out: list[PlaceMention] = []
