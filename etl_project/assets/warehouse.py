@@ -1,11 +1,12 @@
 """The warehouse tables of one partition, written in one DuckDB transaction."""
 
 from datetime import date
+from pathlib import Path
 
 import polars as pl
 from dagster import AssetCheckSpec, AssetExecutionContext, AssetIn, AssetSpec, MaterializeResult, MetadataValue, multi_asset
 
-from etl_project import warehouse
+from etl_project import maps, warehouse
 from etl_project.assets.partitions import OWNERS, WRITER_POOL, daily_partitions
 from etl_project.checks.warehouse_checks import ARTICLE_CHECKS, ARTICLES, EVENT_CHECKS, EVENTS, event_check_results, ledger_check_result
 from etl_project.pipeline import extractor_version, ledger, mentions_frame, quarantine_rows
@@ -55,13 +56,17 @@ def warehouse_tables(
         load = warehouse.write_partition(con, day, articles, mentions, quarantine, version, run_id=context.run_id)
         checks = event_check_results(con, day) + [ledger_check_result(con, day, raw_articles.height)]
         preview = events_markdown(con, day)
+        map_events = maps.partition_events(con, day)
         counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
+    map_png = maps.render_events_map(map_events, maps.governorate_outlines(extractor.gazetteer_dir),
+                                     Path(context.instance.storage_directory()) / "maps" / f"events_{day}.png", title_date=day)
     partition_meta = {
         "articles": {"articles_in": load.articles_in, "events": load.events, "no_events": load.no_events,
                      "duplicates": load.duplicates, "quarantined": load.quarantined},
         "event_mentions": {"partition_rows": load.mentions},
         "events": {"partition_events": load.warehouse_events, "revisions": load.revisions, "deletions": load.deletions,
-                   "preview": MetadataValue.md(preview)},
+                   "preview": MetadataValue.md(preview), "map": MetadataValue.md(maps.map_markdown(map_png)),
+                   "map_path": MetadataValue.path(str(map_png))},
         "event_sources": {},
         "quarantine": {"partition_rows": quarantine.height},
     }
