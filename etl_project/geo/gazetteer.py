@@ -41,7 +41,7 @@ WOF_ARCHIVE = "whosonfirst-data-admin-sy.tar.gz"
 WOF_FOLDER = "whosonfirst-data-admin-sy"
 OPENSYRIA_FOLDER = "opensyria-data-geography"
 OPENSYRIA_FILES = ("governorates.json", "districts.json", "subdistricts.json")
-CACHE_FORMAT = 4  # bump when the parsing below changes
+CACHE_FORMAT = 5  # bump when the parsing below changes
 
 # Syria's bounding box, with a small margin.
 LAT_MIN, LAT_MAX = 32.30, 37.35
@@ -174,6 +174,19 @@ def _arabic_names(props: dict) -> list[str]:
     return out
 
 
+def _english_name(props: dict) -> str:
+    """wof:name, unless it is not in Latin script (some city records): then the English name."""
+    name = props.get("wof:name") or ""
+    if _LATIN.search(name) and not _ARABIC_LETTER.search(name):
+        return name
+    for key in ("name:eng_x_preferred", "name:eng_x_variant", "gn:asciiname", "gn:name"):
+        vals = props.get(key)
+        for v in vals if isinstance(vals, list) else [vals]:
+            if isinstance(v, str) and _LATIN.search(v) and not _ARABIC_LETTER.search(v):
+                return v
+    return name
+
+
 def _int_or_none(value: object) -> int | None:
     try:
         n = int(float(value))  # type: ignore[arg-type]
@@ -239,7 +252,7 @@ def _parse_wof(gazetteer_dir: Path):
             _Raw(
                 wof_id=int(props["wof:id"]),
                 placetype="neighbourhood" if ptype == "neighbourhood" else "locality",
-                name_en=props.get("wof:name") or "",
+                name_en=_english_name(props),
                 names=names,
                 lat=lat,
                 lon=lon,

@@ -47,6 +47,7 @@ _FC_PRIOR = {"PPLC": 1.2, "PPLA": 1.0, "PPLA2": 0.8, "PPLA3": 0.6, "PPLA4": 0.3,
 _MAX_PREFIX = 5
 _NON_LETTER = re.compile(r"[^\u0621-\u064A ]")  # spaces stay spaces: fewer substitutions
 _NO_PREFIX = (False, False, "")
+_QUOTES_SPACES = frozenset(" \"'(")
 _LIST_GAP = re.compile(r"\s*,?\s*")
 
 SOURCE_ATTRIBUTION = (
@@ -104,6 +105,7 @@ class _Span:
     word_index: int = 0
     cue: Cue | None = None
     prep: bool = False
+    weak: bool = False  # admitted on a preposition alone: kept only if it fits the article's geography
     foreign: lexicon.Foreign | None = None
     entries: list[_Entry] | None = None
 
@@ -298,9 +300,9 @@ class Geocoder:
 
     @staticmethod
     def _word_before(text: str, spaced: str, ws: int) -> str:
-        """The word right before position `ws` when only spaces stand between, else ''."""
+        """The word right before position `ws` when only spaces or quotes stand between, else ''."""
         i = ws - 1
-        while i >= 0 and text[i] == " ":
+        while i >= 0 and text[i] in _QUOTES_SPACES:
             i -= 1
         if i < 0 or spaced[i] == " ":  # start of text, or punctuation/digits before
             return ""
@@ -326,14 +328,13 @@ class Geocoder:
             before = self._word_before(text, spaced, s.word_start)
             cue = self._cues.get(before)
             s.cue = cue
-            s.prep = before in self._preps or s.clitic.endswith("ب") or s.clitic.endswith("ل") or (
-                cue is not None and cue.kind in ("area", "admin"))
+            s.prep = before in self._preps or (cue is not None and cue.kind in ("area", "admin"))
             # a list: "بلدات الخريطة، البغيلية، والطريف" shares the cue of its first member
-            if prev is not None and s.cue is None:
+            if prev is not None and s.cue is None and not s.prep:
                 gap = text[prev.end:s.word_start]
                 if _LIST_GAP.fullmatch(gap) and ("," in gap or s.clitic.startswith("و")):
                     s.cue = prev.cue
-                    s.prep = True
+                    s.prep = prev.prep or not prev.weak
             s.foreign = self._foreign_by_key.get(s.key)
             entries = self._index.get(s.key) or []
             s.entries = self._admit(s, entries)
@@ -350,17 +351,30 @@ class Geocoder:
         return self._resolve(text, kept)
 
     def _admit(self, s: _Span, entries: list[_Entry]) -> list[_Entry]:
-        """The candidate places of a hit, or [] when the evidence that it is a place is too weak."""
+        """The candidate places of a hit, or [] when the evidence that it is a place is too weak.
+
+        A strong cue (قرية، بلدة، مدينة، حي ...) admits any name, even an ordinary word. Otherwise stop
+        words and cue words are never places; well-known towns need no evidence; other names need a
+        cue or a preposition, and with a preposition alone (or as an unintroduced name of two words)
+        they are `weak`: kept only when they fit the geography of the rest of the article.
+        """
         if not entries:
             return []
         surface = s.surface
         core = surface[2:] if s.has_article and surface.startswith("ال") else surface
-        strong = s.cue is not None and s.cue.strength >= 2
-        if (surface in self._stop or core in self._stop or ("ال" + core) in self._stop) and not strong:
+        cue = s.cue if s.cue is not None and s.cue.strength > 0 else None
+        if cue is not None and cue.strength >= 2:
+            return entries
+        if surface in self._stop or surface in self._cues:
             return []
-        famous = any(e.idx in self._famous for e in entries)
-        multiword = " " in s.key and len(s.key) >= 7
-        if strong or famous or s.prep or s.cue is not None or multiword:
+        places = self.places
+        famous = any(e.idx in self._famous and places[e.idx].placetype != "neighbourhood" for e in entries)
+        if famous or cue is not None:
+            return entries
+        if s.cue is not None and s.cue.kind == "named":  # ساحة الكرامة: a square, not the town
+            return []
+        if s.prep or (" " in s.key and len(s.key) >= 7):
+            s.weak = True
             return entries
         return []
 
@@ -467,6 +481,17 @@ class Geocoder:
                     if sc > best_sc:
                         best_k, best_sc = k, sc
                 resolved[i] = best_k
+
+        # names admitted on weak evidence must fit the geography of the others
+        strong = [places[s.entries[resolved[i]].idx] for i, s in enumerate(spans)
+                  if resolved[i] >= 0 and not s.weak]
+        strong_adm1 = {p.admin1_pcode for p in strong}
+        for i, s in enumerate(spans):
+            if s.weak and resolved[i] >= 0:
+                p = places[s.entries[resolved[i]].idx]
+                if p.admin1_pcode not in strong_adm1 and not any(
+                        _fast_km(p.latitude, p.longitude, q.latitude, q.longitude) < 40 for q in strong):
+                    resolved[i] = -1
 
         # admin units vs their seat town; cue-driven precision; neighbourhoods
         out: list[PlaceMention] = []
