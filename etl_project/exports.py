@@ -30,6 +30,8 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from etl_project.geo.admin import arabic_key, governorates
+
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 _FORMULA_RE = "^[=+\\-@\t\r\uff1d\uff0b\uff0d\uff20]"
 
@@ -66,29 +68,6 @@ FORMULA_NOTE = {
                "Neutralise cells if you convert this file to CSV or a spreadsheet.",
 }
 
-# The 14 governorates: OCHA P-code -> ACLED English name, other English spellings, Arabic names.
-# Used only to resolve a --governorate filter; the events carry admin1 and admin1_pcode themselves.
-GOVERNORATES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
-    "SY01": ("Damascus", ("Dimashq",), ("دمشق", "مدينة دمشق", "الشام")),
-    "SY02": ("Aleppo", ("Halab",), ("حلب",)),
-    "SY03": ("Rural Damascus", ("Rif Dimashq", "Damascus Countryside"), ("ريف دمشق",)),
-    "SY04": ("Homs", ("Hims",), ("حمص",)),
-    "SY05": ("Hama", ("Hamah",), ("حماة", "حماه")),
-    "SY06": ("Lattakia", ("Latakia", "Al-Lathiqiyah"), ("اللاذقية",)),
-    "SY07": ("Idleb", ("Idlib",), ("إدلب",)),
-    "SY08": ("Al-Hasakeh", ("Hasakah", "Al Hasakah", "Hasaka"), ("الحسكة",)),
-    "SY09": ("Deir ez-Zor", ("Deir ez Zor", "Deir-ez-Zor", "Dayr az Zawr"), ("دير الزور",)),
-    "SY10": ("Tartous", ("Tartus",), ("طرطوس",)),
-    "SY11": ("Ar-Raqqa", ("Raqqa", "Ar Raqqah", "Al-Raqqa"), ("الرقة",)),
-    "SY12": ("Dara", ("Daraa", "Dar'a", "Deraa"), ("درعا",)),
-    "SY13": ("As-Sweida", ("As-Suwayda", "Suwayda", "Sweida"), ("السويداء",)),
-    "SY14": ("Quneitra", ("Al-Quneitra",), ("القنيطرة",)),
-}
-
-_ARABIC_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي", "ـ": None})
-_DIACRITICS = re.compile("[\u064b-\u0652\u0670]")
-
-
 class ExportError(Exception):
     """A request the export cannot satisfy; the message is one line for the user."""
 
@@ -121,26 +100,33 @@ def write_csv_frame(frame: pl.DataFrame, path: Path) -> None:
 # ---------------------------------------------------------------------------------------- filters
 
 
-def _fold(name: str) -> str:
-    text = _DIACRITICS.sub("", name).translate(_ARABIC_FOLD)
-    text = re.sub(r"^محافظه\s+", "", text.strip())
-    return re.sub(r"\s+", " ", text).casefold()
+def _latin_key(name: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", name.casefold())
+
+
+def _arabic_key(name: str) -> str:
+    return re.sub(r"^محافظه\s+", "", arabic_key(name))
 
 
 def governorate_names(name: str) -> tuple[list[str], list[str]]:
-    """The admin1 names (lower case) and P-codes a --governorate value stands for.
+    """What a --governorate value stands for: admin1 spellings (as letter-and-digit keys, see
+    `_latin_key`, plus the value itself in lower case) and the P-codes of the governorates it names.
 
-    Case-insensitive on English names, tolerant of Arabic spelling (hamza, ta marbuta, "محافظة").
-    An unknown name still filters on admin1 itself, so a spelling the table lacks is not an error.
+    Resolved against the project's governorate table (`geo/data/admin_units.csv`): ACLED and OCHA
+    English names in any case, spacing or hyphenation; Arabic names and aliases after the project's
+    normalisation (hamza, ta marbuta, diacritics), with or without "محافظة"; or the P-code itself.
+    An unknown name still filters on admin1 as written, so a spelling the table lacks is not an error.
     """
-    key = _fold(name)
-    names = {name.strip().casefold()}
+    latin, arabic = _latin_key(name), _arabic_key(name)
+    keys = {name.strip().casefold()} | ({latin} if latin else set())
     pcodes = []
-    for pcode, (acled, spellings, arabic) in GOVERNORATES.items():
-        if key in {_fold(n) for n in (pcode, acled, *spellings, *arabic)}:
-            pcodes.append(pcode)
-            names.update(n.casefold() for n in (acled, *spellings))
-    return sorted(names), pcodes
+    for unit in governorates():
+        english = (unit.pcode, unit.name_en, unit.ocha_en)
+        if (latin and latin in {_latin_key(n) for n in english}) or (
+                arabic and arabic in {_arabic_key(n) for n in (unit.name_ar, *unit.aliases_ar)}):
+            pcodes.append(unit.pcode)
+            keys.update(_latin_key(n) for n in (unit.name_en, unit.ocha_en))
+    return sorted(keys), pcodes
 
 
 @dataclass(frozen=True)
@@ -159,9 +145,10 @@ class ExportFilter:
             clauses.append("v.event_date <= ?")
             params.append(self.date_to)
         if self.governorate:
-            names, pcodes = governorate_names(self.governorate)
-            cond = "list_contains(?::VARCHAR[], lower(v.admin1))"
-            params.append(names)
+            keys, pcodes = governorate_names(self.governorate)
+            cond = ("list_contains(?::VARCHAR[], lower(v.admin1))"
+                    " OR list_contains(?::VARCHAR[], regexp_replace(lower(v.admin1), '[^a-z0-9]', '', 'g'))")
+            params.extend([keys, keys])
             if pcodes:
                 cond += " OR list_contains(?::VARCHAR[], v.admin1_pcode)"
                 params.append(pcodes)
