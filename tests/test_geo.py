@@ -6,7 +6,6 @@ holds the Who's On First archive; otherwise they are skipped with the reason.
 from __future__ import annotations
 
 import os
-import time
 from pathlib import Path
 
 import pytest
@@ -228,19 +227,3 @@ def test_places_frame(geo):
     assert df.height == len(geo.places)
     assert {"gazetteer_id", "name_ar", "name_en", "admin1", "admin2", "admin1_pcode", "latitude"} <= set(df.columns)
 
-
-# ---------------------------------------------------------------- speed
-
-
-def test_mentions_is_fast(geo):
-    base = ("أفادت مصادر محلية بأن قوات الأمن الداخلي نفذت حملة مداهمات في بلدات الكسرة والبصيرة والشحيل "
-            "بريف دير الزور، واعتقلت عددا من المطلوبين، فيما قتل شاب برصاص مجهولين قرب مدينة الميادين. "
-            "وفي درعا، انفجرت عبوة ناسفة على الطريق بين طفس واليادودة. ")
-    text = normalize(base * 8).text  # ~3 KB
-    geo.mentions(text)
-    n = 50
-    t0 = time.perf_counter()
-    for _ in range(n):
-        geo.mentions(text)
-    per = (time.perf_counter() - t0) / n
-    assert per < 0.004, f"{per * 1000:.2f} ms per article"
