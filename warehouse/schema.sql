@@ -154,7 +154,8 @@ CREATE TABLE IF NOT EXISTS places (
     longitude      DOUBLE,
     population     BIGINT,
     feature_code   VARCHAR,
-    source         VARCHAR
+    source         VARCHAR,
+    names_ar       VARCHAR[]            -- every Arabic spelling the geocoder matches
 );
 
 -- One row per partition load: the audit trail of runs (the only table a re-run appends to).
