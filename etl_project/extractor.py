@@ -1,0 +1,797 @@
+"""Arabic incident extraction: article -> ACLED-style event records (spec: shared/spec/event_record.md).
+
+    ex = Extractor(Geocoder.load(gazetteer_dir))
+    events = ex.extract({"id": ..., "text": ..., "published": "2025-11-12"})
+    stats = extract_jsonl(Path("articles.jsonl"), Path("events.jsonl"), ex)
+
+How an article is read:
+1. normalise once (offsets kept), segment into sentences and clauses (headlines, datelines, teasers marked;
+   teasers are skipped);
+2. per clause: the strongest trigger not negated, planned, seized or attempted, and not in habitual or
+   aggregate talk, types a candidate; casualties, actors, dates and places of the clause fill it;
+3. places: the geocoder's mentions, each given a role from the words before it — the incident's place,
+   near it, the first of "بين X و Y", a road's end, an administrative frame (ريف X), a reference point
+   ("شمال مدينة Y"), or not the incident's place at all (origin, a person's title, an outlet's name);
+   a list of places ("بلدات X، Y، وZ") gives one event per place;
+4. dates: the clause's date nearest the trigger (a report's date only when there is no other), else the
+   date of the sentence, else the last date the article gave, else its main date (the first dated
+   incident) or the published date;
+5. candidates that name no place join a neighbouring candidate of the same type or fall back to the last
+   place named nearby, the headline or the dateline; candidates of one place, type and day merge (one
+   incident told in several sentences), and a candidate placed only at governorate or capital level
+   joins a more precise one of the same type and day nearby;
+6. background incidents (recalled with سبق أن/كانت قد… or dated before the main date) keep their date
+   and are flagged; a background incident dated only to a month is a summary, not an event.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Iterable
+
+from etl_project.text.dates import DateMention, find_dates
+from etl_project.text.events import (
+    Casualties,
+    assign_actors,
+    casualties,
+    clause_is_background,
+    clause_is_generic,
+    cue_re,
+    find_actors,
+    find_triggers,
+    is_demonstrative,
+    trigger_blocked,
+    type_event,
+)
+from etl_project.text.lexicon import AR, lexicon_fingerprint
+from etl_project.text.normalize import Normalized, normalize, normalize_text
+from etl_project.text.segment import Sentence, segment
+
+RULES_VERSION = "1"
+EXTRACTOR_VERSION = f"ar-{RULES_VERSION}-{lexicon_fingerprint()}"
+
+OUTPUT_FIELDS = (
+    "event_id", "article_id", "event_date", "time_precision", "date_text", "event_type", "sub_event_type",
+    "actor1", "actor2", "actor1_text", "actor2_text", "inter1", "inter2", "location_name", "location_name_en",
+    "admin1", "admin2", "admin1_pcode", "admin2_pcode", "latitude", "longitude", "geo_precision",
+    "location_text", "gazetteer_id", "fatalities", "injuries", "is_background", "evidence", "evidence_start",
+    "evidence_end", "confidence", "extractor_version",
+)
+
+# Place roles, best first. Roles not listed are never the incident's place.
+ROLE_RANK = {"head": 0, "near": 1, "between": 1, "road": 2, "admin": 3, "ref": 4, "fallback": 5}
+_SETTLEMENT = r"(?:مدينه|بلده|قريه|بلدات|قري|مدن|بلدتي|قريتي|مدينتي|حي|احياء|مخيم|منطقه|مناطق|ناحيه|محافظه|ريف|منطقتي|مزرعه|بلدتا|قريتا)"
+_ROAD_BEFORE = re.compile(rf"(?:طريق|الطريق|اوتوستراد|الاوتوستراد|اتوستراد)\s+(?:[{AR}]+\s+){{0,2}}?(?:بين\s+)?(?:(?:مدينتي|بلدتي|قريتي)\s+)?[\"']?$")
+_BETWEEN_BEFORE = re.compile(r"بين\s+(?:(?:مدينتي|بلدتي|قريتي|منطقتي|بلدات|قري)\s+)?[\"']?$")
+_SECOND_OF_PAIR = re.compile(r"^\s*[\"']?\s*(?:و|-|–)\s*[\"']?\s*$")
+_LIST_GAP = re.compile(r"^\s*[\"']?\s*(?:,|،)?\s*(?:و)?\s*[\"']?\s*$")
+_ADMIN_CUES = {"ريف", "محافظه", "ناحيه", "منطقه", "ريفي", "مناطق"}
+_NEAR_CUES = {"باديه"}
+_JUNK_PLACE_WORDS = re.compile(r"^(?:جروح|جراح|عدوان|قريتين|بلدتين|الشرقيه|الغربيه|الشماليه|الجنوبيه|الجمعه|السبت|الاحد)$")
+
+
+@dataclass
+class Candidate:
+    order: int
+    sentence: Sentence
+    clause: tuple[int, int]
+    event_type: str
+    sub_event_type: str
+    priority: int
+    weak: bool  # typed only by deaths, a demonstrative or an anaphor: joins others first
+    place: object | None = None  # PlaceMention
+    role: str | None = None
+    list_id: int | None = None
+    date: date | None = None
+    date_precision: int = 1
+    date_text_span: tuple[int, int] | None = None
+    date_explicit: bool = False
+    date_known_missing: bool = False  # a date is written but cannot be resolved (no reference)
+    cas: Casualties | None = None
+    background: bool = False
+    actor1: object | None = None
+    actor2: object | None = None
+    victim_class: str | None = None
+    trig_pos: int = 0
+    members: list["Candidate"] = field(default_factory=list)
+    fallback: bool = False
+    date_key: str | None = None  # the words of an unresolvable date, to tell two such dates apart
+
+
+def _parse_date(value) -> date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+class Extractor:
+    """Rules and lexicons over a geocoder; `extract(article)` returns the article's event records."""
+
+    def __init__(self, geocoder):
+        self.geocoder = geocoder
+        self.version = f"{EXTRACTOR_VERSION}+geo-{getattr(geocoder, 'version', 'none')}"
+
+    # ------------------------------------------------------------------ public
+
+    def extract(self, article: dict, reference_date: date | None = None) -> list[dict]:
+        text = article.get("text") or ""
+        aid = str(article.get("id"))
+        published = _parse_date(article.get("published"))
+        ref = published or _parse_date(reference_date)
+        norm = normalize(text)
+        T = norm.text
+        title = normalize_text(article.get("title") or "")
+        sentences = segment(T, title)
+        mentions = [m for m in self.geocoder.mentions(T) if not _junk(m)]
+        roles = _place_roles(T, mentions)
+        dates = [d for d in find_dates(T, ref)]
+        cands = self._candidates(T, sentences, mentions, roles, dates)
+        events = self._assemble(T, cands, sentences, mentions, roles, ref)
+        return [self._record(norm, aid, c) for c in events]
+
+    # ------------------------------------------------------------------ candidates
+
+    def _candidates(self, T, sentences, mentions, roles, dates) -> list[Candidate]:
+        cands: list[Candidate] = []
+        order = 0
+        prev_types: list[tuple[str, str]] = []
+        for si, s in enumerate(sentences):
+            if s.kind in ("teaser", "dateline"):
+                continue
+            sent_places = [i for i, m in enumerate(mentions) if s.start <= m.start < s.end and roles[i][0] in ROLE_RANK]
+            sent_dates = [d for d in dates if s.start <= d.start < s.end and not d.future]
+            for (cs, ce) in s.clauses:
+                if clause_is_generic(T, cs, ce):
+                    continue
+                trigs = [t for t in find_triggers(T, cs, ce) if not trigger_blocked(T, t, cs)]
+
+                def blocked(pos, cs=cs):
+                    before = T[max(cs, pos - 45):pos]
+                    return bool(cue_re("plan").search(before))
+
+                cas = casualties(T, cs, ce, blocked)
+                has_deaths = cas.deaths is not None or cas.deaths_vague is not None
+                if not trigs and not has_deaths:
+                    continue
+                actors = find_actors(T, cs, ce)
+                weak = False
+                if trigs:
+                    real = [t for t in trigs if t.rule.typing != "anaphor"] or trigs
+                    main = max(real, key=lambda t: (t.rule.priority, -t.start))
+                    trig_pos = main.start
+                    etype, sub = type_event(main.rule, T, cs, ce, main.start, cas.victim_class, actors)
+                    prio = main.rule.priority
+                    # a definite or demonstrative form refers back to an earlier incident of its kind
+                    # ("الاعتداء الجديد استهدف ...", "واستهدف القصف ..."): the earlier type is kept
+                    refs = [t for t in trigs if t.rule.anaphor and (t.definite or is_demonstrative(T, t))
+                            and (t is main or t.rule.typing == "anaphor")]
+                    if refs and prev_types and main.rule.priority < 85:
+                        ref_t = refs[0]
+                        for pt, ps in reversed(prev_types):
+                            if pt in ref_t.rule.anaphor:
+                                if main.rule.priority < 60 or pt == main.rule.event_type:
+                                    etype, sub = pt, ps
+                                weak = True
+                                break
+                    if main.rule.typing == "anaphor" and not weak:
+                        continue  # a word that only points back, with nothing to point to
+                    if is_demonstrative(T, main):
+                        weak = True
+                    if main.rule.priority <= 45 and not actors and not has_deaths:
+                        weak = True  # "استهدف ساحة الحاويات": a bare verb continuing the last report
+                else:
+                    # deaths with no other trigger: a killing — a battle when the dead were armed
+                    trig_pos = cs
+                    from etl_project.text.events import target_class
+                    tc = target_class(T, cs, ce, cs, cas.victim_class)
+                    etype, sub = ("battle", "armed_clash") if tc == "armed" else ("violence_against_civilians", "attack")
+                    prio = 20
+                    weak = True
+                perp, victim = assign_actors(T, cs, ce, trig_pos, actors, etype, cas.victim_class)
+                # dates of the clause, else of the sentence
+                cl_dates = [d for d in sent_dates if cs <= d.start < ce]
+                dm = _pick_date(T, cl_dates, trig_pos, cs) or _pick_date(T, sent_dates, trig_pos, s.start)
+                bg = clause_is_background(T, cs, ce, s.start)
+                # places of the clause, else of the sentence
+                cl_places = [i for i in sent_places if cs <= mentions[i].start < ce]
+                chosen = _choose_places(cl_places, roles)
+                anaphor_place = bool(cue_re("anaphor_place").search(T, cs, ce))
+                if not chosen and not anaphor_place:
+                    chosen = _choose_places(sent_places, roles) if len(s.clauses) > 1 else []
+                if cue_re("during").search(T, cs, ce) and not cl_places and not cl_dates:
+                    chosen = []
+                    during = True
+                else:
+                    during = False
+                base = dict(sentence=s, clause=(cs, ce), event_type=etype, sub_event_type=sub, priority=prio,
+                            weak=weak, cas=cas, background=bg, actor1=perp, actor2=victim,
+                            victim_class=cas.victim_class, trig_pos=trig_pos)
+                if dm is not None:
+                    base["date_key"] = re.sub(r"^[وف]?(?:في\s+)?", "", T[dm.start:dm.end])
+                    base.update(date=dm.value, date_precision=dm.precision, date_text_span=(dm.start, dm.end),
+                                date_explicit=not dm.anaphoric, date_known_missing=dm.value is None and not dm.anaphoric)
+                    if dm.anaphoric:
+                        base["date_explicit"] = False
+                        base["_anaphoric_date"] = dm
+                if not chosen:
+                    c = Candidate(order=order, **{k: v for k, v in base.items() if not k.startswith("_")})
+                    c.fallback = anaphor_place
+                    c.__dict__["during"] = during
+                    if "_anaphoric_date" in base:
+                        c.date_text_span = None
+                        c.members = []
+                        c.__dict__["anaphoric_date"] = base["_anaphoric_date"]
+                    cands.append(c)
+                    order += 1
+                else:
+                    for k, (mi, lid) in enumerate(chosen):
+                        c = Candidate(order=order, **{kk: v for kk, v in base.items() if not kk.startswith("_")})
+                        c.place = mentions[mi]
+                        c.role = roles[mi][0]
+                        c.list_id = lid
+                        if "_anaphoric_date" in base:
+                            c.__dict__["anaphoric_date"] = base["_anaphoric_date"]
+                        if k > 0:  # a stated toll goes to the first place of a list
+                            c.cas = Casualties(None, None, None, None, cas.victim_class, cas.no_casualties)
+                        cands.append(c)
+                        order += 1
+                prev_types.append((etype, sub))
+        return cands
+
+    # ------------------------------------------------------------------ assembly
+
+    def _assemble(self, T, cands, sentences, mentions, roles, ref) -> list[Candidate]:
+        if not cands:
+            return []
+        # main date: the first dated incident that is not background; else the reference
+        main = next((c.date for c in cands if c.date_explicit and c.date and not c.background
+                     and c.sentence.kind == "body"), None)
+        main = main or ref
+        last = None
+        last_missing = False
+        last_key = None
+        for c in cands:
+            ad = c.__dict__.get("anaphoric_date")
+            if ad is not None:
+                if last is not None:
+                    c.date = last if ad.kind == "same" else last.fromordinal(last.toordinal() + 1)
+                    c.date_explicit = True
+                    c.date_text_span = (ad.start, ad.end)
+                elif last_missing:
+                    c.date_known_missing = True
+                    c.date_text_span = (ad.start, ad.end)
+            if c.date_explicit or c.date_known_missing:
+                if c.date_known_missing:
+                    last, last_missing, last_key = None, True, c.date_key
+                else:
+                    last, last_missing, last_key = c.date, False, c.date_key
+                continue
+            if c.sentence.kind == "headline":
+                c.date = main
+                continue
+            if last is not None:
+                c.date = last
+            elif last_missing:
+                c.date = None
+                c.date_known_missing = True
+                c.date_key = last_key
+            else:
+                c.date = main
+        first_body = next((c.sentence for c in cands if c.sentence.kind == "body"), None)
+        for c in cands:
+            if c.date_explicit and c.date and main and c.date < main:
+                c.background = True
+            # "وفي 3 آذار، ..." after the lead: an earlier incident recalled, even when no year is known
+            if c.date_text_span and c.sentence is not first_body and c.date_explicit is not None:
+                lead = T[c.clause[0]:c.date_text_span[0]]
+                if re.fullmatch(r"\s*وفي\s*(?:ال\s*)?", lead) and re.match(r"\s*(?:ال\s*)?\d", T[c.date_text_span[0]:c.date_text_span[1]]):
+                    c.background = True
+            if c.date_explicit and c.date_known_missing is False and c.date is None:
+                pass
+        # background incidents dated only to a month are summaries; future dates are never events
+        cands = [c for c in cands if not (c.background and c.date_explicit and c.date_precision == 3)]
+
+        sent_index = {id(s): i for i, s in enumerate(sentences)}
+        # a lead placed only at governorate level takes the precise place of the next sentence when that
+        # sentence tells no incident of its own ("... في ريف درعا" / "... بين بلدتي X وY")
+        with_cands = {id(c.sentence) for c in cands if not c.weak}
+        for c in cands:
+            if c.place is None or not _vague(c):
+                continue
+            si = sent_index[id(c.sentence)]
+            for nxt in sentences[si + 1:si + 2]:
+                if nxt.kind != "body" or id(nxt) in with_cands:
+                    continue
+                ids = [i for i, m in enumerate(mentions) if nxt.start <= m.start < nxt.end and roles[i][0] in ROLE_RANK
+                       and ROLE_RANK[roles[i][0]] <= 2]
+                if not ids:
+                    continue
+                best = min(ROLE_RANK[roles[i][0]] for i in ids)
+                i = [i for i in ids if ROLE_RANK[roles[i][0]] == best][0]
+                probe = Candidate(order=-1, sentence=nxt, clause=(nxt.start, nxt.end), event_type=c.event_type,
+                                  sub_event_type=c.sub_event_type, priority=0, weak=True, place=mentions[i], role=roles[i][0])
+                if _level(probe) > _level(c) and _near_each_other(c, probe):
+                    c.place, c.role = mentions[i], roles[i][0]
+        # placeless candidates: join a neighbour of the same type, else fall back to a nearby place
+        placed = [c for c in cands if c.place is not None]
+        for c in [c for c in cands if c.place is None]:
+            if c.__dict__.get("during"):
+                prev = [p for p in placed if p.order < c.order]
+                if prev:
+                    target = prev[-1]
+                    if not c.weak and c.priority > target.priority:
+                        target.event_type, target.sub_event_type, target.priority = c.event_type, c.sub_event_type, c.priority
+                    _absorb(target, c)
+                    continue
+            target = _neighbour(c, placed, sent_index)
+            if target is not None:
+                _absorb(target, c)
+                continue
+            if c.background and not c.fallback:
+                continue
+            fb = _fallback_place(T, c, sentences, mentions, roles, sent_index)
+            if fb is None:
+                continue
+            c.place = mentions[fb]
+            c.role = "fallback"
+            placed.append(c)
+        placed.sort(key=lambda c: c.order)
+
+        # one incident told in several sentences: same place, type and day
+        events: list[Candidate] = []
+        for c in placed:
+            merged = False
+            for e in events:
+                if _same_place(e, c) and e.event_type == c.event_type and _dates_compatible(e, c):
+                    _absorb(e, c)
+                    merged = True
+                    break
+            if not merged:
+                events.append(c)
+        # a governorate- or capital-level candidate joins a precise one of the same type and day nearby
+        changed = True
+        while changed:
+            changed = False
+            for a in events:
+                if not _vague(a):
+                    continue
+                best = None
+                for b in events:
+                    if b is a or _level(b) <= _level(a) or b.event_type != a.event_type or not _dates_compatible(a, b):
+                        continue
+                    if b.list_id is not None and a.list_id == b.list_id:
+                        continue
+                    if abs(sent_index[id(b.sentence)] - sent_index[id(a.sentence)]) > 4:
+                        continue
+                    if not _near_each_other(a, b):
+                        continue
+                    if best is None or abs(b.order - a.order) < abs(best.order - a.order):
+                        best = b
+                if best is not None:
+                    _absorb(best, a)
+                    events.remove(a)
+                    changed = True
+                    break
+        out = []
+        for e in events:
+            if e.place is None or e.place.place is None:
+                continue
+            if e.sentence.kind == "headline" and all(m.sentence.kind == "headline" for m in [e] + e.members) and \
+                    any(x.sentence.kind == "body" for x in events):
+                # a headline that no body sentence confirms is kept only if it is the article's only news
+                pass
+            out.append(e)
+        return out
+
+    # ------------------------------------------------------------------ output
+
+    def _record(self, norm: Normalized, aid: str, c: Candidate) -> dict:
+        T = norm.text
+        p = c.place.place
+        cas_all = [c.cas] + [m.cas for m in c.members]
+        fat = _conservative([x.deaths for x in cas_all if x], [x.deaths_vague for x in cas_all if x])
+        inj = _conservative([x.injuries for x in cas_all if x], [x.injuries_vague for x in cas_all if x])
+        evidence_src = c
+        s = evidence_src.sentence
+        ev_start, ev_end = norm.span(s.start, s.end)
+        date_text = None
+        span = c.date_text_span or next((m.date_text_span for m in c.members if m.date_text_span and m.date_explicit), None)
+        if span:
+            a, b = norm.span(*span)
+            date_text = norm.original[a:b].strip(" ،,()")
+        loc_a, loc_b = norm.span(c.place.start, c.place.end)
+        a1, a2 = c.actor1, c.actor2
+        for m in c.members:
+            a1 = a1 or m.actor1
+            a2 = a2 or m.actor2
+        actor1, inter1, actor1_text = _actor_out(a1, c.date, norm)
+        actor2, inter2, actor2_text = _actor_out(a2, c.date, norm)
+        if c.event_type == "protest":
+            actor1, inter1 = actor1 if inter1 == 6 else "Protesters (Syria)", 6
+        elif c.event_type == "riot":
+            actor1, inter1 = "Rioters (Syria)", 5
+        if c.event_type == "violence_against_civilians" and actor2 is None:
+            actor2, inter2 = "Civilians (Syria)", 7
+        if actor1 == actor2 and actor1 is not None and c.event_type != "battle":
+            actor2, inter2, actor2_text = None, 0, None
+        prec = c.place.geo_precision
+        if c.role in ("near", "between", "road", "ref", "fallback"):
+            prec = max(prec, 2)
+        if p.placetype == "governorate":
+            prec = 3
+        event_date = c.date.isoformat() if c.date else None
+        key = f"{aid}|{event_date}|{p.gazetteer_id}|{c.sub_event_type}"
+        conf = 0.45
+        conf += 0.15 if c.date_explicit else 0.0
+        conf += 0.15 if ROLE_RANK.get(c.role, 5) <= 1 else 0.05
+        conf += 0.1 if c.priority >= 60 else 0.0
+        conf += 0.05 * min(len(c.members), 2)
+        conf *= getattr(c.place, "confidence", 1.0) or 1.0
+        return {
+            "event_id": hashlib.sha1(key.encode("utf-8")).hexdigest()[:16],
+            "article_id": aid,
+            "event_date": event_date,
+            "time_precision": c.date_precision if c.date_explicit else 1,
+            "date_text": date_text,
+            "event_type": c.event_type,
+            "sub_event_type": c.sub_event_type,
+            "actor1": actor1,
+            "actor2": actor2,
+            "actor1_text": actor1_text,
+            "actor2_text": actor2_text,
+            "inter1": inter1,
+            "inter2": inter2,
+            "location_name": p.name_ar,
+            "location_name_en": p.name_en,
+            "admin1": p.admin1,
+            "admin2": p.admin2,
+            "admin1_pcode": p.admin1_pcode,
+            "admin2_pcode": p.admin2_pcode,
+            "latitude": p.latitude,
+            "longitude": p.longitude,
+            "geo_precision": prec,
+            "location_text": norm.original[loc_a:loc_b],
+            "gazetteer_id": p.gazetteer_id,
+            "fatalities": fat,
+            "injuries": inj,
+            "is_background": bool(c.background and all(m.background for m in c.members if m.date_explicit) if c.date_explicit else c.background),
+            "evidence": norm.original[ev_start:ev_end],
+            "evidence_start": ev_start,
+            "evidence_end": ev_end,
+            "confidence": round(min(conf, 0.95), 2),
+            "extractor_version": self.version,
+        }
+
+
+# ---------------------------------------------------------------------- helpers
+
+
+def _junk(m) -> bool:
+    """A geocoder hit that is an ordinary word of incident reports ("جروح", "عدوان") without a place cue."""
+    if m.foreign or m.place is None:
+        return False
+    t = m.text[2:] if m.text.startswith("ال") else m.text
+    return m.cue is None and bool(_JUNK_PLACE_WORDS.match(t) or _JUNK_PLACE_WORDS.match(m.text))
+
+
+def _place_roles(T: str, mentions) -> list[tuple[str, int | None]]:
+    """(role, list id) of each mention: see ROLE_RANK; other roles are not the incident's place."""
+    actor_spans = find_actors(T, 0, len(T))
+    roles: list[tuple[str, int | None]] = []
+    list_id = 0
+    prev_end = None
+    prev_role = None
+    for i, m in enumerate(mentions):
+        before = T[max(0, m.start - 60):m.start]
+        role = "head"
+        if m.foreign or m.place is None:
+            role = "foreign"
+        elif cue_re("origin", "end").search(before) or re.search(rf"{_origin_settlement()}$", before):
+            role = "origin"
+        elif cue_re("outlet", "end").search(before) or _outlet_two(before):
+            role = "outlet"
+        elif cue_re("landmark", "end").search(before) and m.place.placetype != "neighbourhood":
+            role = "landmark"
+        elif any(a.start <= m.start < a.end for a in actor_spans):
+            role = "actor"
+        elif _is_title(before):
+            role = "title"
+        elif prev_end is not None and _SECOND_OF_PAIR.match(T[prev_end:m.start]) and prev_role in ("between", "road"):
+            role = "second"
+        elif _ROAD_BEFORE.search(before):
+            role = "road"
+        elif _BETWEEN_BEFORE.search(before):
+            role = "between"
+        elif re.search(rf"(?:{_cue_alt_direction()})\s+(?:{_SETTLEMENT}\s+)?[\"']?$", before):
+            role = "ref"
+        elif m.cue in _ADMIN_CUES or m.place.placetype in ("governorate", "district", "subdistrict"):
+            role = "admin"
+        elif re.search(rf"(?:{_cue_alt_near()})\s+(?:{_SETTLEMENT}\s+)?[\"']?$", before) or m.cue in _NEAR_CUES:
+            role = "near"
+        # lists: "بلدات X، Y، وZ" — consecutive places joined by commas or و share a list id
+        if prev_end is not None and _LIST_GAP.match(T[prev_end:m.start]) and role in ("head", "near", "admin") \
+                and prev_role in ("head", "near", "admin") and role == prev_role:
+            lid = roles[-1][1]
+        else:
+            list_id += 1
+            lid = list_id
+        roles.append((role, lid))
+        prev_end, prev_role = m.end, role
+    return roles
+
+
+_PREPS = {"في", "ب", "قرب", "علي", "من", "الي", "عند", "داخل", "بين"}
+
+
+def _outlet_two(before: str) -> bool:
+    """An outlet or council name with one word between it and the place ("اتحاد شباب الحسكة")."""
+    from etl_project.text.events import _cue_alt
+    toks = re.findall(rf"[{AR}0-9]+", before)[-2:]
+    if len(toks) < 2 or toks[1] in _PREPS:
+        return False
+    outlets = set(_cue_alt("outlet").strip("(?:)").split("|"))
+    t = toks[0][1:] if toks[0][:1] in "وبل" and toks[0][1:] in outlets else toks[0]
+    return t in outlets and not before.rstrip().endswith((",", "."))
+
+
+def _cue_alt_direction() -> str:
+    from etl_project.text.events import _cue_alt
+    return _cue_alt("direction")
+
+
+def _cue_alt_near() -> str:
+    from etl_project.text.events import _cue_alt
+    return _cue_alt("near")
+
+
+def _origin_settlement() -> str:
+    from etl_project.text.events import _cue_alt
+    return rf"(?:{_cue_alt('origin')})\s+{_SETTLEMENT}\s+[\"']?"
+
+
+_TITLE_RE = None
+
+
+def _is_title(before: str) -> bool:
+    """A person's title before the place through a chain of institution nouns ("قائد مخفر شرطة X")."""
+    from etl_project.text.events import _cue_alt
+    toks = re.findall(rf"[{AR}]+", before)[-4:]
+    construct = set(_cue_alt("construct").strip("(?:)").split("|"))
+    titles = set(_cue_alt("person_title").strip("(?:)").split("|"))
+    for tok in reversed(toks):
+        t = tok[1:] if tok[:1] in "وبل" and tok[1:] in construct | titles else tok
+        t = t[2:] if t.startswith("ال") else t
+        if t in titles:
+            return True
+        if t in construct:
+            continue
+        return False
+    return False
+
+
+def _choose_places(idxs: list[int], roles) -> list[tuple[int, int | None]]:
+    """The incident's place(s) among a clause's mentions: the best role; all members of its list."""
+    usable = [i for i in idxs if roles[i][0] in ROLE_RANK]
+    if not usable:
+        return []
+    best_rank = min(ROLE_RANK[roles[i][0]] for i in usable)
+    first = next(i for i in usable if ROLE_RANK[roles[i][0]] == best_rank)
+    lid = roles[first][1]
+    chosen = [i for i in usable if roles[i][1] == lid and ROLE_RANK[roles[i][0]] == best_rank]
+    # one event per place: the same gazetteer place named twice in a clause counts once
+    seen, out = set(), []
+    for i in chosen:
+        out.append((i, lid if len(chosen) > 1 else None))
+    return out
+
+
+def _pick_date(T: str, ds: list[DateMention], trig_pos: int, start: int) -> DateMention | None:
+    if not ds:
+        return None
+    report = cue_re("report")
+
+    def is_report(d):
+        seg = T[max(start, d.start - 45):d.start]
+        return bool(report.search(seg)) and not re.search(r"(?:قتل|مقتل|انفجار|استهداف|اعتقال|هجوم|قصف|اختطاف)", seg)
+
+    plain = [d for d in ds if not is_report(d)] or ds
+    return min(plain, key=lambda d: (abs(d.start - trig_pos), d.start))
+
+
+def _neighbour(c: Candidate, placed: list[Candidate], sent_index) -> Candidate | None:
+    """A placed candidate that a placeless one describes: same type (or the placeless one is only deaths),
+    compatible date, within one sentence before or after (two for the lead)."""
+    si = sent_index[id(c.sentence)]
+    best = None
+    for p in placed:
+        d = sent_index[id(p.sentence)] - si
+        if d < -2 or d > 1:
+            continue
+        if not (p.event_type == c.event_type or c.weak):
+            continue
+        if not _dates_compatible(p, c):
+            continue
+        if c.background != p.background and c.date_explicit and p.date_explicit:
+            continue
+        key = (abs(d) if d <= 0 else d + 0.5, -p.order if d <= 0 else p.order)
+        if best is None or key < best[0]:
+            best = (key, p)
+    return best[1] if best else None
+
+
+def _fallback_place(T, c, sentences, mentions, roles, sent_index) -> int | None:
+    """The last place named before the candidate in its sentence or the one before, else the headline's
+    or the dateline's place."""
+    si = sent_index[id(c.sentence)]
+    lo = sentences[max(0, si - 1)].start
+    cands = [i for i, m in enumerate(mentions) if lo <= m.start < c.clause[1] and roles[i][0] in ROLE_RANK]
+    # a sentence with foreign places only (Lebanon, Iraq) does not borrow a Syrian one
+    if any(mentions[i].foreign for i, m in enumerate(mentions) if c.clause[0] <= m.start < c.clause[1]):
+        return None
+    if cands:
+        best = min(ROLE_RANK[roles[i][0]] for i in cands)
+        return [i for i in cands if ROLE_RANK[roles[i][0]] == best][-1]
+    if c.fallback:
+        return None
+    for kind in ("headline", "dateline"):
+        for s in sentences:
+            if s.kind != kind:
+                continue
+            ids = [i for i, m in enumerate(mentions) if s.start <= m.start < s.end and roles[i][0] in ROLE_RANK]
+            if ids:
+                return ids[0]
+    return None
+
+
+def _same_place(a: Candidate, b: Candidate) -> bool:
+    pa, pb = a.place.place, b.place.place
+    if pa is None or pb is None:
+        return False
+    return pa.gazetteer_id == pb.gazetteer_id
+
+
+def _dates_compatible(a: Candidate, b: Candidate) -> bool:
+    if a.date is None and b.date is None and a.date_known_missing and b.date_known_missing:
+        return a.date_key == b.date_key
+    if a.date == b.date:
+        return True
+    if not a.date_explicit or not b.date_explicit:
+        return True
+    return False
+
+
+def _level(c: Candidate) -> int:
+    """How precise a candidate's place is: 0 governorate, 1 governorate capital or an admin frame
+    (a capital named in a lead often stands for its governorate), 2 district or subdistrict, 3 a town."""
+    p = c.place.place
+    if p.placetype == "governorate":
+        return 0
+    if c.role in ("fallback",):
+        return 1
+    if _is_capital(p):
+        return 1
+    if c.role in ("admin", "ref"):
+        return 1 if p.placetype in ("district", "subdistrict") else 2
+    if p.placetype in ("district", "subdistrict"):
+        return 2
+    return 3
+
+
+def _vague(c: Candidate) -> bool:
+    return _level(c) < 3
+
+
+def _is_capital(p) -> bool:
+    from etl_project.text.events import _cue_alt
+    caps = set(_cue_alt("capital").strip("(?:)").split("|"))
+    return p.placetype == "locality" and normalize_text(p.name_ar).replace("ة", "ه") in caps | {"ال" + c for c in caps} \
+        or normalize_text(p.name_ar).removeprefix("ال") in {c.removeprefix("ال") for c in caps} and p.placetype == "locality"
+
+
+def _near_each_other(a: Candidate, b: Candidate) -> bool:
+    pa, pb = a.place.place, b.place.place
+    if pa.admin1_pcode and pa.admin1_pcode == pb.admin1_pcode:
+        return True
+    dx = (pa.longitude - pb.longitude) * 0.82
+    dy = pa.latitude - pb.latitude
+    return 111.2 * (dx * dx + dy * dy) ** 0.5 <= 60
+
+
+def _absorb(into: Candidate, c: Candidate) -> None:
+    """Merge candidate c (and its members) into `into`."""
+    into.members.append(c)
+    into.members.extend(c.members)
+    c.members = []
+    if c.priority > into.priority and c.event_type == into.event_type:
+        into.sub_event_type = c.sub_event_type
+        into.priority = c.priority
+    if into.weak and not c.weak and c.event_type != into.event_type:
+        into.event_type, into.sub_event_type, into.priority, into.weak = c.event_type, c.sub_event_type, c.priority, False
+    if c.date_explicit and not into.date_explicit:
+        into.date, into.date_precision, into.date_text_span, into.date_explicit = c.date, c.date_precision, c.date_text_span, True
+    if c.place is not None and into.place is not None and ROLE_RANK.get(c.role, 9) < ROLE_RANK.get(into.role, 9) \
+            and not _vague(c):
+        into.place, into.role = c.place, c.role
+    if not c.background:
+        into.background = into.background and not (c.date_explicit and c.date == into.date)
+    into.actor1 = into.actor1 or c.actor1
+    into.actor2 = into.actor2 or c.actor2
+
+
+def _conservative(stated: list, vague: list) -> int:
+    nums = [x for x in stated if x is not None]
+    if nums:
+        return min(nums)
+    vs = [x for x in vague if x is not None]
+    return min(vs) if vs else 0
+
+
+def _actor_out(a, d: date | None, norm: Normalized):
+    if a is None:
+        return None, 0, None
+    name = a.actor
+    if "{era}" in name:
+        era = "2024-" if (d and d >= date(2024, 12, 8)) else "2000-2024"
+        name = name.replace("{era}", era)
+    s, e = norm.span(a.start, a.end)
+    return name, a.inter, norm.original[s:e]
+
+
+# ---------------------------------------------------------------------- files
+
+
+def extract_jsonl(input_path, output_path, extractor: Extractor, reference_date: date | None = None) -> dict:
+    """Read articles (one JSON object per line), write events (one per line, UTF-8), return counts.
+
+    Lines that are not JSON objects with a string `id` and `text` are skipped and counted by reason."""
+    stats = {"articles": 0, "events": 0, "articles_with_events": 0, "skipped": 0, "skipped_reasons": {}}
+    output_path = Path(output_path)
+    output_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(input_path, encoding="utf-8", errors="replace") as fin, open(output_path, "w", encoding="utf-8") as fout:
+        for lineno, line in enumerate(fin, 1):
+            if not line.strip():
+                continue
+            reason = None
+            try:
+                art = json.loads(line)
+            except json.JSONDecodeError:
+                art, reason = None, "invalid json"
+            if reason is None and not isinstance(art, dict):
+                reason = "not an object"
+            elif reason is None and (not isinstance(art.get("id"), (str, int)) or str(art.get("id")) == ""):
+                reason = "missing id"
+            elif reason is None and not isinstance(art.get("text"), str):
+                reason = "missing text"
+            if reason:
+                stats["skipped"] += 1
+                stats["skipped_reasons"][reason] = stats["skipped_reasons"].get(reason, 0) + 1
+                continue
+            stats["articles"] += 1
+            events = extractor.extract(art, reference_date=reference_date)
+            if events:
+                stats["articles_with_events"] += 1
+            for ev in events:
+                fout.write(json.dumps(ev, ensure_ascii=False) + "\n")
+            stats["events"] += len(events)
+    return stats
+
+
+def extract_file(in_path, out_path, geocoder) -> dict:
+    """Convenience: extract_jsonl with a new Extractor over `geocoder`."""
+    return extract_jsonl(in_path, out_path, Extractor(geocoder))
+
+
+def iter_events(articles: Iterable[dict], extractor: Extractor, reference_date: date | None = None):
+    for art in articles:
+        yield from extractor.extract(art, reference_date=reference_date)

@@ -1,0 +1,358 @@
+"""Date expressions in normalised Arabic news text, resolved against the article's reference date.
+
+`find_dates(text, reference)` returns every date expression with its span in the normalised text, the
+date it names and ACLED's time precision (1 day, 2 a week or a few days — middle date, 3 a month —
+mid-month). Adjacent pieces of one expression ("أمس السبت 25 فبراير/شباط", "اليوم، الثلاثاء 24 من
+تشرين الثاني") are joined, the most specific piece giving the date.
+
+Rules:
+- a day and month without a year take the latest year that does not put them after the reference;
+  "الماضي/الفائت" after a month means an earlier month, "الجاري/الحالي" this month, "العام الماضي" last year;
+- a weekday is the latest such day on or before the reference ("الماضي" skips the reference day itself);
+- nothing after the reference is produced: a day-level date after it is dropped, a month or a period is
+  clamped to it;
+- with no reference, expressions that need one resolve to None (value None, needs_reference True), while
+  dates with a year still resolve.
+The word tables are lexicons/months.tsv, weekdays.tsv, relative_dates.tsv, periods.tsv and numbers.tsv.
+"""
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from functools import lru_cache
+
+from etl_project.text.lexicon import AR, NA, NB, arabic_form, read_table, words_alternation
+from etl_project.text.numbers import number_at, number_pattern
+
+
+@dataclass(frozen=True, slots=True)
+class DateMention:
+    start: int
+    end: int
+    value: date | None
+    precision: int
+    kind: str  # absolute | month | weekday | relative | period | counted | numeric | same | next
+    needs_reference: bool = False
+    has_year: bool = False
+    future: bool = False  # names a day after the reference (dropped from events)
+
+    @property
+    def anaphoric(self) -> bool:
+        return self.kind in ("same", "next")
+
+
+@lru_cache(maxsize=None)
+def _months() -> dict[str, int]:
+    out = {}
+    for row in read_table("months.tsv"):
+        out[re.sub(r"\s+", " ", arabic_form(row["form"]))] = int(row["month"])
+    return out
+
+
+@lru_cache(maxsize=None)
+def _weekdays() -> dict[str, int]:
+    return {arabic_form(r["form"]): int(r["weekday"]) for r in read_table("weekdays.tsv")}
+
+
+@lru_cache(maxsize=None)
+def _relatives() -> dict[str, tuple[int, int, str]]:
+    return {
+        re.sub(r"\s+", " ", arabic_form(r["form"])): (int(r["offset_days"]), int(r["precision"]), r["kind"])
+        for r in read_table("relative_dates.tsv")
+    }
+
+
+@lru_cache(maxsize=None)
+def _periods() -> dict[str, tuple[int, int]]:
+    return {
+        re.sub(r"\s+", " ", arabic_form(r["form"])): (int(r["offset_days"]), int(r["precision"]))
+        for r in read_table("periods.tsv")
+    }
+
+
+_REL_AFTER = r"(?:الجاري|الحالي|الماضي|الفائت|المنصرم|السابق|المقبل|القادم)"
+_PART_OF_MONTH = {
+    "مطلع": 5, "بدايه": 5, "بدايات": 5, "اوائل": 5, "اول": 5,
+    "منتصف": 15, "اواسط": 15,
+    "اواخر": 25, "نهايه": 25, "اخر": 25,
+}
+_DAY_PARTS = r"(?:صباح|مساء|ظهر|ظهيره|فجر|عصر|ليل|ليله|منتصف\s+ليل|منتصف\s+ليله|وقت\s+متاخر\s+من|وقت\s+مبكر\s+من\s+صباح|يوم)"
+
+
+@lru_cache(maxsize=None)
+def _patterns() -> list[tuple[str, re.Pattern]]:
+    months = words_alternation(_months().keys())
+    weekdays = words_alternation([w[2:] if w.startswith("ال") else w for w in _weekdays()])
+    rel = words_alternation(_relatives().keys())
+    periods = words_alternation(_periods().keys())
+    num = number_pattern()
+    part = words_alternation(_PART_OF_MONTH.keys())
+    year = r"(?P<year>(?:19|20)\d\d)"
+    month_expr = rf"(?P<m1>{months}){NA}(?:(?:\s*[/\-]\s*|\s+)(?P<m2>{months}){NA})?"
+    year_part = rf"(?:\s*,?\s*(?:من\s+)?(?:العام|عام|سنه|لعام)?\s*{year}(?!\d))"
+    last_year = r"(?:\s+(?P<lastyear>العام\s+الماضي|السنه\s+الماضيه|من\s+العام\s+الماضي))"
+    pats = [
+        # 6-5-2019, 06/05/2019, 27.09.2024
+        ("numeric_dmy", re.compile(r"(?<![\d.:/-])(?P<d>\d{1,2})\s?[-/.]\s?(?P<m>\d{1,2})\s?[-/.]\s?(?P<y>(?:19|20)\d\d)(?![\d])")),
+        # 2025/11/03, 2022-01-31, 2023.03.17
+        ("numeric_ymd", re.compile(r"(?<![\d.:/-])(?P<y>(?:19|20)\d\d)[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})(?![\d])")),
+        # (الـ) 18 (من) (شهر) تشرين الثاني/نوفمبر (2020) (الجاري)
+        ("absolute", re.compile(
+            rf"(?<![\d:.])(?:ال\s*)?(?P<day>[0-3]?\d)(?![\d:.,])\s*(?:من\s+)?(?:شهر\s+)?{month_expr}"
+            rf"{year_part}?(?:\s+(?P<rel>{_REL_AFTER}){NA})?{last_year}?")),
+        # 22 من الشهر الجاري
+        ("day_of_month", re.compile(
+            rf"(?<![\d:.])(?:ال\s*)?(?P<day>[0-3]?\d)(?![\d:.,])\s*(?:من\s+)?(?:هذا\s+)?الشهر(?:\s+(?P<rel>{_REL_AFTER}))?{NA}")),
+        # (مطلع|منتصف|نهاية) (شهر) آذار (2011) (الماضي)
+        ("month", re.compile(
+            rf"{NB}(?:(?P<part>{part})\s+)?(?:(?P<shahr>شهر)\s+)?{month_expr}"
+            rf"{year_part}?(?:\s+(?P<rel>{_REL_AFTER}){NA})?{last_year}?")),
+        # (مطلع|منتصف|نهاية) الشهر (الجاري|الماضي)
+        ("this_month", re.compile(
+            rf"{NB}(?:(?P<part>{part})\s+)?(?:هذا\s+)?الشهر(?:\s+(?P<rel>{_REL_AFTER}))?{NA}")),
+        ("period", re.compile(rf"{NB}(?:[وف]?(?:في|خلال)\s+)?(?P<p>{periods}){NA}")),
+        # منذ/قبل (مدة|نحو) ثلاثة أيام | قبل يومين | منذ أسبوع
+        ("counted", re.compile(
+            rf"{NB}[وف]?(?P<dir>منذ|قبل)\s+(?:(?:مده|نحو|قرابه|حوالي|زهاء|اكثر\s+من|اقل\s+من)\s+)?"
+            rf"(?P<n>{num}\s+)?(?P<unit>يوم|يوما|ايام|يومين|يومان|اسبوع|اسبوعين|اسابيع|شهر|شهرين|اشهر|ساعه|ساعات|ساعتين){NA}")),
+        # (مساء) (اليوم|أمس) — and "اليوم ذاته", "اليوم التالي"
+        ("relative", re.compile(rf"{NB}[وف]?(?:{_DAY_PARTS}\s+)?(?:من\s+)?(?P<r>{rel}){NA}")),
+        # (يوم|مساء) (ال)أحد (الماضي)
+        ("weekday", re.compile(
+            rf"{NB}[وف]?(?:{_DAY_PARTS}\s+)?ال(?P<wd>{weekdays}){NA}(?:\s+(?P<rel>الماضي|الفائت|المنصرم|السابق|المقبل|القادم){NA})?")),
+    ]
+    return pats
+
+
+# "اليوم" that is not today: outlet names and phrases like "حتى اليوم", "اليوم العالمي".
+_NOT_TODAY_BEFORE = re.compile(r"(?:اخبار|الامارات|مصر|روسيا|حتي|الي|لغايه|منذ|ذلك)\s*$")
+_NOT_TODAY_AFTER = re.compile(r"^\s*(?:العالمي|الوطني|الاول|الثاني|الثالث|الرابع|الخامس|السادس|السابع|الاخير)")
+_AB_ALONE = "اب"  # August / father: needs a day, شهر, a year or a relative word
+
+
+def _valid(y: int, m: int, d: int) -> date | None:
+    if not (1 <= m <= 12) or not (1 <= d <= calendar.monthrange(y, m)[1]):
+        return None
+    return date(y, m, d)
+
+
+def _month_of(g: dict) -> int | None:
+    m1 = re.sub(r"\s+", " ", g.get("m1") or "")
+    return _months().get(m1)
+
+
+def _year_for(month: int, day: int, rel: str | None, lastyear: bool, ref: date) -> int:
+    if lastyear:
+        return ref.year - 1
+    if rel in ("الماضي", "الفائت", "المنصرم", "السابق"):
+        return ref.year if month < ref.month else ref.year - 1
+    if rel in ("الجاري", "الحالي"):
+        return ref.year
+    y = ref.year
+    if (month, day) > (ref.month, ref.day):
+        y -= 1
+    return y
+
+
+def _clamp(d: date, ref: date | None) -> date:
+    return min(d, ref) if ref else d
+
+
+def _resolve(kind: str, m: re.Match, ref: date | None, text: str) -> DateMention | None:
+    g = m.groupdict()
+    s, e = m.start(), m.end()
+    if kind in ("numeric_dmy", "numeric_ymd"):
+        d = _valid(int(g["y"]), int(g["m"]), int(g["d"]))
+        if d is None:
+            return None
+        return DateMention(s, e, d, 1, "numeric", has_year=True, future=bool(ref and d > ref))
+    if kind == "absolute":
+        month = _month_of(g)
+        day = int(g["day"])
+        if month is None or not 1 <= day <= 31:
+            return None
+        if g.get("year"):
+            d = _valid(int(g["year"]), month, day)
+            if d is None:
+                return None
+            return DateMention(s, e, d, 1, "absolute", has_year=True, future=bool(ref and d > ref))
+        if g.get("rel") in ("المقبل", "القادم"):
+            return DateMention(s, e, None, 1, "absolute", future=True)
+        if ref is None:
+            return DateMention(s, e, None, 1, "absolute", needs_reference=True)
+        y = _year_for(month, day, g.get("rel"), bool(g.get("lastyear")), ref)
+        d = _valid(y, month, day)
+        if d is None:
+            return None
+        return DateMention(s, e, d, 1, "absolute", future=d > ref)
+    if kind == "day_of_month":
+        day = int(g["day"])
+        if ref is None:
+            return DateMention(s, e, None, 1, "absolute", needs_reference=True)
+        rel = g.get("rel")
+        y, mo = ref.year, ref.month
+        if rel in ("الماضي", "الفائت", "المنصرم", "السابق"):
+            y, mo = (y, mo - 1) if mo > 1 else (y - 1, 12)
+        d = _valid(y, mo, day)
+        if d is None:
+            return None
+        return DateMention(s, e, d, 1, "absolute", future=d > ref)
+    if kind == "month":
+        month = _month_of(g)
+        if month is None:
+            return None
+        m1 = re.sub(r"\s+", " ", g.get("m1") or "")
+        if m1 == _AB_ALONE and not (g.get("shahr") or g.get("year") or g.get("rel") or g.get("m2") or g.get("part")):
+            return None
+        day = _PART_OF_MONTH.get(g.get("part") or "", 15)
+        prec = 2 if g.get("part") else 3
+        if g.get("year"):
+            d = _valid(int(g["year"]), month, day)
+            return DateMention(s, e, _clamp(d, ref) if d else None, prec, "month", has_year=True,
+                               future=bool(ref and d and date(d.year, d.month, 1) > ref))
+        if g.get("rel") in ("المقبل", "القادم"):
+            return DateMention(s, e, None, prec, "month", future=True)
+        if not (g.get("rel") or g.get("shahr") or g.get("part") or g.get("lastyear") or g.get("m2")):
+            # a bare month name ("في آذار") is too weak on its own unless preceded by في/خلال/منذ
+            before = text[max(0, s - 6):s]
+            if not re.search(r"(?:في|خلال|منذ|حتى)\s*$", before):
+                return None
+        if ref is None:
+            return DateMention(s, e, None, prec, "month", needs_reference=True)
+        rel = g.get("rel")
+        if g.get("lastyear"):
+            y = ref.year - 1
+        elif rel in ("الماضي", "الفائت", "المنصرم", "السابق"):
+            y = ref.year if month < ref.month else ref.year - 1
+        elif rel in ("الجاري", "الحالي"):
+            y = ref.year
+        else:
+            y = ref.year if month <= ref.month else ref.year - 1
+        d = _valid(y, month, day)
+        return DateMention(s, e, _clamp(d, ref) if d else None, prec, "month")
+    if kind == "this_month":
+        rel = g.get("rel")
+        if not rel and not g.get("part"):
+            return None
+        if rel in ("المقبل", "القادم"):
+            return DateMention(s, e, None, 3, "month", future=True)
+        if ref is None:
+            return DateMention(s, e, None, 3, "month", needs_reference=True)
+        y, mo = ref.year, ref.month
+        if rel in ("الماضي", "الفائت", "المنصرم", "السابق"):
+            y, mo = (y, mo - 1) if mo > 1 else (y - 1, 12)
+        day = _PART_OF_MONTH.get(g.get("part") or "", 15)
+        prec = 2 if g.get("part") else 3
+        return DateMention(s, e, _clamp(date(y, mo, day), ref), prec, "month")
+    if kind == "period":
+        off, prec = _periods()[re.sub(r"\s+", " ", g["p"])]
+        if ref is None:
+            return DateMention(s, e, None, prec, "period", needs_reference=True)
+        return DateMention(s, e, ref + timedelta(days=off), prec, "period")
+    if kind == "counted":
+        unit = g["unit"]
+        n = None
+        if g.get("n"):
+            nm = number_at(g["n"].strip(), 0)
+            n = nm.value if nm and not nm.vague else None
+        if unit in ("يومين", "يومان"):
+            days, prec = 2, 1
+        elif unit in ("يوم", "يوما"):
+            days, prec = (n or 1), 1
+        elif unit == "ايام":
+            days, prec = (n, 1) if n else (3, 2)
+        elif unit == "اسبوع":
+            days, prec = 7 * (n or 1), 2
+        elif unit == "اسبوعين":
+            days, prec = 14, 2
+        elif unit == "اسابيع":
+            days, prec = 7 * (n or 3), 2
+        elif unit in ("شهر",):
+            days, prec = 30 * (n or 1), 3
+        elif unit == "شهرين":
+            days, prec = 60, 3
+        elif unit == "اشهر":
+            days, prec = 30 * (n or 3), 3
+        else:  # hours
+            days, prec = 0, 1
+        if ref is None:
+            return DateMention(s, e, None, prec, "counted", needs_reference=True)
+        return DateMention(s, e, ref - timedelta(days=days), prec, "counted")
+    if kind == "relative":
+        word = re.sub(r"\s+", " ", g["r"])
+        off, prec, rk = _relatives()[word]
+        if word == "اليوم":
+            if _NOT_TODAY_BEFORE.search(text[max(0, s - 12):s]) or _NOT_TODAY_AFTER.match(text[e:e + 12]):
+                return None
+        if rk in ("same", "next"):
+            return DateMention(s, e, None, prec, rk)
+        if ref is None:
+            return DateMention(s, e, None, prec, "relative", needs_reference=True)
+        return DateMention(s, e, ref + timedelta(days=off), prec, "relative")
+    if kind == "weekday":
+        wd = _weekdays().get("ال" + g["wd"], _weekdays().get(g["wd"]))
+        if wd is None:
+            return None
+        rel = g.get("rel")
+        if rel in ("المقبل", "القادم"):
+            return DateMention(s, e, None, 1, "weekday", future=True)
+        if ref is None:
+            return DateMention(s, e, None, 1, "weekday", needs_reference=True)
+        back = (ref.weekday() - wd) % 7
+        if back == 0 and rel:
+            back = 7
+        return DateMention(s, e, ref - timedelta(days=back), 1, "weekday")
+    return None
+
+
+_SPECIFICITY = {"numeric": 6, "absolute": 5, "relative": 4, "weekday": 3, "counted": 3, "period": 2, "month": 1,
+                "same": 4, "next": 4}
+_GLUE = re.compile(r"^[\s,()\"'\-–]*$")
+
+
+def find_dates(text: str, reference: date | None, start: int = 0, end: int | None = None) -> list[DateMention]:
+    """Every date expression in text[start:end], resolved against `reference`, in text order."""
+    end = len(text) if end is None else end
+    found: list[DateMention] = []
+    for kind, pat in _patterns():
+        for m in pat.finditer(text, start, end):
+            dm = _resolve(kind, m, reference, text)
+            if dm is not None:
+                found.append(dm)
+    # Longest match wins where matches overlap.
+    found.sort(key=lambda d: (d.start, -(d.end - d.start)))
+    kept: list[DateMention] = []
+    for d in found:
+        if kept and d.start < kept[-1].end:
+            if d.end - d.start > kept[-1].end - kept[-1].start and d.start == kept[-1].start:
+                kept[-1] = d
+            elif d.end > kept[-1].end and _SPECIFICITY.get(d.kind, 0) > _SPECIFICITY.get(kept[-1].kind, 0):
+                kept[-1] = d
+            continue
+        kept.append(d)
+    # Join adjacent pieces of one expression: "أمس السبت 25 فبراير", "اليوم (السبت)".
+    joined: list[DateMention] = []
+    for d in kept:
+        if joined and _GLUE.match(text[joined[-1].end:d.start]) and _joinable(joined[-1], d):
+            prev = joined[-1]
+            best = d if _SPECIFICITY.get(d.kind, 0) > _SPECIFICITY.get(prev.kind, 0) else prev
+            # a relative day ("اليوم", "أمس") fixes the day even when a weekday follows it
+            if prev.kind == "relative" and d.kind == "weekday":
+                best = prev
+            joined[-1] = replace(best, start=prev.start, end=d.end)
+            continue
+        joined.append(d)
+    return joined
+
+
+def _joinable(a: DateMention, b: DateMention) -> bool:
+    kinds = {a.kind, b.kind}
+    if kinds <= {"month", "period", "counted"}:
+        return False
+    return "relative" in kinds or "weekday" in kinds or kinds & {"absolute", "numeric"} and kinds & {"weekday", "relative"}
+
+
+def shift(d: date | None, days: int) -> date | None:
+    return d + timedelta(days=days) if d else None

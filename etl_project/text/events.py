@@ -1,0 +1,479 @@
+"""Event triggers, their context (negation, plans, seizures, habitual and aggregate talk), casualty counts
+and actors, over clauses of normalised text. The vocabularies are lexicons/triggers.tsv, cues.tsv,
+persons.tsv, numbers.tsv and actors.tsv; the code here applies them.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from etl_project.text.lexicon import AR, NA, NB, arabic_form, read_table, words_alternation
+from etl_project.text.numbers import number_at
+
+PREFIX = r"(?P<pre>[وف]?(?:[بك]?ال|لل|[بلك])?)"
+DEATH, INJURY = "death", "injury"
+
+
+@dataclass(frozen=True, slots=True)
+class TriggerRule:
+    name: str
+    event_type: str
+    sub_event_type: str
+    priority: int
+    typing: str
+    anaphor: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    rule: TriggerRule
+    start: int
+    end: int
+    definite: bool  # written with ال: may refer back to an earlier event
+
+
+@dataclass(frozen=True, slots=True)
+class Casualties:
+    deaths: int | None  # stated figure (the largest stated in the clause), None if none stated
+    deaths_vague: int | None  # ACLED figure for an unnumbered report ("قتلى" 10, "عشرات" 12), None if none
+    injuries: int | None
+    injuries_vague: int | None
+    victim_class: str | None  # civilian | armed | person
+    no_casualties: bool = False  # "دون أن يسفر عن ضحايا"
+
+
+@dataclass(frozen=True, slots=True)
+class ActorMention:
+    start: int
+    end: int
+    actor: str
+    inter: int
+    era: str
+
+
+# ---------------------------------------------------------------- tables
+
+
+@lru_cache(maxsize=None)
+def _cue_alt(cls: str) -> str:
+    forms = [arabic_form(r["pattern"]) for r in read_table("cues.tsv") if r["class"] == cls]
+    return "(?:" + "|".join(f for f in forms if f) + ")"
+
+
+@lru_cache(maxsize=None)
+def cue_re(cls: str, mode: str = "search") -> re.Pattern:
+    alt = _cue_alt(cls)
+    if mode == "end":  # the cue ends right before a position (fillers allowed)
+        return re.compile(rf"{NB}[وف]?(?:{alt})\s*[\"']?\s*$")
+    return re.compile(rf"{NB}[وفبل]?(?:{alt}){NA}")
+
+
+@lru_cache(maxsize=None)
+def _rules() -> tuple[tuple[TriggerRule, ...], re.Pattern]:
+    rules = []
+    parts = []
+    rows = sorted(read_table("triggers.tsv"), key=lambda r: -int(r["priority"]))
+    for i, row in enumerate(rows):
+        rule = TriggerRule(
+            name=row["name"], event_type=row["event_type"], sub_event_type=row["sub_event_type"],
+            priority=int(row["priority"]), typing=row["typing"],
+            anaphor=tuple(a for a in row.get("anaphor", "").split(",") if a),
+        )
+        rules.append(rule)
+        parts.append(f"(?P<r{i}>{arabic_form(row['pattern'])})")
+    pattern = rf"(?<![{AR}]){PREFIX}(?:{'|'.join(parts)})(?![{AR}])"
+    return tuple(rules), re.compile(pattern)
+
+
+@lru_cache(maxsize=None)
+def _persons() -> tuple[dict[str, tuple[int | None, str]], re.Pattern]:
+    table = {}
+    for r in read_table("persons.tsv"):
+        table[arabic_form(r["form"])] = (int(r["count"]) if r["count"].strip() else None, r["class"])
+    alt = words_alternation(table.keys())
+    return table, re.compile(rf"(?<![{AR}])(?:[وبل]?(?:ال)?)?(?P<w>{alt})(?![{AR}])")
+
+
+# ---------------------------------------------------------------- triggers
+
+_BODY_CTX = re.compile(r"عثر|العثور|وجد|وجدت|انتشال|ملقاه|مرميه|ملقي|مجهوله الهويه|مقتولا")
+_AIR_CTX = re.compile(r"طائر|طيران|جوي|جويه|غار|مروحي|مسير|حربي|براميل")
+_ARTILLERY_CTX = re.compile(r"مدفع|هاون|دبابه|دبابات|راجمه|راجمات")
+_ISRAEL_CTX = re.compile(r"اسرائيل|صهيون|الاحتلال|العدو")
+_NEG_END = None
+_DEMONSTRATIVE = re.compile(r"(?:هذا|هذه|ذلك|تلك|هذين|هاتين)\s+$")
+_WITHDRAWAL = re.compile(r"انسحاب|انسحب|انسحبت|بعد خروج|اخلاء")
+_ATTACK_ON_PROPERTY = None
+
+
+@lru_cache(maxsize=None)
+def _neg_end() -> re.Pattern:
+    return re.compile(
+        rf"{NB}[وف]?(?:{_cue_alt('negation')})\s+(?:(?:يتم|تم|تسجيل|ورود|وقوع|اي|ان|حدوث|يسجل|تسجل|يكن|تكن|هناك)\s+){{0,2}}$"
+    )
+
+
+def find_triggers(text: str, start: int, end: int) -> list[Trigger]:
+    rules, pat = _rules()
+    out = []
+    for m in pat.finditer(text, start, end):
+        for i, rule in enumerate(rules):
+            if m.group(f"r{i}") is not None:
+                pre = m.group("pre") or ""
+                out.append(Trigger(rule, m.start(f"r{i}"), m.end(f"r{i}"), "ال" in pre or m.group(f"r{i}").startswith("ال")))
+                break
+    return out
+
+
+def trigger_blocked(text: str, t: Trigger, clause_start: int) -> str | None:
+    """Why a trigger is not an incident here (negated, planned, a seizure, an attempt), or None."""
+    before = text[max(clause_start, t.start - 45):t.start]
+    near = text[max(clause_start, t.start - 25):t.start]
+    if _neg_end().search(near):
+        return "negation"
+    if cue_re("plan").search(before):
+        return "plan"
+    if t.rule.event_type == "explosion_remote_violence" and t.rule.name in ("ied", "vbied", "grenade", "grenade_with", "suicide"):
+        if cue_re("seizure").search(before):
+            return "seizure"
+    if t.rule.sub_event_type == "arrests" and cue_re("attempt").search(text[max(clause_start, t.start - 20):t.start]):
+        return "attempt"
+    if t.rule.typing == "body" and not _BODY_CTX.search(text[clause_start:min(len(text), t.end + 60)]):
+        return "no_body_context"
+    return None
+
+
+def is_demonstrative(text: str, t: Trigger) -> bool:
+    return bool(_DEMONSTRATIVE.search(text[max(0, t.start - 8):t.start]))
+
+
+def clause_is_generic(text: str, start: int, end: int) -> str | None:
+    seg = text[start:end]
+    if cue_re("generic").search(seg):
+        return "generic"
+    if cue_re("aggregate").search(seg):
+        return "aggregate"
+    return None
+
+
+def clause_is_background(text: str, start: int, end: int, sentence_start: int) -> bool:
+    seg = text[start:end]
+    if re.match(r"\s*و?(?:كان|كانت|كانوا)(?![" + AR + "])", seg) or re.match(r"\s*و?(?:كان|كانت)(?![" + AR + "])", text[sentence_start:end]):
+        return True
+    return bool(cue_re("background").search(seg))
+
+
+def type_event(rule: TriggerRule, text: str, start: int, end: int, trig_pos: int,
+               victim_class: str | None, actors: list[ActorMention]) -> tuple[str, str]:
+    """ACLED type and sub-type for the clause's main trigger, by the rule's typing."""
+    seg = text[start:end]
+    if rule.typing == "air":
+        if _AIR_CTX.search(seg):
+            return "explosion_remote_violence", "air_drone_strike"
+        if _ISRAEL_CTX.search(seg) and not _ARTILLERY_CTX.search(seg):
+            return "explosion_remote_violence", "air_drone_strike"
+        return rule.event_type, rule.sub_event_type
+    if rule.typing == "territory":
+        if _WITHDRAWAL.search(seg):
+            return "strategic_development", "non_violent_transfer_of_territory"
+        perp = [a for a in actors if a.start < trig_pos + 40]
+        if perp and perp[0].inter == 1:
+            return "battle", "government_regains_territory"
+        return "battle", "non_state_actor_overtakes_territory"
+    if rule.typing == "target" and rule.name == "attack" and _ISRAEL_CTX.search(seg) and not _ARTILLERY_CTX.search(seg):
+        return "explosion_remote_violence", "air_drone_strike"
+    if rule.typing == "target":
+        target = target_class(text, start, end, trig_pos, victim_class)
+        if target == "armed":
+            return "battle", "armed_clash"
+        return "violence_against_civilians", "attack"
+    return rule.event_type, rule.sub_event_type
+
+
+_ARMED_TARGET = re.compile(
+    rf"(?<![{AR}])(?:[وبل]?(?:ال)?)(?:دوريه|دوريات|حاجز|حواجز|نقطه|نقاط|مقر|مقرات|موقع|مواقع|رتل|ارتال|اليه|اليات|"
+    rf"ثكنه|كتيبه|مطار|قاعده|حافله عسكريه|حافله نقل عسكريه|سياره عسكريه|عسكريه|عسكري|عسكريين|مقاتلين|مقاتلي|عناصر|عنصر|عنصرين|جنود|جندي|"
+    rf"قيادي|قياديا|ضابط|ضباط|قوات|الجيش|مسلحين|مسلحي|نقاطا|مواقعا|تعزيزات|مستودع)(?:ا)?(?![{AR}])"
+)
+_CIVIL_EXPLICIT = re.compile(rf"(?<![{AR}])(?:[وبل]?(?:ال)?)(?:مدني|مدنيه|مدنيين|مدنيون|مدنيا|مدنيان)(?![{AR}])")
+
+
+_PERP_TRIGGER = re.compile(r"^(?:[وف]?ب(?:ال)?(?:رصاص|نيران)|رصاص)")
+
+
+def target_class(text: str, start: int, end: int, trig_pos: int, victim_class: str | None) -> str:
+    """armed or civilian: who was hit. "برصاص X" names the shooter, so what follows it is not the target."""
+    seg = text[start:end]
+    if _CIVIL_EXPLICIT.search(seg) and "عسكري" not in seg:
+        return "civilian"
+    if victim_class in ("armed", "civilian"):
+        return victim_class
+    if _PERP_TRIGGER.match(text[trig_pos:trig_pos + 12]):
+        return "civilian"
+    window = text[trig_pos:min(end, trig_pos + 70)]
+    if _ARMED_TARGET.search(window):
+        return "armed"
+    return "civilian"
+
+
+# ---------------------------------------------------------------- casualties
+
+_DEATH_RE = re.compile(
+    rf"(?<![{AR}])(?:[وفبل]|لل)?(?:ال)?(?P<a>"
+    r"قتل|قتلوا|قتلا|قتلت|قتلته|قتلتهم|مقتل|مقتله|مقتلها|مقتلهم|مقتلهما|قتلي|قتيل|قتيلا|قتيلين|قتيلان|"
+    r"استشهد|استشهدوا|استشهدت|استشهدا|استشهاد|استشهاده|استشهادهم|استشهادهما|"
+    r"لقي|لقيت|لقوا|لقيا|مصرع|مصرعه|مصرعها|مصرعهم|مصرعهما|حتفه|حتفهم|"
+    r"ارتقاء|ارتقي|ارتقت|وفاه|وفاته|وفاتها|وفاتهم|وفاتهما|توفي|توفيت|فارق الحياه|فارقت الحياه|"
+    r"قضي|قضوا|اغتيال|اغتال|اغتالوا|اغتالت|اغتيل|تصفيه|اعدام|اعدم|اعدموا|اعدمت|جثه|جثتين|جثتي|جثث"
+    rf")(?![{AR}])"
+)
+_INJURY_RE = re.compile(
+    rf"(?<![{AR}])(?:[وفبل]|لل)?(?:ال)?(?P<a>"
+    r"اصيب|اصيبت|اصيبوا|اصيبا|اصابه|اصابات|اصابتهم|اصابته|اصابتها|اصابتهما|جرح|جرحي|جريح|جريحا|جريحين|جرحت|"
+    r"المصابين|مصابين|مصابا|مصابون"
+    rf")(?![{AR}])"
+)
+_COMBINED = re.compile(r"^\s*و\s*(?:ال)?(?:جرح|جرحي|جريح|اصيب|اصيبوا|اصابه|جرحت)(?![" + AR + "])")
+_COMBINED_BEFORE = re.compile(r"(?:قتيل|قتلي|قتل|قتلوا)\s+و\s*$")
+_FILLERS = re.compile(
+    r"(?:\s|[\"'()]|علي\s+الاقل|ما\s+لا\s+يقل\s+عن|لا\s+يقل\s+عن|نحو|حوالي|قرابه|زهاء|ما\s+يقارب|اكثر\s+من|ازيد\s+من|ما\s+يزيد\s+عن|"
+    r"ما\s+يزيد\s+علي|ما\s+مجموعه|فيها|فيه|خلالها|علي\s+الفور|حتي\s+الان|اليوم|امس)*"
+)
+_NO_CASUALTIES = re.compile(
+    r"(?:دون|بدون|من\s+دون|لم|عدم)\s+(?:ان\s+)?(?:(?:يسفر|تسفر|ورود\s+معلومات|وقوع|تسجيل|يسجل|تسجل|يؤدي|تؤدي)\s+(?:[\u0621-\u064a]+\s+)?)?(?:عن\s+|الي\s+)?(?:وقوع\s+)?(?:اي\s+)?(?:ضحايا|اصابات|خسائر\s+بشريه|قتلي|خسائر)"
+)
+_SUBSET = re.compile(r"(?:بينهم|من\s+بينهم|منهم|بينهما)")
+_PLUS_ONE = re.compile(r"(?:اضافه\s+(?:الي|ل)|بالاضافه\s+الي|فضلا\s+عن)")
+_SINGULAR_MASDAR = {"مقتل", "اغتيال", "استشهاد", "وفاه", "تصفيه", "اعدام"}
+_QUDI_OK = re.compile(r"^[^.,]{0,40}?(?:برصاص|جراء|اثر|متاثر|بانفجار|بقصف|نحبه|تحت\s+التعذيب|بنيران)")
+_REL_ONE = re.compile(r"(?:الذي|التي)\s+(?:كان\s+|كانت\s+)?$")
+_REL_TWO = re.compile(r"(?:اللذين|اللتين|اللذان|اللتان)\s+$")
+
+
+def _count_after(text: str, pos: int, end: int) -> tuple[int | None, bool, str | None] | None:
+    """(count, vague, class) of the victims named right after pos, or None."""
+    m = _FILLERS.match(text, pos, end)
+    p = m.end() if m else pos
+    if p >= end:
+        return None
+    nm = number_at(text, p)
+    if nm and nm.start == p:
+        cls = None
+        pm = _persons()[1].match(text, nm.end + 1 if nm.end < end else nm.end, end)
+        if pm:
+            cls = _persons()[0][pm.group("w")][1]
+        elif re.match(r"\s+من\s+(?:عناصر|جنود|مقاتلي|قوات|افراد|منتسبي|عسكريي|ال)", text[nm.end:end]):
+            cls = "armed" if re.match(r"\s+من\s+(?:عناصر|جنود|مقاتلي|قوات|افراد|منتسبي|عسكريي)", text[nm.end:end]) else None
+        if nm.vague:
+            return (nm.value, True, cls)
+        return (nm.value, False, cls)
+    pm = _persons()[1].match(text, p, end)
+    if pm:
+        count, cls = _persons()[0][pm.group("w")]
+        # "الشبان الثلاثة": a plural noun with its number after it
+        if count is None:
+            nm2 = number_at(text, pm.end())
+            if nm2 and not nm2.vague and nm2.start - pm.end() <= 1:
+                return (nm2.value, False, cls)
+            return (None, True, cls)
+        return (count, False, cls)
+    return None
+
+
+def _count_before(text: str, pos: int, start: int) -> tuple[int | None, bool, str | None] | None:
+    # never reach back past another casualty word: "قتل شابان وأصيب ثالث" — ثالث is the injured one
+    prev = [m.end() for m in _DEATH_RE.finditer(text, max(start, pos - 45), pos)]
+    prev += [m.end() for m in _INJURY_RE.finditer(text, max(start, pos - 45), pos)]
+    if prev:
+        start = max(start, max(prev))
+    seg = text[max(start, pos - 45):pos]
+    toks = list(re.finditer(r"\S+", seg))
+    for tok in reversed(toks[-6:]):
+        nm = number_at(seg, tok.start())
+        if nm and nm.start == tok.start() and not (nm.vague and nm.value is None):
+            rest = seg[nm.end:]
+            pm = _persons()[1].match(rest.lstrip())
+            cls = _persons()[0][pm.group("w")][1] if pm else None
+            return (nm.value, nm.vague, cls)
+    for tok in reversed(toks[-4:]):
+        pm = _persons()[1].fullmatch(tok.group().strip("\"'(),"))
+        if pm:
+            count, cls = _persons()[0][pm.group("w")]
+            return (count, count is None, cls)
+    return None
+
+
+def _anchor_count(text: str, m: re.Match, start: int, end: int, kind: str) -> tuple[int | None, bool, str | None]:
+    a = m.group("a")
+    # pronoun suffixes: مقتله -> 1, مقتلهما -> 2, مقتلهم -> several
+    if a.endswith("هما"):
+        return (2, False, None)
+    if a.endswith(("ه", "ها")) and a not in ("جثه", "وفاه", "تصفيه", "اصابه"):
+        return (1, False, None)
+    if a.endswith("هم"):
+        before = _count_before(text, m.start(), start)
+        return before if before and before[0] is not None else (None, True, None)
+    if a in ("جثه",):
+        return (1, False, "person")
+    if a in ("جثتين", "جثتي"):
+        return (2, False, "person")
+    after = _count_after(text, m.end(), end)
+    if after is None and a in ("قتلت", "اغتالت", "اعدمت", "قتل", "اغتال", "اعدم"):
+        # active verb: "قتلت قوات سوريا الديمقراطية شاباً" — the victim follows the subject
+        seg_end = min(end, m.end() + 60)
+        pm = _persons()[1].search(text, m.end(), seg_end)
+        if pm:
+            count, cls = _persons()[0][pm.group("w")]
+            nm = None
+            return (count, count is None, cls)
+    if after is not None:
+        return after
+    if _REL_ONE.search(text[max(start, m.start() - 20):m.start()]):
+        return (1, False, None)
+    if _REL_TWO.search(text[max(start, m.start() - 20):m.start()]):
+        return (2, False, None)
+    before = _count_before(text, m.start(), start)
+    if before is not None:
+        return before
+    if a in ("استشهد", "توفي", "توفيت", "قضي", "ارتقي", "ارتقت", "اغتيل", "استشهدت", "قتيل", "قتيلا"):
+        return (1, False, None)  # a singular verb or noun with no figure: one death
+    if a in _SINGULAR_MASDAR:
+        nxt = re.match(r"\s*[\"']?([" + AR + r"]+)", text[m.end():end])
+        if nxt and not nxt.group(1).startswith(("عدد", "عده", "العشرات", "المئات", "مئات", "عشرات", "بعض")):
+            return (1, False, None)  # a named person: "مقتل يسرى درويش"
+    return (None, True, None)
+
+
+def casualties(text: str, start: int, end: int, blocked=None) -> Casualties:
+    """Deaths and injuries stated in text[start:end] (see module doc of the extractor for the rules)."""
+    deaths: list[int] = []
+    d_vague: list[int | None] = []
+    injuries: list[int] = []
+    i_vague: list[int | None] = []
+    victim = None
+    subset = _SUBSET.search(text, start, end)
+    limit = subset.start() if subset else end
+    for m in _DEATH_RE.finditer(text, start, limit):
+        a = m.group("a")
+        if a in ("قضي", "قضوا") and not _QUDI_OK.match(text[m.end():end]):
+            continue
+        if a in ("لقي", "لقيت", "لقوا", "لقيا") and not re.search(r"مصرع|حتف", text[m.end():m.end() + 40]):
+            continue
+        if a.startswith(("مصرع", "حتف")) and re.search(r"لقي|لقوا|لقيت|لقيا", text[max(start, m.start() - 40):m.start()]):
+            continue  # counted at لقي
+        if blocked and blocked(m.start()):
+            continue
+        if re.search(r"(?:محاوله|محاولات|نجا|نجاه|ينجو)\s+(?:من\s+)?$", text[max(start, m.start() - 14):m.start()]):
+            continue
+        if _COMBINED.match(text[m.end():end]):
+            d_vague.append(None)
+            i_vague.append(None)
+            continue
+        count, vague, cls = _anchor_count(text, m, start, end, DEATH)
+        if count is not None and not vague and _PLUS_ONE.search(text, m.end(), end):
+            count += 1
+        if count is not None and not vague:
+            deaths.append(count)
+        else:
+            d_vague.append(count)
+        victim = victim or cls
+    for m in _INJURY_RE.finditer(text, start, limit):
+        if _COMBINED_BEFORE.search(text[max(start, m.start() - 12):m.start()]):
+            continue
+        if blocked and blocked(m.start()):
+            continue
+        count, vague, cls = _anchor_count(text, m, start, end, INJURY)
+        if count is not None and not vague:
+            injuries.append(count)
+        else:
+            i_vague.append(count)
+        victim = victim or cls
+    none = bool(_NO_CASUALTIES.search(text, start, end))
+
+    def vague_value(vals):
+        if not vals:
+            return None
+        nums = [v for v in vals if v is not None]
+        return min(nums) if nums else 10  # ACLED: an unnumbered plural report of deaths is coded 10
+
+    return Casualties(
+        deaths=max(deaths) if deaths else None,
+        deaths_vague=vague_value(d_vague),
+        injuries=max(injuries) if injuries else None,
+        injuries_vague=vague_value(i_vague),
+        victim_class=victim,
+        no_casualties=none,
+    )
+
+
+# ---------------------------------------------------------------- actors
+
+
+@lru_cache(maxsize=None)
+def _actor_table() -> tuple[re.Pattern, list[tuple[str, int, str]]]:
+    rows = read_table("actors.tsv")
+    parts = []
+    meta = []
+    forms = []
+    for i, r in enumerate(rows):
+        for f in r["pattern"].split("|"):
+            forms.append((arabic_form(f).strip(), i))
+        meta.append((r["actor"], int(r["inter"]), r["era"]))
+    forms.sort(key=lambda x: -len(x[0]))
+    index = {}
+    for f, i in list(forms):
+        if f.startswith("ال"):
+            forms.append(("ل" + f[1:], i))  # "للأمن العام": ل + الأمن with its alef dropped
+    forms.sort(key=lambda x: -len(x[0]))
+    for f, i in forms:
+        index.setdefault(f, i)
+    alt = "|".join(re.escape(f).replace(r"\ ", r"\s+") for f, _ in forms)
+    pat = re.compile(rf"(?<![{AR}])(?:[وف]?[بل]?)(?P<a>{alt})(?![{AR}])")
+    return pat, meta, index
+
+
+def find_actors(text: str, start: int, end: int) -> list[ActorMention]:
+    pat, meta, index = _actor_table()
+    out = []
+    for m in pat.finditer(text, start, end):
+        key = re.sub(r"\s+", " ", m.group("a"))
+        i = index.get(key)
+        if i is None:
+            continue
+        actor, inter, era = meta[i]
+        out.append(ActorMention(m.start("a"), m.end("a"), actor, inter, era))
+    return out
+
+
+_PERP_BEFORE = re.compile(r"(?:برصاص|من\s+قبل|شنه|شنها|شنته|نفذه|نفذها|نفذته|بيد|ايدي|انتماؤهم\s+(?:الي|ل)|انتمائهم\s+(?:الي|ل)|ينتمون\s+(?:الي|ل)|ينتمي\s+(?:الي|ل)|خطها|لصالح)\s*[\"']?\s*(?:عناصر\s+|خلايا\s+|مسلحي\s+|تنظيم\s+)?$")
+_VICTIM_BEFORE = re.compile(r"(?:ضد|علي|من\s+عناصر|عناصر\s+من|عنصر\s+من|من|صفوف|تابعه\s+ل|تابع\s+ل|استهدف|استهدفت|لقوات|ل)\s*[\"']?\s*$")
+
+
+def assign_actors(text: str, start: int, end: int, trig_pos: int, actors: list[ActorMention],
+                  event_type: str, victim_class: str | None):
+    """(actor1, actor2) mentions: actor1 the one who acted."""
+    perp = None
+    victim = None
+    for a in actors:
+        if a.actor.startswith("Civilians"):
+            continue
+        before = text[max(start, a.start - 30):a.start]
+        if _PERP_BEFORE.search(before):
+            perp = perp or a
+    if perp is None:
+        for a in actors:
+            if a.actor.startswith(("Civilians", "Protesters")):
+                continue
+            before = text[max(start, a.start - 14):a.start]
+            if _VICTIM_BEFORE.search(before):
+                continue
+            if abs(a.start - trig_pos) <= 45:
+                perp = a
+                break
+    for a in actors:
+        if a is perp or (perp and a.actor == perp.actor):
+            continue
+        victim = a
+        break
+    return perp, victim

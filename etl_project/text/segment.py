@@ -1,0 +1,165 @@
+"""Sentence and clause segmentation of normalised news text, robust to the debris of real pages.
+
+Pages come with headline lines, datelines ("درعا - ...", "حلب-سانا"), bylines, photo captions and
+"see also" teasers glued into the body. `segment(text, title)` returns sentences (offsets in the
+normalised text; map to the original with Normalized.span) each marked:
+  body     - article prose
+  headline - a short line before the first prose paragraph, or a line equal to the title
+  dateline - a short place-and-agency line or prefix ("حلب-سانا", "الرياض - كتبت ... -")
+  teaser   - a link to another story ("انظر أيضاً", "اقرأ أيضاً:", "شاهد:"), with the headline and
+             snippet that follow a bare marker
+and split into clauses at connectives that open a new statement (كما، فيما، بينما، في حين، حيث، وذلك).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from etl_project.text.lexicon import AR, arabic_form, read_table, words_alternation
+
+
+@dataclass
+class Sentence:
+    start: int
+    end: int
+    kind: str  # body | headline | dateline | teaser
+    line: int
+    clauses: list[tuple[int, int]] = field(default_factory=list)
+
+
+_GLUED_REPORT = re.compile(
+    rf"(?<=[{AR}])(?=و(?:قال|قالت|اضاف|اضافت|اكد|اكدت|اشار|اشارت|ذكر|ذكرت|افاد|افادت|اوضح|اوضحت|تابع|تابعت)(?![{AR}]))"
+)
+# Sentence ends: . ! ? (not inside numbers like 27.09.2024 or 1.5), two or more dots, a bullet or a bar.
+_SENT_END = re.compile(r"(?:(?<!\d)\.(?!\d)|(?<=\d)\.(?!\d)|(?<!\d)\.(?=\d)|[!?]|\.{2,}|…|\s[|•]\s?)+")
+_CLAUSE_SPLIT = re.compile(
+    r"[,;:]\s*(?=(?:و|ف)?(?:كما|فيما|بينما|في حين|وذلك|ذلك|في ظل|حيث|اذ|بعد ان|قبل ان|ثم|لترد|ليرد)\s)|;"
+)
+_DATELINE_PREFIX = re.compile(
+    rf"^\s*(?:[{AR}]+(?:\s+[{AR}]+){{0,2}})\s*-\s*(?:(?:[{AR}]+\s*)?(?:سانا|وكالات|متابعات|خاص|\(خاص\)))?\s*"
+    rf"(?:-\s*)?(?:كتب|كتبت|كتبه|بقلم)\s+[{AR}]+(?:\s+[{AR}]+)?\s*-\s*"
+    rf"|^\s*[{AR}]+(?:\s+[{AR}]+)?\s*-\s*(?:سانا|وكالات|متابعات|خاص)\s*"
+)
+
+
+@lru_cache(maxsize=None)
+def _teaser_re() -> re.Pattern:
+    forms = [r["pattern"] for r in read_table("cues.tsv") if r["class"] == "teaser"]
+    alts = "|".join(arabic_form(p) for p in forms)
+    return re.compile(rf"^[\s\-–*#•:]*(?:{alts})(?![{AR}])\s*:?\s*")
+
+
+_WORD = re.compile(rf"[{AR}A-Za-z0-9]+")
+
+
+def _words(s: str) -> int:
+    return len(_WORD.findall(s))
+
+
+def segment(text: str, title: str | None = None) -> list[Sentence]:
+    """Sentences of a normalised text, with kinds and clauses (see module doc)."""
+    title_key = re.sub(r"\s+", " ", title).strip() if title else None
+    lines: list[tuple[int, int]] = []
+    pos = 0
+    for raw in text.split("\n"):
+        lines.append((pos, pos + len(raw)))
+        pos += len(raw) + 1
+
+    sentences: list[Sentence] = []
+    seen_prose = False
+    teaser_follow = 0  # lines after a bare "see also" marker that belong to the teaser
+    for li, (ls, le) in enumerate(lines):
+        line = text[ls:le]
+        if not line.strip():
+            continue
+        n_words = _words(line)
+        stripped = re.sub(r"\s+", " ", line).strip()
+        kind = "body"
+        body_from = ls  # where body text starts on this line (after a teaser or dateline prefix)
+        tm = _teaser_re().match(line)
+        if teaser_follow > 0:
+            kind = "teaser"
+            teaser_follow -= 1
+            if stripped.endswith(("…", "...")):
+                teaser_follow = max(teaser_follow, 0)
+        elif tm:
+            kind = "teaser"
+            if len(line[tm.end():].strip()) < 3:
+                teaser_follow = 1  # the linked headline is on the next line
+        elif stripped.endswith(("…", "...")) and sentences and sentences[-1].kind == "teaser":
+            kind = "teaser"
+        elif title_key and stripped == title_key:
+            kind = "headline"
+        elif not seen_prose and n_words <= 4 and not re.search(r"[.!?]$", stripped):
+            kind = "dateline"
+        elif not seen_prose and n_words < 20 and not re.search(r"[.!?]$", stripped) and li + 1 < len(lines):
+            kind = "headline"
+        if kind == "teaser" and stripped.endswith(("…", "...")):
+            teaser_follow = 0
+        if kind == "body":
+            dm = _DATELINE_PREFIX.match(line)
+            if dm and dm.end() < len(line):
+                sentences.append(Sentence(ls, ls + dm.end(), "dateline", li, [(ls, ls + dm.end())]))
+                body_from = ls + dm.end()
+            if n_words >= 8:
+                seen_prose = True
+
+        # Glued paragraphs ("...سورياوقالت المعارضة"): what follows the glue is body text.
+        glue_points = [m.start() + ls for m in _GLUED_REPORT.finditer(line)] if kind == "teaser" else []
+        pieces = _split_sentences(text, body_from, le)
+        for ps, pe in pieces:
+            k = kind
+            if glue_points and kind == "teaser":
+                gp = next((g for g in glue_points if ps <= g < pe), None)
+                if gp is not None:
+                    if gp > ps:
+                        sentences.append(_mk(text, ps, gp, "teaser", li))
+                    sentences.append(_mk(text, gp, pe, "body", li))
+                    kind = "body"  # what follows the glued paragraph is body text
+                    continue
+            sentences.append(_mk(text, ps, pe, k, li))
+    return [s for s in sentences if s.end > s.start]
+
+
+def _split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    out = []
+    s = start
+    for m in _SENT_END.finditer(text, start, end):
+        e = m.end()
+        if text[s:m.start()].strip():
+            out.append(_trim(text, s, e))
+        s = e
+    if text[s:end].strip():
+        out.append(_trim(text, s, end))
+    # split further at glued reporting verbs ("...الثلاثاء.وأوضح" is handled by _SENT_END)
+    final = []
+    for a, b in out:
+        cuts = [m.start() for m in _GLUED_REPORT.finditer(text, a, b) if a < m.start() < b]
+        prev = a
+        for c in cuts:
+            final.append((prev, c))
+            prev = c
+        final.append((prev, b))
+    return final
+
+
+def _trim(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return s, e
+
+
+def _mk(text: str, s: int, e: int, kind: str, line: int) -> Sentence:
+    s, e = _trim(text, s, e)
+    clauses = []
+    cs = s
+    for m in _CLAUSE_SPLIT.finditer(text, s, e):
+        if m.start() > cs:
+            clauses.append((cs, m.start()))
+        cs = m.end()
+    if e > cs:
+        clauses.append((cs, e))
+    return Sentence(s, e, kind, line, clauses or [(s, e)])

@@ -1,0 +1,135 @@
+"""Triggers with their context, casualty counts and segmentation, on phrasings written for these tests."""
+import pytest
+
+from etl_project.text.events import casualties, clause_is_background, clause_is_generic, find_triggers, trigger_blocked, type_event, find_actors
+from etl_project.text.normalize import normalize
+from etl_project.text.segment import segment
+
+
+def N(t):
+    return normalize(t).text
+
+
+def main_type(text):
+    t = N(text)
+    trigs = [x for x in find_triggers(t, 0, len(t)) if not trigger_blocked(t, x, 0) and x.rule.typing != "anaphor"]
+    if not trigs or clause_is_generic(t, 0, len(t)):
+        return None
+    m = max(trigs, key=lambda x: x.rule.priority)
+    cas = casualties(t, 0, len(t))
+    return type_event(m.rule, t, 0, len(t), m.start, cas.victim_class, find_actors(t, 0, len(t)))
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("انفجرت عبوة ناسفة بسيارة مدنية على طريق القرية", ("explosion_remote_violence", "remote_explosive_landmine_ied")),
+    ("قتل راع بانفجار لغم أرضي من مخلفات الحرب", ("explosion_remote_violence", "remote_explosive_landmine_ied")),
+    ("انفجرت سيارة مفخخة قرب دوار المدينة", ("explosion_remote_violence", "remote_explosive_landmine_ied")),
+    ("فجر انتحاري نفسه عند حاجز للشرطة", ("explosion_remote_violence", "suicide_bomb")),
+    ("ألقى مجهول قنبلة يدوية على منزل المختار", ("explosion_remote_violence", "grenade")),
+    ("شنت طائرات حربية غارات على أطراف البلدة", ("explosion_remote_violence", "air_drone_strike")),
+    ("استهدفت مسيرة تركية دراجة نارية", ("explosion_remote_violence", "air_drone_strike")),
+    ("قصفت قوات النظام بقذائف الهاون أحياء المدينة", ("explosion_remote_violence", "shelling_artillery_missile_attack")),
+    ("سقطت صواريخ على السوق", ("explosion_remote_violence", "shelling_artillery_missile_attack")),
+    ("اندلعت اشتباكات بين فصيلين في البلدة", ("battle", "armed_clash")),
+    ("هاجم مسلحون حاجزا للأمن العام", ("battle", "armed_clash")),
+    ("قتل عنصر من الجيش برصاص مجهولين", ("battle", "armed_clash")),
+    ("اغتال مجهولون مدنيا أمام منزله", ("violence_against_civilians", "attack")),
+    ("قتل شاب برصاص عناصر حاجز", ("violence_against_civilians", "attack")),
+    ("أطلق مسلحون النار على سيارة تقل مدنيين", ("violence_against_civilians", "attack")),
+    ("اختطف مسلحون طبيبا على طريق المدينة", ("violence_against_civilians", "abduction_forced_disappearance")),
+    ("عثر الأهالي على جثة رجل مجهول الهوية", ("violence_against_civilians", "attack")),
+    ("اعتقلت قوات الأمن ثلاثة شبان", ("strategic_development", "arrests")),
+    ("داهمت دورية منازل في الحي واعتقلت شابين", ("strategic_development", "arrests")),
+    ("أطلقت الوزارة حملة أمنية في المنطقة", ("strategic_development", "other")),
+    ("توغلت قوة إسرائيلية في أطراف القرية", ("strategic_development", "other")),
+    ("خرج المئات في مظاهرة تطالب بالإفراج عن المعتقلين", ("protest", "peaceful_protest")),
+    ("نظم الأهالي وقفة احتجاجية أمام المبنى", ("protest", "peaceful_protest")),
+    ("قطع محتجون الطريق الرئيسي بالإطارات المشتعلة", ("riot", "violent_demonstration")),
+    ("ظهرت عبارات تهديدية على جدار المدرسة", ("strategic_development", "other")),
+    ("ألقى عناصر التنظيم منشورات تهدد العاملين", ("strategic_development", "other")),
+])
+def test_types(text, expected):
+    assert main_type(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "لم يتم اعتقال أي شخص في المداهمة الأخيرة",        # negated arrest; the raid word alone is weak
+    "تحذر المنظمة من مخاطر الألغام ومخلفات الحرب",      # a warning
+    "تواصل الفرق حملات التوعية بمخاطر الأجسام الغريبة",  # awareness campaign
+    "ضبطت الشرطة عبوات ناسفة كانت معدة للتفجير",       # a seizure
+    "تتعرض المنطقة بين الحين والآخر لقصف مدفعي",         # habitual
+    "وثق المركز 30 عملية اغتيال خلال الشهر",            # aggregate
+    "شهدت المدينة ثلاثة تفجيرات منذ بداية الشهر",        # tally
+    "توعد التنظيم بقتل المتعاونين",                    # a threat of killing, not a killing
+    "ندد الأهالي بمحاولة اعتقال الشاب",                # attempted arrest (no arrest)
+    "جرى التوصل إلى وقف إطلاق النار",                  # ceasefire, not shooting
+])
+def test_no_incident(text):
+    t = main_type(text)
+    assert t is None or t == ("strategic_development", "other") and "المداهمه" in N(text)
+
+
+@pytest.mark.parametrize("text,deaths,injuries", [
+    ("قتل شاب وأصيب آخر بجروح", 1, 1),
+    ("قتل 14 عنصرا على الأقل وأصيب أكثر من 19 آخرين", 14, 19),
+    ("أسفر الانفجار عن مقتل طفلين", 2, None),
+    ("ما أدى إلى مقتلهما على الفور", 2, None),
+    ("ما أدى إلى مقتله", 1, None),
+    ("لقي ثلاثة مدنيين مصرعهم", 3, None),
+    ("قتل خمسة أشخاص بينهم طفلان", 5, None),
+    ("إن ستة قتلوا، بينهم طفل واحد", 6, None),
+    ("استشهاد اثنين من عناصر الدفاع المدني", 2, None),
+    ("لارتقاء طفلة وإصابة ثلاثة", 1, 3),
+    ("قتل مقاتل وأصيب أكثر من 10 آخرين", 1, 10),
+    ("أقدموا على تصفية الشبان الثلاثة", 3, None),
+    ("الشاب الذي قضى برصاص قناص", 1, None),
+    ("قتلت القوات شابا عند الحاجز", 1, None),
+])
+def test_casualty_counts(text, deaths, injuries):
+    c = casualties(N(text), 0, len(N(text)))
+    assert c.deaths == deaths
+    assert c.injuries == injuries
+
+
+def test_unnumbered_deaths_are_vague_and_wounded_are_not_killed():
+    c = casualties(N("قتل وجرح عدد من العناصر"), 0, len(N("قتل وجرح عدد من العناصر")))
+    assert c.deaths is None and c.deaths_vague is not None
+    c = casualties(N("أصيب ثلاثة أطفال بجروح خطيرة"), 0, len(N("أصيب ثلاثة أطفال بجروح خطيرة")))
+    assert c.deaths is None and c.deaths_vague is None and c.injuries == 3
+
+
+def test_no_casualties_phrase():
+    t = N("استهدفت الغارة البلدة دون أن يسفر القصف عن ضحايا")
+    assert casualties(t, 0, len(t)).no_casualties
+
+
+@pytest.mark.parametrize("text,bg", [
+    ("وسبق أن اعتقلت الدورية شابين", True),
+    ("وكانت قد انفجرت عبوة في السوق", True),
+    ("وكان ثلاثة مدنيين قد قتلوا أمس", True),
+    ("أفادت تقارير سابقة بمقتل عنصر", True),
+    ("قتل شاب اليوم في البلدة", False),
+])
+def test_background(text, bg):
+    t = N(text)
+    assert clause_is_background(t, 0, len(t), 0) is bg
+
+
+def test_segment_teasers_datelines_and_glued_paragraphs():
+    text = ("حمص-سانا\n"
+            "انفجرت عبوة ناسفة في السوق ما أدى إلى إصابة ثلاثة أشخاص.\n"
+            "انظر ايضاً\n"
+            "مقتل شخصين بقصف على قرية أخرى\n"
+            "شاهد: غارات على المدينة..مقتل طفلوقالت مصادر إن الغارات أصابت المدينة.")
+    t = N(text)
+    kinds = [(s.kind, t[s.start:s.end]) for s in segment(t)]
+    assert kinds[0][0] == "dateline"
+    assert kinds[1][0] == "body"
+    assert [k for k, _ in kinds[2:4]] == ["teaser", "teaser"]
+    assert kinds[-1][0] == "body" and kinds[-1][1].startswith("وقالت")
+
+
+def test_segment_clauses():
+    t = N("قتل ثلاثة مدنيين أمس بانفجار لغم، كما أصيب طفلان بانفجار آخر في قرية ثانية.")
+    s = segment(t)[0]
+    assert len(s.clauses) == 2

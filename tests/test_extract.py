@@ -1,0 +1,148 @@
+"""The extractor end to end: the seed article's five events, the output contract, dates without a
+published date, bad input lines, and articles written for these tests (negatives included)."""
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from etl_project.extractor import OUTPUT_FIELDS, Extractor, extract_jsonl
+from etl_project.geo.geocoder import Geocoder
+
+SHARED = Path(__file__).resolve().parent.parent.parent / "shared"
+GAZ = SHARED / "gazetteer"
+
+
+@pytest.fixture(scope="module")
+def builtin():
+    return Extractor(Geocoder.load(None))
+
+
+@pytest.fixture(scope="module")
+def full():
+    if not (GAZ / "whosonfirst-data-admin-sy.tar.gz").exists():
+        pytest.skip("shared gazetteer not present")
+    return Extractor(Geocoder.load(GAZ))
+
+
+def km(a, b, c, d):
+    p = math.pi / 180
+    h = math.sin((c - a) * p / 2) ** 2 + math.cos(a * p) * math.cos(c * p) * math.sin((d - b) * p / 2) ** 2
+    return 12742 * math.asin(math.sqrt(h))
+
+
+def _read(path):
+    return [json.loads(line) for line in open(path, encoding="utf-8") if line.strip()]
+
+
+@pytest.mark.parametrize("which", ["builtin", "full"])
+def test_seed_article_gives_exactly_its_five_events(which, request):
+    if not (SHARED / "seed" / "seed_article.jsonl").exists():
+        pytest.skip("shared seed not present")
+    ex = request.getfixturevalue(which)
+    article = _read(SHARED / "seed" / "seed_article.jsonl")[0]
+    gold = _read(SHARED / "seed" / "seed_gold.jsonl")
+    events = ex.extract(article)
+    assert len(events) == len(gold)
+    unmatched = list(events)
+    for g in gold:
+        hit = [e for e in unmatched if e["event_date"] == g["event_date"] and e["event_type"] == g["event_type"]
+               and e["fatalities"] == g["fatalities"] and km(g["lat"], g["lon"], e["latitude"], e["longitude"]) <= 15]
+        assert hit, g
+        unmatched.remove(hit[0])
+
+
+def test_output_contract(builtin):
+    art = {"id": "t-1", "published": "2024-05-02",
+           "text": "قتل شابان وأصيب ثالث بجروح، مساء أمس الأربعاء، بانفجار عبوة ناسفة في مدينة درعا.\n"
+                   "وكانت دورية للشرطة قد تعرضت لهجوم مسلح في مدينة حمص يوم الأحد الماضي."}
+    evs = builtin.extract(art)
+    assert evs
+    for e in evs:
+        assert tuple(e) == OUTPUT_FIELDS
+        assert art["text"][e["evidence_start"]:e["evidence_end"]] == e["evidence"]
+        assert e["extractor_version"] == builtin.version
+        assert 0 <= e["confidence"] <= 1
+    first = evs[0]
+    assert (first["event_date"], first["event_type"], first["fatalities"], first["injuries"]) == \
+        ("2024-05-01", "explosion_remote_violence", 2, 1)
+    assert [e["event_id"] for e in builtin.extract(art)] == [e["event_id"] for e in evs]  # deterministic
+
+
+def test_dates_without_published(builtin):
+    art = {"id": "t-2", "text": "قتل مدني اليوم الأحد برصاص مجهولين في مدينة إدلب.\n"
+                                "وفي 3 آذار 2023، انفجرت سيارة مفخخة في مدينة الباب ما أدى إلى مقتل ثلاثة مدنيين."}
+    evs = {e["event_type"]: e for e in builtin.extract(art)}
+    assert evs["violence_against_civilians"]["event_date"] is None
+    assert evs["explosion_remote_violence"]["event_date"] == "2023-03-03"
+    assert evs["explosion_remote_violence"]["is_background"]
+    # the pipeline's partition date stands in for a missing published date
+    evs = {e["event_type"]: e for e in builtin.extract(art, reference_date=date(2024, 6, 9))}
+    assert evs["violence_against_civilians"]["event_date"] == "2024-06-09"
+
+
+def test_one_event_per_place_and_foreign_places_dropped(builtin):
+    art = {"id": "t-3", "published": "2025-02-10",
+           "text": "نفذت قوات الأمن العام اليوم حملة مداهمات في بلدات الميادين والعشارة وهجين بريف دير الزور، "
+                   "واعتقلت عددا من المطلوبين.\n"
+                   "وفي سياق آخر، قتل خمسة أشخاص بغارة على بلدة في جنوب لبنان."}
+    evs = builtin.extract(art)
+    assert sorted(e["location_name_en"] for e in evs) and len(evs) == 3
+    assert {e["sub_event_type"] for e in evs} == {"arrests"}
+    assert all(e["admin1"] == "Deir ez-Zor" for e in evs)
+
+
+@pytest.mark.parametrize("text", [
+    "تواصل فرق الدفاع المدني حملات التوعية بمخاطر الألغام ومخلفات الحرب في مدارس ريف حماة اليوم.",
+    "فاز فريق حلب على فريق حمص بثلاثة أهداف مقابل هدف في مباراة أقيمت اليوم في ملعب اللاذقية.",
+    "حذرت وزارة الداخلية من محاولات لاستهداف المدنيين في مدينة درعا خلال الأعياد.",
+    "افتتحت مديرية الزراعة مركزا لتسلم القمح في مدينة القامشلي، وسط إجراءات ميسرة.",
+])
+def test_negative_articles(builtin, text):
+    assert builtin.extract({"id": "neg", "published": "2025-01-01", "text": text}) == []
+
+
+def test_governorate_lead_takes_the_village_of_the_next_sentence(builtin):
+    art = {"id": "t-4", "published": "2024-03-02",
+           "text": "قتل شاب برصاص مسلحين مجهولين مساء أمس في ريف درعا الغربي.\n"
+                   "وأفادت مصادر محلية أن المسلحين أطلقوا النار على الشاب في بلدة طفس ما أدى إلى مقتله."}
+    evs = builtin.extract(art)
+    assert len(evs) == 1
+    assert evs[0]["location_name_en"] and evs[0]["event_date"] == "2024-03-01" and evs[0]["fatalities"] == 1
+
+
+def test_extract_jsonl_skips_bad_lines(builtin, tmp_path):
+    src = tmp_path / "in.jsonl"
+    src.write_text("\n".join([
+        json.dumps({"id": "a1", "published": "2024-01-02", "text": "انفجرت عبوة ناسفة في مدينة الرقة اليوم."}, ensure_ascii=False),
+        "{not json",
+        json.dumps({"text": "بلا معرف"}, ensure_ascii=False),
+        json.dumps([1, 2]),
+        json.dumps({"id": "a2", "text": None}),
+    ]), encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    stats = extract_jsonl(src, out, builtin)
+    assert stats["articles"] == 1 and stats["skipped"] == 4
+    assert stats["skipped_reasons"] == {"invalid json": 1, "missing id": 1, "not an object": 1, "missing text": 1}
+    rows = _read(out)
+    assert len(rows) == stats["events"] == 1
+    assert "الرقة" in out.read_text(encoding="utf-8")  # ensure_ascii=False
+
+
+def test_dev_set_quality(full, tmp_path):
+    """Reads the shared dev set at run time (not copied into the repo) and scores it with its tool."""
+    dev = SHARED / "dev"
+    if not (dev / "articles.jsonl").exists():
+        pytest.skip("shared dev set not present")
+    out = tmp_path / "dev.jsonl"
+    extract_jsonl(dev / "articles.jsonl", out, full)
+    res = json.loads(subprocess.run([sys.executable, str(SHARED / "tools" / "score.py"), str(dev / "gold.jsonl"),
+                                     str(out), "--json"], capture_output=True, text=True, check=True).stdout)
+    assert res["strict"]["f1"] >= 0.80
+    assert res["on_detected"]["date_exact"] >= 0.90
+    assert res["on_detected"]["fatalities_ok"] >= 0.90
