@@ -1,0 +1,167 @@
+"""Files → records. One reader per kind of file dropped in the inbox or listed as JSONL:
+
+- `.jsonl`: one article object per line (the input format);
+- `.json`: one article object, or a list of them;
+- `.txt`: the body, optionally after a header block (`title:`, `date:`, `source:`, `url:`, `id:`)
+  ended by a blank line;
+- `.html`/`.htm`: an article page; text, title and date extracted by trafilatura;
+- `*.feed.jsonl`: the feed cache (see feeds.py).
+
+Whatever cannot be read is a quarantined record with the reason; no file stops the batch.
+The day a file was received is its modification time, in the project's timezone.
+"""
+from __future__ import annotations
+
+import json
+import re
+from datetime import date, datetime, timezone
+from functools import lru_cache
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from etl_project.sources.config import FEED_CACHE_SUFFIX
+from etl_project.sources.html import extract_article
+from etl_project.sources.records import (
+    canonical_url,
+    encoding_reason,
+    parse_line,
+    quarantined,
+    record_from_object,
+    sha1,
+    text_fingerprint,
+)
+
+# A dropped .json, .txt or .html file is read whole; beyond this it is not an article (a dump, a mistake).
+MAX_FILE_BYTES = 20_000_000
+HEADER_LINE = re.compile(r"^\s*(title|date|published|source|url|id)\s*:\s*(.*?)\s*$", re.IGNORECASE)
+HEADER_KEYS = {"title": "title", "date": "published", "published": "published", "source": "source", "url": "url", "id": "id"}
+
+
+def received_day(path: Path, tz: ZoneInfo) -> date:
+    return datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.utc).astimezone(tz).date()
+
+
+def read_file(path: Path, tz: ZoneInfo, today: date) -> list[dict]:
+    """Every record of one file. Cached per (file, modification time, size): a backfill reads a
+    file once, not once per partition."""
+    st = path.stat()
+    records = _read_file_cached(str(path), st.st_mtime_ns, st.st_size, str(tz.key), today)
+    return [dict(r) for r in records]
+
+
+@lru_cache(maxsize=1024)
+def _read_file_cached(path_str: str, mtime_ns: int, size: int, tz_key: str, today: date) -> tuple[dict, ...]:
+    path = Path(path_str)
+    tz = ZoneInfo(tz_key)
+    recv = received_day(path, tz)
+    name = path.name
+    if name.endswith(FEED_CACHE_SUFFIX):
+        from etl_project.sources.feeds import read_cache_file
+
+        return tuple(read_cache_file(path, recv, tz, today))
+    suffix = path.suffix.lower()
+    if suffix == ".jsonl":
+        return tuple(read_jsonl(path, recv, tz, today))
+    if suffix not in (".json", ".txt", ".html", ".htm"):
+        return (quarantined(name, recv, "file_type", f"unsupported file type {suffix or '(none)'!r}: "
+                            "the inbox reads .jsonl, .json, .txt, .html", _head(path)),)
+    if size > MAX_FILE_BYTES:
+        return (quarantined(name, recv, "file_size", f"file of {size} bytes exceeds {MAX_FILE_BYTES}", _head(path)),)
+    raw = path.read_bytes()
+    if suffix == ".json":
+        return tuple(read_json(raw, name, recv, tz, today))
+    if suffix == ".txt":
+        return tuple(read_text(raw, name, recv, tz, today))
+    return tuple(read_html(raw, name, recv, tz, today))
+
+
+def _head(path: Path) -> str:
+    with path.open("rb") as fh:
+        return fh.read(2000).decode("utf-8", "replace")
+
+
+def read_jsonl(path: Path, recv: date, tz: ZoneInfo, today: date) -> list[dict]:
+    records = []
+    with path.open("rb") as fh:
+        for lineno, raw in enumerate(fh, start=1):
+            if not raw.strip():
+                continue
+            records.append(parse_line(raw, f"{path.name}:{lineno}", recv, tz, today))
+    return records
+
+
+def _decode(raw: bytes, origin: str, recv: date) -> tuple[str | None, dict | None]:
+    try:
+        return raw.decode("utf-8").lstrip("\ufeff"), None
+    except UnicodeDecodeError as exc:
+        return None, quarantined(origin, recv, "encoding", encoding_reason(raw, exc), raw.decode("utf-8", "replace"))
+
+
+def read_json(raw: bytes, name: str, recv: date, tz: ZoneInfo, today: date) -> list[dict]:
+    text, bad = _decode(raw, name, recv)
+    if bad:
+        return [bad]
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return [quarantined(name, recv, "json", f"invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})", text)]
+    if isinstance(data, dict):
+        return [record_from_object(data, name, recv, tz, today, payload=text)]
+    if not isinstance(data, list):
+        return [quarantined(name, recv, "json", f"a JSON {type(data).__name__}, not an article object or a list of them", text)]
+    records = []
+    for i, item in enumerate(data):
+        origin = f"{name}[{i}]"
+        payload = json.dumps(item, ensure_ascii=False, default=str)
+        if isinstance(item, dict):
+            records.append(record_from_object(item, origin, recv, tz, today, payload=payload))
+        else:
+            records.append(quarantined(origin, recv, "json", f"list item is a JSON {type(item).__name__}, not an object", payload))
+    return records
+
+
+def split_header(text: str) -> tuple[dict[str, str], str]:
+    """`title: …` / `date: …` / `source: …` / `url: …` lines, then a blank line, then the body.
+    Only a block made entirely of such lines is a header; anything else is all body."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    header: dict[str, str] = {}
+    for i, line in enumerate(lines):
+        if not line.strip():
+            if header:
+                return header, "\n".join(lines[i + 1:]).strip()
+            break
+        m = HEADER_LINE.match(line)
+        if not m:
+            break
+        header[HEADER_KEYS[m.group(1).lower()]] = m.group(2)
+    return {}, "\n".join(lines).strip()
+
+
+def read_text(raw: bytes, name: str, recv: date, tz: ZoneInfo, today: date) -> list[dict]:
+    text, bad = _decode(raw, name, recv)
+    if bad:
+        return [bad]
+    header, body = split_header(text)
+    obj = {**header, "text": body}
+    if not obj.get("published"):
+        obj.pop("published", None)
+    return [record_from_object(obj, name, recv, tz, today, payload=text, default_id=derived_id("txt", obj.get("url"), body))]
+
+
+def read_html(raw: bytes, name: str, recv: date, tz: ZoneInfo, today: date) -> list[dict]:
+    page, why = extract_article(raw)
+    if page is None:
+        return [quarantined(name, recv, "html", why, raw.decode("utf-8", "replace"))]
+    obj = {"text": page.text, "title": page.title, "url": page.url, "source": page.sitename}
+    if page.published:
+        obj["published"] = page.published
+    obj = {k: v for k, v in obj.items() if v is not None}
+    return [record_from_object(obj, name, recv, tz, today, payload=json.dumps(obj, ensure_ascii=False),
+                               default_id=derived_id("html", page.url, page.text))]
+
+
+def derived_id(kind: str, url: str | None, text: str) -> str:
+    """An id for an article that came without one: from its URL when it has one, else from its text.
+    Stable across runs, so its events keep their ids."""
+    key = canonical_url(url) or text_fingerprint(text)
+    return f"{kind}-{sha1(key)[:16]}"
