@@ -78,6 +78,7 @@ def cmd_run(args) -> int:
     resources = build_resources(settings)
     totals = {"articles": 0, "events": 0, "no_events": 0, "duplicate": 0, "quarantined": 0}
     failed_checks: list[str] = []
+    warned_checks: list[str] = []
     passed_checks = 0
 
     print(f"warehouse: {settings.warehouse_path}")
@@ -85,8 +86,9 @@ def cmd_run(args) -> int:
     gaz = materialize([places], resources=resources, instance=instance, raise_on_error=False, run_config=QUIET)
     if not gaz.success:
         raise UsageError("the gazetteer step failed; see the Dagster run log (`dagster dev`)")
-    passed, failed = _checks(gaz)
+    passed, warned, failed = _checks(gaz)
     passed_checks += passed
+    warned_checks += warned
     failed_checks += failed
 
     job = defs.resolve_job_def("nightly_events")
@@ -100,8 +102,9 @@ def cmd_run(args) -> int:
         counts = _partition_counts(settings.warehouse_path, day)
         for k, v in counts.items():
             totals[k] = totals.get(k, 0) + v
-        passed, failed = _checks(result)
+        passed, warned, failed = _checks(result)
         passed_checks += passed
+        warned_checks += [f"{day}: {w}" for w in warned]
         failed_checks += [f"{day}: {f}" for f in failed]
         bar = "#" * int(20 * i / width)
         print(f"[{bar:<20}] {i}/{width} {day}: {counts['articles']} articles, {counts['events']} with events, "
@@ -111,22 +114,26 @@ def cmd_run(args) -> int:
     print(f"articles read: {totals['articles']} ({totals['events']} with events, {totals['no_events']} without, "
           f"{totals['duplicate']} duplicates, {totals['quarantined']} quarantined)")
     print(f"events in the warehouse: {n_events}")
-    print(f"checks: {passed_checks} passed, {len(failed_checks)} failed")
+    print(f"checks: {passed_checks} passed, {len(warned_checks)} warned, {len(failed_checks)} failed")
+    for w in warned_checks:
+        print(f"  warn: {w}")
     for f in failed_checks:
-        print(f"  failed: {f}")
-    errors = [f for f in failed_checks if "run failed" in f or "[ERROR]" in f]
-    return 1 if errors else 0
+        print(f"  FAILED: {f}")
+    return 1 if failed_checks else 0
 
 
-def _checks(result) -> tuple[int, list[str]]:
-    passed, failed = 0, []
+def _checks(result) -> tuple[int, list[str], list[str]]:
+    """Check outcomes of a run: (passed, warnings, errors). A failed WARN check is a warning."""
+    from dagster import AssetCheckSeverity
+
+    passed, warned, failed = 0, [], []
     for ev in result.get_asset_check_evaluations():
         if ev.passed:
             passed += 1
-        else:
-            failed.append(f"{ev.check_name} [{ev.severity.value}] on {ev.asset_key.to_user_string()}: "
-                          + ", ".join(f"{k}={v.value}" for k, v in ev.metadata.items()))
-    return passed, failed
+            continue
+        line = f"{ev.check_name} on {ev.asset_key.to_user_string()}: " + ", ".join(f"{k}={v.value}" for k, v in ev.metadata.items())
+        (warned if ev.severity == AssetCheckSeverity.WARN else failed).append(line)
+    return passed, warned, failed
 
 
 def _partition_counts(path: Path, day: date) -> dict:
@@ -239,6 +246,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    import warnings
+
+    # Dagster's beta/preview notices are for the developers, not for someone running the job.
+    warnings.filterwarnings("ignore", module="dagster.*")
+    warnings.filterwarnings("ignore", module="etl_project.*")
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)

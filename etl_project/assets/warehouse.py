@@ -53,7 +53,7 @@ def warehouse_tables(
     quarantine = quarantine_rows(raw_articles, rejected_incidents, day)
     mentions = mentions_frame(incident_events, articles)
     with warehouse_db.get_connection() as con:
-        load = warehouse.write_partition(con, day, articles, mentions, quarantine, version, run_id=context.run_id)
+        load = warehouse.write_partition(con, day, articles, mentions, quarantine, version, run_id=context.run.run_id)
         checks = event_check_results(con, day) + [ledger_check_result(con, day, raw_articles.height)]
         preview = events_markdown(con, day)
         map_events = maps.partition_events(con, day)
