@@ -28,6 +28,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -134,15 +135,18 @@ class Extractor:
         title = normalize_text(article.get("title") or "")
         sentences = segment(T, title)
         mentions = [m for m in self.geocoder.mentions(T) if not _junk(m)]
-        roles = _place_roles(T, mentions)
+        all_actors = find_actors(T, 0, len(T))
+        roles = _place_roles(T, mentions, all_actors)
         dates = [d for d in find_dates(T, ref)]
-        cands = self._candidates(T, sentences, mentions, roles, dates)
+        cands = self._candidates(T, sentences, mentions, roles, dates, all_actors)
         events = self._assemble(T, cands, sentences, mentions, roles, ref)
         return [self._record(norm, aid, c) for c in events]
 
     # ------------------------------------------------------------------ candidates
 
-    def _candidates(self, T, sentences, mentions, roles, dates) -> list[Candidate]:
+    def _candidates(self, T, sentences, mentions, roles, dates, all_actors=None) -> list[Candidate]:
+        if all_actors is None:
+            all_actors = find_actors(T, 0, len(T))
         cands: list[Candidate] = []
         order = 0
         prev_types: list[tuple[str, str]] = []
@@ -164,7 +168,7 @@ class Extractor:
                 has_deaths = cas.deaths is not None or cas.deaths_vague is not None
                 if not trigs and not has_deaths:
                     continue
-                actors = find_actors(T, cs, ce)
+                actors = [a for a in all_actors if cs <= a.start < ce]
                 weak = False
                 if trigs:
                     real = [t for t in trigs if t.rule.typing != "anaphor"] or trigs
@@ -485,9 +489,10 @@ def _junk(m) -> bool:
     return m.cue is None and bool(_JUNK_PLACE_WORDS.match(t) or _JUNK_PLACE_WORDS.match(m.text))
 
 
-def _place_roles(T: str, mentions) -> list[tuple[str, int | None]]:
+def _place_roles(T: str, mentions, actor_spans=None) -> list[tuple[str, int | None]]:
     """(role, list id) of each mention: see ROLE_RANK; other roles are not the incident's place."""
-    actor_spans = find_actors(T, 0, len(T))
+    if actor_spans is None:
+        actor_spans = find_actors(T, 0, len(T))
     roles: list[tuple[str, int | None]] = []
     list_id = 0
     prev_end = None
@@ -692,11 +697,19 @@ def _vague(c: Candidate) -> bool:
     return _level(c) < 3
 
 
-def _is_capital(p) -> bool:
+@lru_cache(maxsize=None)
+def _capitals() -> frozenset:
     from etl_project.text.events import _cue_alt
-    caps = set(_cue_alt("capital").strip("(?:)").split("|"))
-    return p.placetype == "locality" and normalize_text(p.name_ar).replace("ة", "ه") in caps | {"ال" + c for c in caps} \
-        or normalize_text(p.name_ar).removeprefix("ال") in {c.removeprefix("ال") for c in caps} and p.placetype == "locality"
+    return frozenset(c.removeprefix("ال") for c in _cue_alt("capital").strip("(?:)").split("|"))
+
+
+@lru_cache(maxsize=4096)
+def _capital_name(name_ar: str) -> bool:
+    return normalize_text(name_ar).removeprefix("ال") in _capitals()
+
+
+def _is_capital(p) -> bool:
+    return p.placetype == "locality" and _capital_name(p.name_ar)
 
 
 def _near_each_other(a: Candidate, b: Candidate) -> bool:

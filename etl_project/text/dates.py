@@ -307,6 +307,30 @@ def _resolve(kind: str, m: re.Match, ref: date | None, text: str) -> DateMention
     return None
 
 
+_DIGIT = re.compile(r"\d")
+# A pattern runs only when the text has one of its key words: most articles name few kinds of dates.
+_NEEDS = {"numeric_dmy": "digit", "numeric_ymd": "digit", "absolute": "digit", "day_of_month": "digit",
+          "month": "months", "this_month": "shahr", "period": "periods", "counted": "counted",
+          "relative": "relative", "weekday": "weekday"}
+
+
+@lru_cache(maxsize=None)
+def _keywords(kind: str) -> tuple[str, ...]:
+    if kind == "months":
+        return tuple({k.split(" ")[0] for k in _months()})
+    if kind == "shahr":
+        return ("الشهر",)
+    if kind == "periods":
+        return ("ايام", "الاسبوع", "اسبوع")
+    if kind == "counted":
+        return ("منذ", "قبل")
+    if kind == "relative":
+        return ("اليوم", "امس", "البارحه", "حينه", "ذات اليوم", "نفس اليوم")
+    if kind == "weekday":
+        return tuple(w.removeprefix("ال") for w in _weekdays())
+    return ()
+
+
 _SPECIFICITY = {"numeric": 6, "absolute": 5, "relative": 4, "weekday": 3, "counted": 3, "period": 2, "month": 1,
                 "same": 4, "next": 4}
 _GLUE = re.compile(r"^[\s,()\"'\-–]*$")
@@ -316,7 +340,14 @@ def find_dates(text: str, reference: date | None, start: int = 0, end: int | Non
     """Every date expression in text[start:end], resolved against `reference`, in text order."""
     end = len(text) if end is None else end
     found: list[DateMention] = []
+    seg = text[start:end]
+    has_digit = bool(_DIGIT.search(seg))
     for kind, pat in _patterns():
+        need = _NEEDS.get(kind)
+        if need == "digit" and not has_digit:
+            continue
+        if need and need != "digit" and not any(k in seg for k in _keywords(need)):
+            continue
         for m in pat.finditer(text, start, end):
             dm = _resolve(kind, m, reference, text)
             if dm is not None:
