@@ -6,6 +6,7 @@ from dagster import AssetSelection, Definitions, build_schedule_from_partitioned
 from etl_project.assets.articles import raw_articles
 from etl_project.assets.events import extracted_incidents, validated_incidents
 from etl_project.assets.gazetteer import places
+from etl_project.assets.sensors import inbox_sensor
 from etl_project.assets.warehouse import warehouse_tables
 from etl_project.config import Settings, load_settings
 from etl_project.resources import ExtractorResource, SourcesResource, WarehouseResource
@@ -41,6 +42,7 @@ def build_definitions(settings: Settings | None = None) -> Definitions:
         assets=ALL_ASSETS,
         jobs=[nightly_job],
         schedules=[nightly_schedule],
+        sensors=[inbox_sensor],
         resources=build_resources(settings),
         # one process per run: the gazetteer is loaded once, not once per step
         executor=in_process_executor,
