@@ -137,7 +137,9 @@ def test_a_day_materialised_after_the_change_is_not_requested_again(tmp_path, in
 
 def test_days_outside_the_partitions_are_not_requested(tmp_path, inbox, instance):
     sensor = Sensor(tmp_path, instance)
-    (inbox / "old.jsonl").write_text(article("old", "2009-05-01") + "\n" + article("ok", "2025-11-18", "ثانية") + "\n", encoding="utf-8")
+    today = datetime.now(DAMASCUS).date().isoformat()  # not a partition until it ends: the 02:00 run loads it
+    (inbox / "old.jsonl").write_text("\n".join([article("old", "2009-05-01"), article("ok", "2025-11-18", "ثانية"),
+                                               article("now", today, "ثالثة")]) + "\n", encoding="utf-8")
     result = sensor.tick()
     assert [r.partition_key for r in result.run_requests] == ["2025-11-18"]
 

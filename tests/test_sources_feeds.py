@@ -302,6 +302,22 @@ def test_an_old_partition_reads_the_cache_and_a_recent_one_fetches(site, tmp_pat
     assert "قصف على بلدة الشحيل" in frame["title"].to_list()
 
 
+def test_an_unreadable_robots_txt_refuses_pages_for_now_and_they_are_tried_again(site, tmp_path, days):
+    now, today = days
+    site.add("/robots.txt", "down", status=503, content_type="text/plain",
+             then=[(404, "text/plain", b"none", 0.0)])
+    site.add("/news/shelling.html", article_page("قصف على بلدة الشحيل بريف دير الزور", SHELLING))
+    site.add("/feed.xml", rss([{"title": "قصف", "link": f"{site.base}/news/shelling.html",
+                                "date": datetime.combine(today, datetime.min.time(), tzinfo=DAMASCUS)}]),
+             content_type="application/rss+xml")
+    config = write_sources(tmp_path, FEEDS(site)[:1], fetch={"retries": 0, "min_refetch_s": 0})
+    report = ingest.fetch_feeds(config, TZ, now=now)
+    assert report.new_articles == 0 and "treated as disallowed for now" in report.failures[0]
+    assert site.count("/news/shelling.html") == 0
+    report = ingest.fetch_feeds(config, TZ, now=now)  # robots.txt now answers 404: everything is allowed
+    assert report.new_articles == 1 and site.count("/news/shelling.html") == 1
+
+
 def test_the_fetcher_waits_between_requests_to_one_host(site):
     site.add("/a", "a")
     fetcher = Fetcher(FetchSettings(per_host_delay_s=0.3, respect_robots=False))
@@ -367,3 +383,32 @@ def test_feed_articles_land_through_a_dagster_materialisation(site, tmp_path, da
     assert set(ok["source"]) == {"test-news"}
     quarantined = frame.filter(pl.col("status") == "quarantined")
     assert {"page_fetch", "html", "robots"} <= set(quarantined["check_name"])
+
+
+def test_feed_articles_reach_the_warehouse_through_the_nightly_job(site, tmp_path, days, project_env, monkeypatch):
+    from etl_project.config import load_settings
+    from tests.conftest import run_partition
+
+    now, today = days
+    news_site(site, today)
+    write_sources(tmp_path, FEEDS(site)[:2])
+    monkeypatch.setenv("ETL_SOURCES", str(tmp_path / "sources.yaml"))
+    settings = load_settings()
+    yesterday = today - timedelta(days=1)
+    run_partition(settings, yesterday.isoformat())
+
+    from etl_project import warehouse
+
+    with warehouse.connect(settings.warehouse_path, read_only=True) as con:
+        articles = {r[0]: r for r in con.execute(
+            "SELECT title, status, source, url, published_assumed, partition_date FROM articles").fetchall()}
+        quarantine = con.execute("SELECT asset, check_name, reason FROM quarantine WHERE partition_date = ?", [yesterday]).fetchall()
+    shelling = articles["قصف على بلدة الشحيل"]
+    assert shelling[1] in ("events", "no_events") and shelling[2] == "test-news" and shelling[4] is False
+    assert shelling[5] == yesterday
+    assert articles["وقفة احتجاجية في حمص"][1] in ("events", "no_events")
+    checks = {(a, c) for a, c, _ in quarantine}
+    assert {("raw_articles", "page_fetch"), ("raw_articles", "html"), ("raw_articles", "robots")} <= checks
+    # the broken feed is recorded on the day it was fetched (today, loaded by tomorrow's 02:00 run), from the cache
+    frame = ingest.read_partition(ingest.SourceConfig.load(tmp_path / "sources.yaml", tmp_path), today, TZ, today=today, fetch=False)
+    assert any("HTTP 500" in r["reason"] and r["url"].endswith("/broken-feed.xml") for r in frame.iter_rows(named=True))

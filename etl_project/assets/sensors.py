@@ -65,12 +65,18 @@ def inbox_sensor(context: SensorEvaluationContext, sources: SourcesResource):
     tz = ZoneInfo(sources.timezone)
     now = datetime.now(tz)
     changes = scan(config.watched_files(), tz, now.date(), _load_cursor(context.cursor), now.timestamp())
-    first, last = daily_partitions.start.date(), now.date()
+    first = daily_partitions.start.date()
+    last_key = daily_partitions.get_last_partition_key()
+    last = date.fromisoformat(last_key) if last_key else first
     requests, skipped = [], []
     for day in sorted(changes.partitions):
         files = changes.partitions[day]
-        if not first <= day <= last:
-            skipped.append(f"{day} is outside the partitions ({first} … {last})")
+        if day > last:
+            # a day becomes a partition once it has ended; the nightly schedule loads it then
+            skipped.append(f"{day} is not a partition yet (the latest is {last}); the nightly run will load it")
+            continue
+        if day < first:
+            skipped.append(f"{day} is before the first partition ({first})")
             continue
         if _materialised_since(context, day, changes.newest_mtime[day]):
             skipped.append(f"{day} was materialised after the change")

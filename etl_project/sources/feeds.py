@@ -137,7 +137,7 @@ def _fetch_one(feed: FeedSource, cache: Path, config: SourceConfig, fetcher: Fet
     if state.get("last_modified") and body_path.exists():
         headers["If-Modified-Since"] = state["last_modified"]
 
-    allowed, why = fetcher.allowed(feed.url)
+    allowed, why, _ = fetcher.allowed(feed.url)
     body = None
     if not allowed:
         failure("feed", "robots", why, url=feed.url)
@@ -201,9 +201,9 @@ def _entry(entry, feed: FeedSource, outlet: str, known: set[str], fetcher: Fetch
         report.known += 1
         return
     known.add(canon)
-    allowed, why = fetcher.allowed(url)
+    allowed, why, passing = fetcher.allowed(url)
     if not allowed:
-        failure("page", "robots", why, url=url, title=title, published=published)
+        failure("page", "robots", why, retry=passing, url=url, title=title, published=published)
         return
     try:
         resp = fetcher.get(url, check="page_fetch")

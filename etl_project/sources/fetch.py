@@ -79,21 +79,22 @@ class Fetcher:
                 self.sleep(min(wait, s.max_backoff_s))
                 attempt += 1
 
-    def allowed(self, url: str) -> tuple[bool, str | None]:
-        """May this URL be fetched? (RFC 9309: a robots.txt that is missing allows all; one that cannot
-        be read because the server fails disallows all, for now.)"""
+    def allowed(self, url: str) -> tuple[bool, str | None, bool]:
+        """May this URL be fetched? (allowed, why not, whether asking later could change the answer).
+        RFC 9309: a robots.txt that is missing allows all; one that cannot be read because the server
+        fails disallows all, for now."""
         if not self.settings.respect_robots:
-            return True, None
+            return True, None, False
         parts = urlsplit(url)
         origin = f"{parts.scheme}://{parts.netloc}"
         if origin not in self._robots:
             self._robots[origin] = self._read_robots(origin)
         rules = self._robots[origin]
         if isinstance(rules, FetchError):
-            return False, f"robots.txt of {parts.netloc} could not be read ({rules.reason}): treated as disallowed"
+            return False, f"robots.txt of {parts.netloc} could not be read ({rules.reason}): treated as disallowed for now", True
         if rules is None or rules.can_fetch(self.settings.user_agent, url):
-            return True, None
-        return False, f"disallowed by robots.txt of {parts.netloc}"
+            return True, None, False
+        return False, f"disallowed by robots.txt of {parts.netloc}", False
 
     def _read_robots(self, origin: str):
         try:
