@@ -227,3 +227,86 @@ def test_places_frame(geo):
     assert df.height == len(geo.places)
     assert {"gazetteer_id", "name_ar", "name_en", "admin1", "admin2", "admin1_pcode", "latitude"} <= set(df.columns)
 
+
+
+# ---------------------------------------------------------------- precision: names that are not places
+
+
+def test_clitic_split_of_an_ordinary_word_is_not_a_place(geo):
+    # "فرقة" is not ف + الرقة; "بحلب" is ب + حلب
+    ms = resolved(geo, "اشتباكات بين فرقة السلطان مراد وفصائل أخرى، ووصلت التعزيزات إلى فرقة المهام الخاصة")
+    assert not [m for m in ms if m.place.admin1 == "Ar-Raqqa"], ms
+    ms = resolved(geo, "قتل مدني بحلب وآخر بحمص")
+    assert {m.place.admin1 for m in ms} == {"Aleppo", "Homs"}
+
+
+def test_place_inside_an_organisation_name(geo):
+    ms = ments(geo, 'قتل مقاتل من فصيل "حماة العقيدة" في مدينة جرابلس')
+    assert [m.place.admin1 for m in ms if m.place is not None and not m.in_name] == ["Aleppo"]
+    ms = ments(geo, 'قتل مقاتل من "حماة العقيدة" وأصيب آخر بجروح')
+    assert not [m for m in ms if m.place is not None and not m.in_name]
+    ms = resolved(geo, "أعلن اتحاد شباب القامشلي عن مظاهرة في القامشلي")
+    assert [m.in_name for m in ms] == [True, False]
+    assert all(near(m.place, 37.05, 41.23, 5) for m in ms)
+    assert resolved(geo, "هاجم فيلق الشام وأحرار الشام مواقع جيش الإسلام") == []
+
+
+def test_person_names_are_not_places(geo):
+    for title in ("المدعو", "الشاب", "الطفل", "ابن", "أبو"):
+        ms = resolved(geo, f"قتل {title} حيان برصاص مجهولين في بلدة الكسرة")
+        assert [m.text for m in ms] == ["الكسره"], (title, ms)
+
+
+def test_ordinary_words_that_are_names_need_the_article_geography(geo):
+    text = ("شهدت مدينة السويداء مظاهرة احتجاجية في ساحة الكرامة، ورفع المتظاهرون صور الشهداء "
+            "وأكدوا تمسكهم بالسلمية وسلمية الحراك، وأصيب ثلاثة بجروح")
+    ms = resolved(geo, text)
+    assert ms and all(m.place.admin1 == "As-Suwayda" for m in ms), [(m.text, m.place.name_en) for m in ms]
+
+
+def test_named_square_is_placed_at_its_town(geo):
+    ms = resolved(geo, "تظاهر المئات في ساحة الكرامة وسط مدينة السويداء")
+    m = ms[0]
+    assert m.role == "landmark" and m.text.startswith("ساحه")
+    assert near(m.place, 32.709, 36.57, 5) and m.geo_precision == 1
+
+
+def test_landmark_takes_the_town_named_before(full):
+    # no town named right after it: the town the article named before (not the qualifier الرقة)
+    ms = resolved(full, "خرجت مظاهرة في مدينة الطبقة غربي الرقة، وتجمع المحتجون قرب دوار العلم")
+    lm = [m for m in ms if m.role == "landmark"]
+    assert lm and lm[0].place.name_en == by_text(ms, "الطبقه").place.name_en
+
+
+def test_cue_word_after_a_region_word_is_not_a_place(geo):
+    ms = resolved(geo, "قصف مدفعي في ريف مدينة درعا")
+    assert [m.place.admin1 for m in ms] == ["Dara"]
+
+
+def test_specific_town_and_region_qualifier(geo):
+    ms = resolved(geo, "قتل مدني في مدينة الميادين في ريف دير الزور الشرقي")
+    town, region = ms
+    assert near(town.place, 35.021, 40.453, 3) and town.geo_precision == 1 and town.role is None
+    assert region.place.placetype == "governorate" and region.geo_precision == 3 and region.role == "region"
+    ms = resolved(geo, "انفجار في بلدة الكسرة غربي دير الزور")
+    assert ms[1].role == "qualifier" and ms[0].role is None
+
+
+def test_rural_damascus_is_the_governorate(geo):
+    ms = resolved(geo, "غارة على موقع عسكري في ريف دمشق")
+    assert ms[0].place.placetype == "governorate" and ms[0].place.admin1_pcode == "SY03"
+    assert ms[0].geo_precision == 3
+
+
+def test_capitals_and_district_seats_have_feature_codes(geo):
+    ms = resolved(geo, "انفجار في حلب وآخر في الباب وثالث في دمشق")
+    fcs = [m.place.feature_code for m in ms]
+    assert fcs == ["PPLA", "PPLA2", "PPLC"], fcs
+
+
+def test_spelling_variants_after_a_settlement_cue(full):
+    # colloquial "الدرX" for "دير X", and a spelling whose consonants match a village of the named governorate
+    ms = resolved(full, 'انفجرت عبوتان في قرية "الدرخبية" بريف دمشق')
+    assert near(by_text(ms, "الدرخبيه").place, 33.364, 36.160, 2)
+    ms = resolved(full, "انفجر لغم من مخلفات الحرب في بلدة الفقيع بريف درعا الشمالي")
+    assert near(by_text(ms, "الفقيع").place, 32.946, 36.168, 2)

@@ -49,6 +49,13 @@ _NON_LETTER = re.compile(r"[^\u0621-\u064A ]")  # spaces stay spaces: fewer subs
 _NO_PREFIX = (False, False, "")
 _QUOTES_SPACES = frozenset(" \"'(")
 _LIST_GAP = re.compile(r"\s*,?\s*")
+_GAP_BREAK = re.compile(r"[,.;:!?\n]")
+# definite words that may follow a place name ("ريف حماة الشمالي", "حماة اليوم", "مشفى حماة الوطني")
+_AFTER_PLACE = frozenset(
+    "ال" + w for w in (
+        "شمالي شرقي غربي جنوبي شماليه شرقيه غربيه جنوبيه شمالي الشرقي وسطي كبري صغري جديده قديمه "
+        "مدينه محافظه منطقه ريف بلد يوم ليله امس صباح مساء فجر ظهر عصر اسبوع شهر عام احد اثنين ثلاثاء "
+        "اربعاء خميس جمعه سبت ماضي جاري حالي وطني عسكري مركزي دولي رئيسي عام محتله محرره").split())
 
 SOURCE_ATTRIBUTION = (
     "Place data: the project's own offline gazetteer; "
@@ -106,6 +113,9 @@ class _Span:
     cue: Cue | None = None
     prep: bool = False
     weak: bool = False  # admitted on a preposition alone: kept only if it fits the article's geography
+    common: bool = False  # also an ordinary word: kept only if close to the article's other places
+    in_name: bool = False  # part of an organisation's / group's name
+    landmark: bool = False  # the name of a square, street or building: placed at its town
     foreign: lexicon.Foreign | None = None
     entries: list[_Entry] | None = None
 
@@ -126,6 +136,9 @@ def _name_forms(name: str) -> set[str]:
     parts = core.split(" ")
     if len(parts) == 2 and parts[0] in _JOINABLE:
         forms.add(parts[0] + parts[1])
+    if len(parts) == 2 and parts[0] == "دير" and not parts[1].startswith("ال") and len(parts[1]) >= 3:
+        # spoken "دير X" is written fused with the article: دير خبية -> الدرخبية, دير علي -> الدرعلي
+        forms.add("در" + parts[1])
     if len(parts) == 2 and parts[0] == "البو":
         forms.add("بو" + parts[1])
     return {f for f in forms if len(f.replace(" ", "")) >= 3}
@@ -143,6 +156,12 @@ class Geocoder:
         self._cues = lexicon.cue_words()
         self._preps = lexicon.prepositions()
         self._foreign = lexicon.foreign_places()
+        self._name_heads = lexicon.name_heads()
+        self._person_heads = lexicon.person_heads()
+        self._construct = lexicon.construct_nouns()
+        self._common = lexicon.common_words()
+        places = _mark_seats(places)
+        self.places = places
         self.version = hashlib.sha256(
             f"{fingerprint}|{lexicon.data_fingerprint()}|{GEOCODER_RULES_VERSION}".encode()
         ).hexdigest()[:10]
@@ -214,6 +233,16 @@ class Geocoder:
             core = name[2:] if name.startswith("ال") and len(name) > 4 else name
             index.setdefault(_fold(core), [])
         self._index = dict(index)
+        skel: dict[tuple[str, str], list[_Entry]] = defaultdict(list)
+        for key, ents in self._index.items():
+            sk = _skeleton(key)
+            if len(sk) < 3:
+                continue
+            for e in ents:
+                p = self.places[e.idx]
+                if p.placetype == "locality" and p.admin1_pcode:
+                    skel[(p.admin1_pcode, sk)].append(e)
+        self._skel = dict(skel)
         self._foreign_by_key: dict[str, lexicon.Foreign] = {}
         for name, f in self._foreign.items():
             core = name[2:] if name.startswith("ال") and len(name) > 4 else name
@@ -298,17 +327,6 @@ class Geocoder:
         chosen.sort(key=lambda s: s.start)
         return chosen, spaced
 
-    @staticmethod
-    def _word_before(text: str, spaced: str, ws: int) -> str:
-        """The word right before position `ws` when only spaces or quotes stand between, else ''."""
-        i = ws - 1
-        while i >= 0 and text[i] in _QUOTES_SPACES:
-            i -= 1
-        if i < 0 or spaced[i] == " ":  # start of text, or punctuation/digits before
-            return ""
-        j = spaced.rfind(" ", 0, i) + 1
-        return text[j:i + 1]
-
     def _cue_start(self, text: str, pos: int) -> int:
         i = pos - 1
         while i >= 0 and text[i] == " ":
@@ -321,24 +339,41 @@ class Geocoder:
     def mentions(self, norm_text: str) -> list[PlaceMention]:
         text = norm_text
         spans, spaced = self._spans(text)
-        # neighbourhoods: "حي X" even when X is not in the gazetteer
+        if not spans:
+            return self._resolve(text, [])
+        cues, preps, heads, persons = self._cues, self._preps, self._name_heads, self._person_heads
         kept: list[_Span] = []
         prev: _Span | None = None
         for s in spans:
-            before = self._word_before(text, spaced, s.word_start)
-            cue = self._cues.get(before)
+            before, bstart = self._word_before_at(text, spaced, s.word_start)
+            if before in persons:  # "المدعو حيان", "الشاب حيان": a person's name
+                prev = None
+                continue
+            cue = cues.get(before)
             s.cue = cue
-            s.prep = before in self._preps or (cue is not None and cue.kind in ("area", "admin"))
+            s.prep = before in preps or (cue is not None and cue.kind in ("area", "admin"))
+            if before in heads:
+                s.in_name = True
+            elif before and cue is None and not s.prep and bstart > 0:
+                # "اتحاد شباب القامشلي", "غرفة عمليات X": a head and one more word
+                b2, _ = self._word_before_at(text, spaced, bstart)
+                if b2 in heads and b2 not in preps:
+                    s.in_name = True
             # a list: "بلدات الخريطة، البغيلية، والطريف" shares the cue of its first member
-            if prev is not None and s.cue is None and not s.prep:
+            if prev is not None and s.cue is None and not s.prep and not s.in_name:
                 gap = text[prev.end:s.word_start]
                 if _LIST_GAP.fullmatch(gap) and ("," in gap or s.clitic.startswith("و")):
                     s.cue = prev.cue
                     s.prep = prev.prep or not prev.weak
+                    s.in_name = prev.in_name
+            if s.cue is None and s.surface in self._construct and self._construct_phrase(text, s.end):
+                prev = None  # "حماة العقيدة", "صور الشهداء": a phrase, not the place
+                continue
             s.foreign = self._foreign_by_key.get(s.key)
             entries = self._index.get(s.key) or []
-            s.entries = self._admit(s, entries)
-            if s.foreign is not None and (s.cue is None or s.cue.strength < 2):
+            s.entries = self._admit(text, s, entries)
+            if s.foreign is not None and (s.cue is None or s.cue.strength < 2
+                                          or s.cue.kind not in ("settlement", "neighbourhood")):
                 s.entries = []
                 kept.append(s)
                 prev = s
@@ -350,33 +385,80 @@ class Geocoder:
                 prev = None
         return self._resolve(text, kept)
 
-    def _admit(self, s: _Span, entries: list[_Entry]) -> list[_Entry]:
+    @staticmethod
+    def _construct_phrase(text: str, end: int) -> bool:
+        """True when the word after `end` is a definite noun that does not follow a place name."""
+        i = end
+        n = len(text)
+        while i < n and text[i] == " ":
+            i += 1
+        if i == end or not text.startswith("ال", i):
+            return False
+        j = i
+        while j < n and _is_letter(text[j]):
+            j += 1
+        return text[i:j] not in _AFTER_PLACE
+
+    def _admit(self, text: str, s: _Span, entries: list[_Entry]) -> list[_Entry]:
         """The candidate places of a hit, or [] when the evidence that it is a place is too weak.
 
-        A strong cue (قرية، بلدة، مدينة، حي ...) admits any name, even an ordinary word. Otherwise stop
-        words and cue words are never places; well-known towns need no evidence; other names need a
-        cue or a preposition, and with a preposition alone (or as an unintroduced name of two words)
-        they are `weak`: kept only when they fit the geography of the rest of the article.
+        A strong cue (قرية، بلدة، مدينة، حي ...) admits any name that is not itself a cue word.
+        Otherwise stop words and cue words are never places, nor a word split into a clitic and a
+        name when the whole word is an ordinary one ("فرقة" is not ف + الرقة) or the rest is a short
+        name written without its article; well-known towns need no evidence; other names need a cue or
+        a preposition, and with a preposition alone (or as an unintroduced name of two words) they are
+        `weak`: kept only when they fit the geography of the rest of the article. Ordinary words that
+        are also names ("السلمية", "الكرامة") are `common`: kept only close to the article's places.
         """
         if not entries:
             return []
         surface = s.surface
-        core = surface[2:] if s.has_article and surface.startswith("ال") else surface
         cue = s.cue if s.cue is not None and s.cue.strength > 0 else None
+        if surface in self._cues and not (s.has_article and cue is not None and cue.strength >= 2
+                                          and cue.kind in ("settlement", "neighbourhood")):
+            return []  # "ريف مدينة درعا"; but "بلدة المزرعة" is a place
         if cue is not None and cue.strength >= 2:
             return entries
-        if surface in self._stop or surface in self._cues:
+        if surface in self._stop:
             return []
+        if s.cue is not None and s.cue.kind == "named":  # ساحة الكرامة: a square, placed at its town
+            s.landmark = True
+            return entries
         places = self.places
         famous = any(e.idx in self._famous and places[e.idx].placetype != "neighbourhood" for e in entries)
+        if s.clitic and cue is None:
+            if text[s.word_start:s.end] in self._common:
+                return []
+            if not s.has_article and len(s.key) <= 3 and not (famous and any(
+                    not e.has_article and e.idx in self._famous for e in entries)):
+                return []
+        if surface in self._common:
+            s.common = True
+            s.weak = True
+            return entries
+        if not s.has_article and all(e.has_article for e in entries):
+            # written without the article its every name carries ("رقة", "قريتين"): weak evidence
+            if famous or cue is not None or s.prep:
+                s.weak = True
+                return entries
+            return []
         if famous or cue is not None:
             return entries
-        if s.cue is not None and s.cue.kind == "named":  # ساحة الكرامة: a square, not the town
-            return []
         if s.prep or (" " in s.key and len(s.key) >= 7):
             s.weak = True
             return entries
         return []
+
+    @staticmethod
+    def _word_before_at(text: str, spaced: str, ws: int) -> tuple[str, int]:
+        """The word right before position `ws` (only spaces or quotes between) and its start, else ('', -1)."""
+        i = ws - 1
+        while i >= 0 and text[i] in _QUOTES_SPACES:
+            i -= 1
+        if i < 0 or spaced[i] == " ":
+            return "", -1
+        j = spaced.rfind(" ", 0, i) + 1
+        return text[j:i + 1], j
 
     # ------------------------------------------------------------------ resolution
 
@@ -388,6 +470,8 @@ class Geocoder:
         adm1: Counter[str] = Counter()
         adm2: Counter[str] = Counter()
         for s in spans:
+            if s.in_name or s.landmark:
+                continue
             for e in s.entries or ():
                 p = places[e.idx]
                 if p.placetype == "governorate":
@@ -395,6 +479,17 @@ class Geocoder:
                 elif p.placetype == "district":
                     adm2[p.admin2_pcode] += 1
                     adm1[p.admin1_pcode] += 0.5
+        if adm1:
+            # a name after قرية/بلدة/مدينة with no candidate in the governorates the article names: the
+            # same consonants there ("الفقيع" for الفقعة, "الدرخبية" for دير خبية) are the better reading
+            for s in spans:
+                if (s.cue is None or s.cue.kind != "settlement" or s.cue.strength < 2 or s.in_name
+                        or not s.entries or any(places[e.idx].admin1_pcode in adm1 for e in s.entries)):
+                    continue
+                sk = _skeleton(s.key)
+                alt = [e for g in adm1 for e in self._skel.get((g, sk), ())] if len(sk) >= 3 else []
+                if alt:
+                    s.entries = alt
         clause_ends = [m.start() for m in _CLAUSE_BREAK.finditer(text)]
 
         def clause_of(pos: int) -> int:
@@ -452,7 +547,7 @@ class Geocoder:
         if not all(confident):
             anchors: dict[int, list[tuple[int, int, str]]] = defaultdict(list)  # place -> (clause, pos, key)
             for i, s in enumerate(spans):
-                if resolved[i] >= 0 and confident[i]:
+                if resolved[i] >= 0 and confident[i] and not s.in_name and not s.landmark:
                     anchors[s.entries[resolved[i]].idx].append((clauses[i], s.start, s.key))
             for i, s in enumerate(spans):
                 if confident[i] or resolved[i] < 0:
@@ -484,12 +579,17 @@ class Geocoder:
 
         # names admitted on weak evidence must fit the geography of the others
         strong = [places[s.entries[resolved[i]].idx] for i, s in enumerate(spans)
-                  if resolved[i] >= 0 and not s.weak]
+                  if resolved[i] >= 0 and not s.weak and not s.in_name and not s.landmark]
         strong_adm1 = {p.admin1_pcode for p in strong}
         for i, s in enumerate(spans):
             if s.weak and resolved[i] >= 0:
                 p = places[s.entries[resolved[i]].idx]
-                if p.admin1_pcode not in strong_adm1 and not any(
+                if s.common:  # an ordinary word too: only right beside the article's other places
+                    if not any(q is not p and (_fast_km(p.latitude, p.longitude, q.latitude, q.longitude) < 25
+                                               or (q.placetype == "locality" and q.admin2_pcode == p.admin2_pcode))
+                               for q in strong):
+                        resolved[i] = -1
+                elif p.admin1_pcode not in strong_adm1 and not any(
                         _fast_km(p.latitude, p.longitude, q.latitude, q.longitude) < 40 for q in strong):
                     resolved[i] = -1
 
@@ -508,7 +608,21 @@ class Geocoder:
             precision = _precision(s, place)
             start, end, surface = s.start, s.end, s.surface
             cue_word = s.cue.word if s.cue else None
-            if s.cue is not None and s.cue.kind == "neighbourhood" and place.placetype != "neighbourhood":
+            role = None
+            if s.landmark:
+                # a square/street/building: at its town when its name is not that town itself
+                if not (place.placetype in ("governorate", "district") or place.feature_code in _SEAT_RANK
+                        or any(o.key == s.key and not o.landmark and not o.weak and resolved[j] >= 0
+                               for j, o in enumerate(spans))):
+                    city = self._city_for_landmark(text, i, spans, resolved)
+                    if city is None:
+                        continue
+                    place, precision = city, 1
+                start = self._cue_start(text, s.word_start)
+                surface = text[start:end]
+                role = "landmark"
+            if s.cue is not None and s.cue.kind == "neighbourhood" and place.placetype != "neighbourhood" \
+                    and place.feature_code not in _SEAT_RANK:
                 city = self._city_for_neighbourhood(text, i, spans, resolved)
                 if city is not None:
                     place, precision = city, 1
@@ -519,8 +633,18 @@ class Geocoder:
                 seat = self._seat.get(place.admin2_pcode or "")
                 if seat is not None and _fast_km(seat.latitude, seat.longitude, place.latitude, place.longitude) < 15:
                     place, precision = seat, 1
+            if role is None:
+                if place.placetype in ("governorate", "district", "subdistrict"):
+                    role = "region"
+                elif (s.cue is not None and s.cue.kind == "area" and i > 0 and resolved[i - 1] >= 0
+                      and not spans[i - 1].in_name and s.start - spans[i - 1].end <= 40
+                      and clauses[i - 1] == clauses[i]):
+                    role = "qualifier"  # "الكسرة غربي دير الزور": locates the place named before it
+            conf = _confidence(s, len(s.entries))
+            if s.in_name or s.common:
+                conf = round(conf * 0.6, 2)
             out.append(PlaceMention(start, end, surface, place, precision, foreign=False, cue=cue_word,
-                                    confidence=_confidence(s, len(s.entries))))
+                                    confidence=conf, role=role, in_name=s.in_name))
         out.extend(self._unknown_neighbourhoods(text, spans, resolved, out))
         out.sort(key=lambda m: m.start)
         return out
@@ -548,7 +672,33 @@ class Geocoder:
                 return dist[0]
         if place.placetype in ("governorate", "district") and towns:
             return max(towns, key=lambda c: (c.population or 0, c.source != "builtin"))
+        if place.placetype == "district":
+            gov = [c for c in admins if c.placetype == "governorate" and c.admin1_pcode == place.admin1_pcode]
+            if gov:  # "ريف دمشق": the governorate, not the district of its centre
+                return gov[0]
         return place
+
+    def _city_for_landmark(self, text: str, i: int, spans: list[_Span], resolved: list[int]) -> Place | None:
+        """The town of a square/street/building: named right after it ("ساحة الكرامة وسط مدينة السويداء"),
+        else the last town named before it that is not a qualifier or another name, else the article's."""
+        places = self.places
+        here = spans[i]
+        j = i + 1
+        if j < len(spans) and resolved[j] >= 0 and spans[j].start - here.end <= 40 \
+                and not _GAP_BREAK.search(text, here.end, spans[j].word_start) and not spans[j].in_name:
+            s = spans[j]
+            return self._admin_or_seat(replace(s, cue=None), places[s.entries[resolved[j]].idx],
+                                       [places[e.idx] for e in s.entries])
+        for j in range(i - 1, -1, -1):
+            s = spans[j]
+            if here.start - s.end > 400:
+                break
+            if resolved[j] < 0 or s.in_name or s.landmark or s.weak or (s.cue is not None and s.cue.kind == "area"):
+                continue
+            p = places[s.entries[resolved[j]].idx]
+            if p.placetype == "locality":
+                return p
+        return self._article_town(i, spans, resolved)
 
     def _city_for_neighbourhood(self, text: str, i: int, spans: list[_Span], resolved: list[int]) -> Place | None:
         """The town a neighbourhood belongs to: the next town named close after it, else the article's."""
@@ -559,9 +709,13 @@ class Geocoder:
             if resolved[j] >= 0:
                 p = self.places[s.entries[resolved[j]].idx]
                 return self._admin_or_seat(replace(s, cue=None), p, [self.places[e.idx] for e in s.entries])
+        return self._article_town(i, spans, resolved)
+
+    def _article_town(self, i: int, spans: list[_Span], resolved: list[int]) -> Place | None:
+        """The first governorate, district or well-known town the article names (other than span i)."""
         counts: Counter[int] = Counter()
         for j, s in enumerate(spans):
-            if j != i and resolved[j] >= 0:
+            if j != i and resolved[j] >= 0 and not s.in_name and not s.landmark:
                 p = self.places[s.entries[resolved[j]].idx]
                 if p.placetype in ("governorate", "district") or (p.feature_code or "") in _FAMOUS_FEATURE_CODES:
                     counts[j] += 1
@@ -603,6 +757,50 @@ class Geocoder:
                 continue
             out.append(PlaceMention(m.start(1) - 0, b, text[a:b], city, 1, cue="حي", confidence=0.6))
         return out
+
+
+_SEAT_RANK = {"PPLC": 3, "PPLA": 2, "PPLA2": 1}
+
+
+def _mark_seats(places: list[Place]) -> list[Place]:
+    """Governorate capitals get feature code PPLA (Damascus PPLC) and district seats PPLA2, from the
+    admin table's seats: the localities of that name within 10 km of the unit's (seat) coordinates."""
+    from etl_project.geo.admin import admin_units
+
+    def bare(n: str) -> str:
+        k = norm(n)
+        return k[2:] if k.startswith("ال") and len(k) > 4 else k
+
+    by_name: dict[str, list[int]] = defaultdict(list)
+    for i, p in enumerate(places):
+        if p.placetype == "locality":
+            for n in p.names_ar or (p.name_ar,):
+                by_name[bare(n)].append(i)
+    units = admin_units()
+    code: dict[int, str] = {}
+    for p in places:
+        if p.placetype not in ("governorate", "district"):
+            continue
+        u = units.get((p.admin1_pcode if p.placetype == "governorate" else p.admin2_pcode) or "")
+        if u is None or not u.seat_ar:
+            continue
+        fc = ("PPLC" if u.pcode == "SY01" else "PPLA") if u.level == "governorate" else "PPLA2"
+        for i in set(by_name.get(bare(u.seat_ar), ())):
+            q = places[i]
+            if q.admin1_pcode == p.admin1_pcode and _fast_km(q.latitude, q.longitude, p.latitude, p.longitude) <= 10:
+                if _SEAT_RANK.get(fc, 0) > _SEAT_RANK.get(code.get(i) or q.feature_code or "", 0):
+                    code[i] = fc
+    if not code:
+        return places
+    return [replace(p, feature_code=code[i]) if i in code else p for i, p in enumerate(places)]
+
+
+def _skeleton(key: str) -> str:
+    """The consonants of a name: no spaces, no final ه/ا/ي, no inner ا/و/ي (فقيع, فقعه -> فقع)."""
+    k = key.replace(" ", "")
+    if len(k) > 3 and k[-1] in "هاي":
+        k = k[:-1]
+    return k[:1] + "".join(c for c in k[1:] if c not in "اوي")
 
 
 def _fast_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

@@ -87,10 +87,45 @@ def foreign_places() -> dict[str, Foreign]:
     return out
 
 
+def _with_clitics_set(name: str) -> frozenset[str]:
+    out: set[str] = set()
+    for w in _lines(name):
+        out |= with_clitics(w)
+    return frozenset(out)
+
+
+@lru_cache(maxsize=1)
+def name_heads() -> frozenset[str]:
+    """Written forms (with clitics) of the words that head an organisation's or a group's name."""
+    return _with_clitics_set("name_heads.txt")
+
+
+@lru_cache(maxsize=1)
+def person_heads() -> frozenset[str]:
+    """Written forms (with clitics) of the words after which a person's name follows."""
+    return _with_clitics_set("person_heads.txt")
+
+
+@lru_cache(maxsize=1)
+def construct_nouns() -> frozenset[str]:
+    """Normalised place names that are also nouns heading a phrase ("حماة العقيدة")."""
+    return frozenset(norm(w) for w in _lines("construct_nouns.txt"))
+
+
+@lru_cache(maxsize=1)
+def common_words() -> frozenset[str]:
+    """Normalised ordinary words, as written, that read as a place name (see data/common_words.txt)."""
+    return frozenset(norm(w) for w in _lines("common_words.txt"))
+
+
+DATA_FILES = ("cue_words.csv", "prepositions.txt", "stop_names.txt", "foreign_places.csv", "admin_units.csv",
+              "name_heads.txt", "person_heads.txt", "construct_nouns.txt", "common_words.txt")
+
+
 def data_fingerprint() -> str:
     import hashlib
 
     h = hashlib.sha256()
-    for name in ("cue_words.csv", "prepositions.txt", "stop_names.txt", "foreign_places.csv", "admin_units.csv"):
+    for name in DATA_FILES:
         h.update(resources.files("etl_project.geo").joinpath("data", name).read_bytes())
     return h.hexdigest()

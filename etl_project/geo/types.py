@@ -40,6 +40,14 @@ class PlaceMention:
     the name as written, without a leading clitic (و ب ل ف) but with its ال. `place` is None for a
     place outside Syria (`foreign` is then True). `geo_precision` is ACLED's: 1 the town itself,
     2 near a named place or part of a district, 3 only the governorate.
+
+    Optional additions (all with defaults):
+    `role` says what the mention is in its sentence: "region" for a governorate/district/sub-district
+    named as a frame ("ريف دير الزور", "محافظة إدلب"); "qualifier" for a town named right after another
+    place only to locate it ("الكسرة غربي دير الزور"); "landmark" for a named square, street or building
+    placed at its town ("ساحة الكرامة" -> al-Suwayda); None for a place named as itself.
+    `in_name` is True when the name is part of an organisation's, group's, tribe's or outlet's name
+    ("أحرار الشام", "مجلس دير الزور المدني", "اتحاد شباب القامشلي"): not where anything happened.
     """
 
     start: int
@@ -50,3 +58,5 @@ class PlaceMention:
     foreign: bool = False
     cue: str | None = None
     confidence: float = 1.0
+    role: str | None = None
+    in_name: bool = False
