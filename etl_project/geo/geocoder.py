@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+from bisect import bisect_left
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
@@ -97,19 +98,16 @@ class _Entry:
     form: str  # the name form (normalised, unfolded, without a leading ال)
     has_article: bool  # the gazetteer's form starts with ال
     static: float = 0.0  # prior from the place alone: type, feature class, population, fame
+    lat: float = 0.0
+    lon: float = 0.0
+    a1: str | None = None
+    a2: str | None = None
 
 
-@dataclass(slots=True)
 class _Span:
-    start: int  # start of the name as written with its ال (without clitic)
-    core_start: int
-    end: int
-    key: str
-    has_article: bool
-    clitic: str
-    surface: str
-    word_start: int = 0  # where the written word begins, clitics included
-    word_index: int = 0
+    """A whole-word hit of a name in the text (a plain class: one is made for every hit)."""
+
+    # defaults, set on the instance only when they change
     cue: Cue | None = None
     prep: bool = False
     weak: bool = False  # admitted on a preposition alone: kept only if it fits the article's geography
@@ -118,6 +116,23 @@ class _Span:
     landmark: bool = False  # the name of a square, street or building: placed at its town
     foreign: lexicon.Foreign | None = None
     entries: list[_Entry] | None = None
+
+    def __init__(self, start: int, core_start: int, end: int, key: str, has_article: bool, clitic: str,
+                 surface: str, word_start: int = 0):
+        self.start = start  # start of the name as written with its ال (without clitic)
+        self.core_start = core_start
+        self.end = end
+        self.key = key
+        self.has_article = has_article
+        self.clitic = clitic
+        self.surface = surface
+        self.word_start = word_start  # where the written word begins, clitics included
+
+    def without_cue(self) -> "_Span":
+        c = _Span(self.start, self.core_start, self.end, self.key, self.has_article, self.clitic, self.surface,
+                  self.word_start)
+        c.entries = self.entries
+        return c
 
 
 def _name_forms(name: str) -> set[str]:
@@ -228,11 +243,25 @@ class Geocoder:
                     if f in seen:
                         continue
                     seen.add(f)
-                    index[_fold(f)].append(_Entry(i, f, art, self._static_prior(i)))
+                    index[_fold(f)].append(_Entry(i, f, art, self._static_prior(i), p.latitude, p.longitude,
+                                                  p.admin1_pcode, p.admin2_pcode))
         for name in self._foreign:
             core = name[2:] if name.startswith("ال") and len(name) > 4 else name
             index.setdefault(_fold(core), [])
         self._index = dict(index)
+        # per key, once: (famous, famous and written without ال, every name has ال, has admin units,
+        # every candidate within 10 km of the others)
+        self._aos_cache: dict[tuple[str, str | None, int], Place] = {}
+        self._kinfo: dict[str, tuple[bool, bool, bool, bool, bool]] = {}
+        for key, ents in self._index.items():
+            fam = [e for e in ents if e.idx in self._famous and self.places[e.idx].placetype != "neighbourhood"]
+            self._kinfo[key] = (
+                bool(fam),
+                any(not e.has_article for e in fam),
+                bool(ents) and all(e.has_article for e in ents),
+                any(self.places[e.idx].placetype in ("governorate", "district") for e in ents),
+                all(_fast_km(a.lat, a.lon, b.lat, b.lon) < 10 for a in ents for b in ents),
+            )
         skel: dict[tuple[str, str], list[_Entry]] = defaultdict(list)
         for key, ents in self._index.items():
             sk = _skeleton(key)
@@ -424,19 +453,17 @@ class Geocoder:
         if s.cue is not None and s.cue.kind == "named":  # ساحة الكرامة: a square, placed at its town
             s.landmark = True
             return entries
-        places = self.places
-        famous = any(e.idx in self._famous and places[e.idx].placetype != "neighbourhood" for e in entries)
+        famous, famous_bare, all_article = self._kinfo[s.key][:3]
         if s.clitic and cue is None:
             if text[s.word_start:s.end] in self._common:
                 return []
-            if not s.has_article and len(s.key) <= 3 and not (famous and any(
-                    not e.has_article and e.idx in self._famous for e in entries)):
+            if not s.has_article and len(s.key) <= 3 and not famous_bare:
                 return []
         if surface in self._common:
             s.common = True
             s.weak = True
             return entries
-        if not s.has_article and all(e.has_article for e in entries):
+        if not s.has_article and all_article:
             # written without the article its every name carries ("رقة", "قريتين"): weak evidence
             if famous or cue is not None or s.prep:
                 s.weak = True
@@ -492,55 +519,50 @@ class Geocoder:
                     s.entries = alt
         clause_ends = [m.start() for m in _CLAUSE_BREAK.finditer(text)]
 
-        def clause_of(pos: int) -> int:
-            lo, hi = 0, len(clause_ends)
-            while lo < hi:
-                mid = (lo + hi) // 2
-                if clause_ends[mid] < pos:
-                    lo = mid + 1
-                else:
-                    hi = mid
-            return lo
+        clauses = [bisect_left(clause_ends, s.start) for s in spans]
 
-        clauses = [clause_of(s.start) for s in spans]
-
-        def prior(s: _Span, e: _Entry) -> float:
-            p = places[e.idx]
-            sc = e.static
-            core = s.surface[2:] if s.has_article and s.surface.startswith("ال") else s.surface
-            if e.form == core:
-                sc += 0.6
-                if e.has_article == s.has_article:
-                    sc += 0.3
-            if p.admin1_pcode in adm1:
-                sc += 1.5
-            if p.admin2_pcode in adm2:
-                sc += 0.7
-            return sc
-
-        # pass 1: priors and admin context
+        # pass 1: priors and admin context (once per distinct spelling)
         priors: list[list[float]] = []
         resolved: list[int] = []
         confident: list[bool] = []
+        memo: dict[tuple[str, str, int], tuple[list[float], int, bool]] = {}
+        kinfo = self._kinfo
         for s in spans:
             ents = s.entries or []
-            ps = [prior(s, e) for e in ents]
-            priors.append(ps)
             if not ents:
+                priors.append([])
                 resolved.append(-1)
                 confident.append(False)
                 continue
-            top = max(range(len(ents)), key=ps.__getitem__)
-            tp = places[ents[top].idx]
-            conf = True
-            for k, e in enumerate(ents):
-                if k != top and ps[k] > ps[top] - 1.5:
-                    q = places[e.idx]
-                    if _fast_km(tp.latitude, tp.longitude, q.latitude, q.longitude) >= 10:
-                        conf = False
-                        break
-            resolved.append(top)
-            confident.append(conf)
+            mk = (s.key, s.surface, id(ents))
+            hit = memo.get(mk)
+            if hit is None:
+                core = s.surface[2:] if s.has_article and s.surface.startswith("ال") else s.surface
+                sart = s.has_article
+                ps = []
+                for e in ents:
+                    sc = e.static
+                    if e.form == core:
+                        sc += 0.9 if e.has_article == sart else 0.6
+                    if e.a1 in adm1:
+                        sc += 1.5
+                    if e.a2 in adm2:
+                        sc += 0.7
+                    ps.append(sc)
+                top = max(range(len(ents)), key=ps.__getitem__) if len(ents) > 1 else 0
+                conf = True
+                ki = kinfo.get(s.key)
+                if len(ents) > 1 and not (ki is not None and ki[4] and ents is self._index.get(s.key)):
+                    t = ents[top]
+                    lim = ps[top] - 1.5
+                    for k, e in enumerate(ents):
+                        if k != top and ps[k] > lim and _fast_km(t.lat, t.lon, e.lat, e.lon) >= 10:
+                            conf = False
+                            break
+                hit = memo[mk] = (ps, top, conf)
+            priors.append(hit[0])
+            resolved.append(hit[1])
+            confident.append(hit[2])
 
         # pass 2, for the ambiguous names only: closeness to the places the article is sure of,
         # weighted by how close in the text they are named
@@ -566,10 +588,9 @@ class Geocoder:
                     continue
                 best_k, best_sc = resolved[i], -1e9
                 for k, e in enumerate(s.entries):
-                    p = places[e.idx]
                     prox = 0.0
                     for w, lat, lon in weights:
-                        v = w * math.exp(-_fast_km(p.latitude, p.longitude, lat, lon) / 30.0)
+                        v = w * math.exp(-_fast_km(e.lat, e.lon, lat, lon) / 30.0)
                         if v > prox:
                             prox = v
                     sc = priors[i][k] + prox
@@ -604,7 +625,15 @@ class Geocoder:
             if k < 0:
                 continue
             place = places[s.entries[k].idx]
-            place = self._admin_or_seat(s, place, [places[e.idx] for e in s.entries])
+            if place.placetype != "locality" or s.key not in kinfo or kinfo[s.key][3]:
+                if s.entries is self._index.get(s.key):
+                    ak = (s.key, s.cue.word if s.cue else None, k)
+                    got = self._aos_cache.get(ak)
+                    if got is None:
+                        got = self._aos_cache[ak] = self._admin_or_seat(s, place, [places[e.idx] for e in s.entries])
+                    place = got
+                else:
+                    place = self._admin_or_seat(s, place, [places[e.idx] for e in s.entries])
             precision = _precision(s, place)
             start, end, surface = s.start, s.end, s.surface
             cue_word = s.cue.word if s.cue else None
@@ -687,7 +716,7 @@ class Geocoder:
         if j < len(spans) and resolved[j] >= 0 and spans[j].start - here.end <= 40 \
                 and not _GAP_BREAK.search(text, here.end, spans[j].word_start) and not spans[j].in_name:
             s = spans[j]
-            return self._admin_or_seat(replace(s, cue=None), places[s.entries[resolved[j]].idx],
+            return self._admin_or_seat(s.without_cue(), places[s.entries[resolved[j]].idx],
                                        [places[e.idx] for e in s.entries])
         for j in range(i - 1, -1, -1):
             s = spans[j]
@@ -708,7 +737,7 @@ class Geocoder:
                 break
             if resolved[j] >= 0:
                 p = self.places[s.entries[resolved[j]].idx]
-                return self._admin_or_seat(replace(s, cue=None), p, [self.places[e.idx] for e in s.entries])
+                return self._admin_or_seat(s.without_cue(), p, [self.places[e.idx] for e in s.entries])
         return self._article_town(i, spans, resolved)
 
     def _article_town(self, i: int, spans: list[_Span], resolved: list[int]) -> Place | None:
@@ -723,15 +752,23 @@ class Geocoder:
             j = min(counts)
             s = spans[j]
             p = self.places[s.entries[resolved[j]].idx]
-            return self._admin_or_seat(replace(s, cue=None), p, [self.places[e.idx] for e in s.entries])
+            return self._admin_or_seat(s.without_cue(), p, [self.places[e.idx] for e in s.entries])
         return None
 
-    _HAYY = re.compile(r"(?<![\u0621-\u064A])(?:[وفب]|ب?ال|وب?ال)?(?:حي|حارة|حاره)\s+((?:ال)?[\u0621-\u064A]{2,})")
+    _HAYY = re.compile(r"(?:حي|حارة|حاره)\s+((?:ال)?[\u0621-\u064A]{2,})")
+    _HAYY_PREFIXES = frozenset(("", "و", "ف", "ب", "ال", "بال", "وال", "وبال"))
 
     def _unknown_neighbourhoods(self, text, spans, resolved, found: list[PlaceMention]) -> list[PlaceMention]:
         out: list[PlaceMention] = []
         covered = [(m.start, m.end) for m in found]
+        if "حي " not in text and "حار" not in text:
+            return out
         for m in self._HAYY.finditer(text):
+            ws = m.start()
+            while ws > 0 and _is_letter(text[ws - 1]) and m.start() - ws < 4:
+                ws -= 1
+            if text[ws:m.start()] not in self._HAYY_PREFIXES or (ws > 0 and _is_letter(text[ws - 1])):
+                continue
             a, b = m.start(1), m.end(1)
             if any(x < b and a < y for x, y in covered):
                 continue
@@ -745,9 +782,9 @@ class Geocoder:
                 j = nxt[0]
                 s = spans[j]
                 p = self.places[s.entries[resolved[j]].idx]
-                city = self._admin_or_seat(replace(s, cue=None), p, [self.places[e.idx] for e in s.entries])
+                city = self._admin_or_seat(s.without_cue(), p, [self.places[e.idx] for e in s.entries])
             else:
-                cands = [self._admin_or_seat(replace(s, cue=None), self.places[s.entries[resolved[j]].idx],
+                cands = [self._admin_or_seat(s.without_cue(), self.places[s.entries[resolved[j]].idx],
                                              [self.places[e.idx] for e in s.entries])
                          for j, s in enumerate(spans) if resolved[j] >= 0]
                 towns = [p for p in cands if (p.feature_code or "") in _FAMOUS_FEATURE_CODES
