@@ -41,10 +41,13 @@ from etl_project.text.events import (
     casualties,
     clause_is_background,
     clause_is_generic,
+    crowd_typing,
     cue_re,
     find_actors,
     find_triggers,
+    irrealis_before,
     is_demonstrative,
+    target_class,
     trigger_blocked,
     type_event,
 )
@@ -63,13 +66,17 @@ OUTPUT_FIELDS = (
     "evidence_end", "confidence", "extractor_version",
 )
 
+_CROWD_TYPES = {"protest", "riot"}
+# Weapon words that name an object, not an incident: they need a blast, a strike, a casualty or another
+# trigger in their clause ("ملصقات توضح أشكال مخلفات الحرب" is not an explosion).
+_OBJECT_ONLY = {"ied"}
 # Place roles, best first. Roles not listed are never the incident's place.
 ROLE_RANK = {"head": 0, "near": 1, "between": 1, "road": 2, "admin": 3, "ref": 4, "fallback": 5}
 _SETTLEMENT = r"(?:مدينه|بلده|قريه|بلدات|قري|مدن|بلدتي|قريتي|مدينتي|حي|احياء|مخيم|منطقه|مناطق|ناحيه|محافظه|ريف|منطقتي|مزرعه|بلدتا|قريتا)"
 _ROAD_BEFORE = re.compile(rf"(?:طريق|الطريق|اوتوستراد|الاوتوستراد|اتوستراد)\s+(?:[{AR}]+\s+){{0,2}}?(?:بين\s+)?(?:(?:مدينتي|بلدتي|قريتي)\s+)?[\"']?$")
 _BETWEEN_BEFORE = re.compile(r"بين\s+(?:(?:مدينتي|بلدتي|قريتي|منطقتي|بلدات|قري)\s+)?[\"']?$")
 _SECOND_OF_PAIR = re.compile(r"^\s*[\"']?\s*(?:و|-|–)\s*[\"']?\s*$")
-_LIST_GAP = re.compile(r"^\s*[\"']?\s*(?:,|،)?\s*(?:و)?\s*[\"']?\s*$")
+_LIST_GAP = re.compile(rf"^\s*[\"']?\s*(?:,|،)?\s*(?:و)?\s*(?:{_SETTLEMENT}\s+)?[\"']?\s*$")
 _ADMIN_CUES = {"ريف", "محافظه", "ناحيه", "منطقه", "ريفي", "مناطق"}
 _NEAR_CUES = {"باديه"}
 _JUNK_PLACE_WORDS = re.compile(r"^(?:جروح|جراح|عدوان|قريتين|بلدتين|الشرقيه|الغربيه|الشماليه|الجنوبيه|الجمعه|السبت|الاحد)$")
@@ -134,10 +141,11 @@ class Extractor:
         T = norm.text
         title = normalize_text(article.get("title") or "")
         sentences = segment(T, title)
-        mentions = [m for m in self.geocoder.mentions(T) if not _junk(m)]
+        dates = [d for d in find_dates(T, ref)]
+        date_spans = [(d.start, d.end) for d in dates]
+        mentions = [m for m in self.geocoder.mentions(T) if not _junk(m, T, date_spans)]
         all_actors = find_actors(T, 0, len(T))
         roles = _place_roles(T, mentions, all_actors)
-        dates = [d for d in find_dates(T, ref)]
         cands = self._candidates(T, sentences, mentions, roles, dates, all_actors)
         events = self._assemble(T, cands, sentences, mentions, roles, ref)
         return [self._record(norm, aid, c) for c in events]
@@ -162,10 +170,13 @@ class Extractor:
 
                 def blocked(pos, cs=cs):
                     before = T[max(cs, pos - 45):pos]
-                    return bool(cue_re("plan").search(before))
+                    return bool(cue_re("plan").search(before)) or irrealis_before(T, cs, pos)
 
                 cas = casualties(T, cs, ce, blocked)
                 has_deaths = cas.deaths is not None or cas.deaths_vague is not None
+                if trigs and all(t.rule.name in _OBJECT_ONLY for t in trigs) and not has_deaths \
+                        and cas.injuries is None and cas.injuries_vague is None:
+                    trigs = []
                 if not trigs and not has_deaths:
                     continue
                 actors = [a for a in all_actors if cs <= a.start < ce]
@@ -176,6 +187,8 @@ class Extractor:
                     trig_pos = main.start
                     etype, sub = type_event(main.rule, T, cs, ce, main.start, cas.victim_class, actors)
                     prio = main.rule.priority
+                    if (etype, sub) == ("protest", "protest_with_intervention") and (cas.deaths or 0) > 0:
+                        sub = "excessive_force_against_protesters"  # a dispersal that kills
                     # a definite or demonstrative form refers back to an earlier incident of its kind
                     # ("الاعتداء الجديد استهدف ...", "واستهدف القصف ..."): the earlier type is kept
                     refs = [t for t in trigs if t.rule.anaphor and (t.definite or is_demonstrative(T, t))
@@ -197,15 +210,17 @@ class Extractor:
                 else:
                     # deaths with no other trigger: a killing — a battle when the dead were armed
                     trig_pos = cs
-                    from etl_project.text.events import target_class
                     tc = target_class(T, cs, ce, cs, cas.victim_class)
-                    etype, sub = ("battle", "armed_clash") if tc == "armed" else ("violence_against_civilians", "attack")
+                    etype, sub = crowd_typing(None, T, cs, ce, cs, actors) or (
+                        ("battle", "armed_clash") if tc == "armed" else ("violence_against_civilians", "attack"))
                     prio = 20
                     weak = True
                 perp, victim = assign_actors(T, cs, ce, trig_pos, actors, etype, cas.victim_class)
                 # dates of the clause, else of the sentence
                 cl_dates = [d for d in sent_dates if cs <= d.start < ce]
                 dm = _pick_date(T, cl_dates, trig_pos, cs) or _pick_date(T, sent_dates, trig_pos, s.start)
+                if trigs and main.rule.typing == "anaphor":
+                    dm = None  # it tells more of an earlier incident: a date here is of what followed it
                 bg = clause_is_background(T, cs, ce, s.start)
                 # places of the clause, else of the sentence
                 cl_places = [i for i in sent_places if cs <= mentions[i].start < ce]
@@ -304,7 +319,9 @@ class Extractor:
             if c.date_explicit and c.date_known_missing is False and c.date is None:
                 pass
         # background incidents dated only to a month are summaries; future dates are never events
-        cands = [c for c in cands if not (c.background and c.date_explicit and c.date_precision == 3)]
+        # ("وسبق أن نفذ الأمن حملة مماثلة في مدينة X الشهر الماضي" is one incident: kept, mid-month)
+        cands = [c for c in cands if not (c.background and c.date_explicit and c.date_precision == 3
+                                          and (c.place is None or _vague(c)))]
 
         sent_index = {id(s): i for i, s in enumerate(sentences)}
         # a lead placed only at governorate level takes the precise place of the next sentence when that
@@ -334,7 +351,7 @@ class Extractor:
                 prev = [p for p in placed if p.order < c.order]
                 if prev:
                     target = prev[-1]
-                    if not c.weak and c.priority > target.priority:
+                    if not c.weak and c.priority > target.priority and c.event_type != "strategic_development":
                         target.event_type, target.sub_event_type, target.priority = c.event_type, c.sub_event_type, c.priority
                     _absorb(target, c)
                     continue
@@ -481,12 +498,40 @@ class Extractor:
 # ---------------------------------------------------------------------- helpers
 
 
-def _junk(m) -> bool:
-    """A geocoder hit that is an ordinary word of incident reports ("جروح", "عدوان") without a place cue."""
+def _junk(m, T: str = "", date_spans=()) -> bool:
+    """A geocoder hit that is an ordinary word of incident reports ("جروح", "عدوان") without a place cue,
+    a word of a date expression ("ظهر اليوم"), or a common word in a phrase that makes it one
+    ("الرصاص الحي على", "مظاهرة سلمية", "رفعوا صور الضحايا", "مزرعة على أطراف")."""
     if m.foreign or m.place is None:
         return False
+    if any(a <= m.start < b for a, b in date_spans):
+        return True
     t = m.text[2:] if m.text.startswith("ال") else m.text
-    return m.cue is None and bool(_JUNK_PLACE_WORDS.match(t) or _JUNK_PLACE_WORDS.match(m.text))
+    if m.cue is None and bool(_JUNK_PLACE_WORDS.match(t) or _JUNK_PLACE_WORDS.match(m.text)):
+        return True
+    if not T:
+        return False
+    before, after = T[max(0, m.start - 30):m.start], T[m.end:m.end + 30]
+    for word, before_re, after_re in _JUNK_IN_CONTEXT:
+        if word.match(m.text) and (before_re is None or before_re.search(before)) and \
+                (after_re is None or after_re.match(after)):
+            return True
+    return False
+
+
+# (the hit, what must end the text before it, what must start the text after it)
+_JUNK_IN_CONTEXT = (
+    # live ammunition: "أطلقوا الرصاص الحي على المتظاهرين"
+    (re.compile(r"^الحي"), re.compile(r"رصاص\s*$"), None),
+    # "peaceful": "وقفة احتجاجية سلمية", "انتهت بشكل سلمي"
+    (re.compile(r"^(?:ال)?سلمي(?:ه)?$"),
+     re.compile(r"(?:احتجاجيه|احتجاجيا|مظاهره|مظاهرات|تظاهره|تظاهرات|وقفه|وقفات|اعتصام|مسيره|احتجاجات|احتجاج|بشكل|بصوره|بطريقه|طابع|حراك)\s*$"), None),
+    # "pictures" of people: "رفع المتظاهرون صور المفقودين"
+    (re.compile(r"^(?:ال)?صور$"), re.compile(r"(?<![\u0621-\u064a])(?:[وبل]?(?:رفع|رفعوا|رفعت|يرفعون|حمل|حملوا|حملت|يحملون|نشر|نشرت|نشروا|بث|بثت|تداول|تداولت|التقط|التقطت|تظهر|يظهر)(?:\s+[\u0621-\u064a]+){0,5})\s*$"), None),
+    (re.compile(r"^(?:ال)?صور$"), None, re.compile(r"\s*[\"']?\s*(?:ال)?(?:مئات|عشرات|شهيد|شهداء|الشهيد|الشهداء|المفقودين|مفقودين|المعتقلين|معتقلين|القتلي|الضحايا|ضحايا|جثث|الجثث)")),
+    # the preposition "على" before a near cue: "في مزرعة على أطراف المدينة"
+    (re.compile(r"^علي$"), None, re.compile(r"\s*(?:ال)?(?:اطراف|مقربه|بعد|طريق|مدخل|مداخل|حدود|اطراف|جانب|الطريق|سفح|ضفاف|ضفه)(?![\u0621-\u064a])")),
+)
 
 
 def _place_roles(T: str, mentions, actor_spans=None) -> list[tuple[str, int | None]]:
@@ -623,7 +668,7 @@ def _neighbour(c: Candidate, placed: list[Candidate], sent_index) -> Candidate |
         d = sent_index[id(p.sentence)] - si
         if d < -2 or d > 1:
             continue
-        if not (p.event_type == c.event_type or c.weak):
+        if not (p.event_type == c.event_type or c.weak or {p.event_type, c.event_type} <= _CROWD_TYPES):
             continue
         if not _dates_compatible(p, c):
             continue
@@ -647,8 +692,16 @@ def _fallback_place(T, c, sentences, mentions, roles, sent_index) -> int | None:
     if cands:
         best = min(ROLE_RANK[roles[i][0]] for i in cands)
         return [i for i in cands if ROLE_RANK[roles[i][0]] == best][-1]
+    # no other place at all: the victim's home town ("اختطف تاجر من أهالي مدينة X") is the nearest known place
+    origins = [i for i, m in enumerate(mentions) if c.clause[0] <= m.start < c.clause[1] and roles[i][0] == "origin"]
+    if origins and not c.fallback:
+        return origins[0]
     if c.fallback:
-        return None
+        # "في أحياء البلدة": the last town named before, in any earlier body sentence
+        towns = [i for i, m in enumerate(mentions) if m.start < c.clause[0] and roles[i][0] in ("head", "near")
+                 and m.place.placetype in ("locality", "neighbourhood")
+                 and sentences[_sentence_of(sentences, m.start)].kind == "body"]
+        return towns[-1] if towns else None
     for kind in ("headline", "dateline"):
         for s in sentences:
             if s.kind != kind:
@@ -657,6 +710,10 @@ def _fallback_place(T, c, sentences, mentions, roles, sent_index) -> int | None:
             if ids:
                 return ids[0]
     return None
+
+
+def _sentence_of(sentences, pos: int) -> int:
+    return next((i for i, s in enumerate(sentences) if s.start <= pos < s.end), 0)
 
 
 def _same_place(a: Candidate, b: Candidate) -> bool:

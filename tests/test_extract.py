@@ -116,6 +116,85 @@ def test_governorate_lead_takes_the_village_of_the_next_sentence(builtin):
     assert evs[0]["location_name_en"] and evs[0]["event_date"] == "2024-03-01" and evs[0]["fatalities"] == 1
 
 
+def _by_place(evs):
+    return {e["location_name_en"]: e for e in evs}
+
+
+def test_a_bare_dateline_is_not_the_place_of_the_lead(builtin):
+    art = {"id": "t-5", "published": "2025-06-03",
+           "text": "حمص - قتل شاب برصاص مسلحين مجهولين، مساء أمس الإثنين، قرب دوار البلدة في مدينة تلكلخ بريف حمص الغربي.\n"
+                   "وقالت مصادر محلية إن المسلحين لاذوا بالفرار."}
+    evs = builtin.extract(art)
+    assert len(evs) == 1
+    assert evs[0]["location_name_en"] == "Tall Kalakh" and evs[0]["event_date"] == "2025-06-02"
+    # the dateline still places an incident that names no other place
+    art = {"id": "t-6", "published": "2025-06-03",
+           "text": "بانياس - أصيب ثلاثة مدنيين بجروح، صباح اليوم، جراء انفجار قنبلة يدوية ألقاها مجهول على محل تجاري."}
+    evs = builtin.extract(art)
+    assert [e["location_name_en"] for e in evs] == ["Baniyas"]
+
+
+def test_a_list_of_towns_with_settlement_nouns_gives_one_event_per_town(builtin):
+    art = {"id": "t-7", "published": "2025-06-03",
+           "text": "درعا - نفذت دوريات الأمن الداخلي، أمس الإثنين، حملة دهم في مدينة الصنمين وبلدة جاسم وقرية نوى "
+                   "في ريف درعا الشمالي، واعتقلت خلالها سبعة مطلوبين بتهم تتعلق بتجارة المخدرات والخطف."}
+    evs = builtin.extract(art)
+    assert sorted(e["location_name_en"] for e in evs) == sorted(["Al-Sanamayn", "Jasim", "Nawa"]) or len(evs) == 3
+    assert {e["sub_event_type"] for e in evs} == {"arrests"} and {e["event_date"] for e in evs} == {"2025-06-02"}
+
+
+def test_common_words_are_not_places(builtin):
+    # "ظهر اليوم" is a time, "سلمية" the protest's manner, "صور" the pictures they carried
+    art = {"id": "t-8", "published": "2025-06-06",
+           "text": "طرطوس - نظم عشرات العمال، ظهر اليوم الجمعة، وقفة احتجاجية سلمية أمام مبنى البلدية في مدينة صافيتا، "
+                   "رافعين صور زملائهم المفصولين.\nوانتهت الوقفة بشكل سلمي بعد ساعة."}
+    evs = builtin.extract(art)
+    assert [(e["location_name_en"], e["event_type"]) for e in evs] == [("Safita", "protest")]
+
+
+def test_a_denial_and_a_warning_are_no_events(builtin):
+    for text in ("حماة - نفت قيادة الشرطة، اليوم الأحد، صحة الأنباء المتداولة عن وقوع انفجار في مدينة السلمية وسقوط قتلى.",
+                 "إدلب - حذر مسؤول محلي، اليوم، من احتمال قيام خلايا مسلحة بتنفيذ تفجيرات بسيارات مفخخة في مدينة خان شيخون."):
+        assert builtin.extract({"id": "t-9", "published": "2025-06-08", "text": text}) == []
+
+
+def test_a_later_act_of_the_same_abduction_is_not_a_second_event(builtin):
+    art = {"id": "t-10", "published": "2025-06-08",
+           "text": "اختطف مسلحون مجهولون، مساء أمس السبت، تاجراً من أهالي مدينة مورك أثناء عودته إلى منزله.\n"
+                   "وقالت العائلة إن الخاطفين اتصلوا بها صباح اليوم وطالبوا بفدية كبيرة مقابل الإفراج عنه."}
+    evs = builtin.extract(art)
+    assert [(e["event_type"], e["event_date"]) for e in evs] == [("violence_against_civilians", "2025-06-07")]
+
+
+def test_the_town_referred_back_to_and_a_second_type_of_event(builtin):
+    art = {"id": "t-11", "published": "2025-06-08",
+           "text": "هاجم مسلحون، فجر اليوم، حاجزاً للأمن العام عند مدخل مدينة الرستن في ريف حمص الشمالي، ما أدى إلى مقتل عنصرين.\n"
+                   "وأوضح مصدر أمني أن المهاجمين فروا بعد تبادل لإطلاق النار استمر دقائق.\n"
+                   "وعقب الهجوم، نفذت القوات حملة دهم في أحياء المدينة اعتقلت خلالها ثلاثة مشتبه بهم."}
+    evs = builtin.extract(art)
+    kinds = sorted((e["location_name_en"], e["event_type"]) for e in evs)
+    assert kinds == [("Ar-Rastan", "battle"), ("Ar-Rastan", "strategic_development")]
+    assert next(e for e in evs if e["event_type"] == "battle")["fatalities"] == 2
+
+
+def test_a_recalled_incident_in_one_town_dated_only_by_month_is_kept(builtin):
+    art = {"id": "t-12", "published": "2025-06-08",
+           "text": "انفجرت عبوة ناسفة، صباح اليوم، بسيارة مدنية في مدينة جاسم دون وقوع إصابات.\n"
+                   "وسبق أن انفجرت عبوة مماثلة في مدينة نوى الشهر الماضي.\n"
+                   "وشهدت مناطق ريف درعا الشهر الماضي تفجيرات في أكثر من بلدة."}
+    evs = _by_place(builtin.extract(art))
+    assert evs["Nawa"]["event_date"] == "2025-05-15" and evs["Nawa"]["is_background"]
+    assert evs["Nawa"]["time_precision"] == 3
+    assert set(evs) == {"Jasim", "Nawa"}
+
+
+def test_an_awareness_leaflet_naming_mines_is_no_explosion(builtin):
+    art = {"id": "t-13", "published": "2025-06-08",
+           "text": "أطلقت منظمة محلية، اليوم، حملة في مدارس مدينة خان شيخون.\n"
+                   "وتتضمن الحملة توزيع كتيبات تشرح أشكال الألغام ومخلفات الحرب على الطلاب."}
+    assert builtin.extract(art) == []
+
+
 def test_extract_jsonl_skips_bad_lines(builtin, tmp_path):
     src = tmp_path / "in.jsonl"
     src.write_text("\n".join([

@@ -110,7 +110,7 @@ _ATTACK_ON_PROPERTY = None
 @lru_cache(maxsize=None)
 def _neg_end() -> re.Pattern:
     return re.compile(
-        rf"{NB}[وف]?(?:{_cue_alt('negation')})\s+(?:(?:يتم|تم|تسجيل|ورود|وقوع|اي|ان|حدوث|يسجل|تسجل|يكن|تكن|هناك)\s+){{0,2}}$"
+        rf"{NB}[وف]?(?:{_cue_alt('negation')})\s+(?:(?:يتم|تم|تسجيل|ورود|وقوع|اي|ان|حدوث|يسجل|تسجل|يكن|تكن|هناك)\s+){{0,2}}(?:ال|لل|[بل]ال|[بل])?$"
     )
 
 
@@ -126,17 +126,37 @@ def find_triggers(text: str, start: int, end: int) -> list[Trigger]:
     return out
 
 
+_WEAPON_OBJECTS = ("ied", "vbied", "grenade", "grenade_with", "suicide", "shelling")
+# what blew up was not a weapon: a tyre, a gas cylinder, a fuel tank, a generator
+_ACCIDENT_AFTER = re.compile(r"\s*(?:ل|ب)?(?:ال)?(?:اطار|اطارات|دولاب|اسطوانه|اسطوانات|جره|قارور|خزان|مولده|محول|مدفاه|بطاريه)")
+# shots fired in the air: a warning, not an attack on anyone
+_IN_THE_AIR = re.compile(r"[^.,\n]{0,15}?(?:في|ب)\s*(?:ال)?هواء")
+
+
+def irrealis_before(text: str, clause_start: int, pos: int) -> bool:
+    """A warning, threat, plan or denial earlier in the clause governs what follows it."""
+    return bool(cue_re("irrealis").search(text, clause_start, pos))
+
+
 def trigger_blocked(text: str, t: Trigger, clause_start: int) -> str | None:
-    """Why a trigger is not an incident here (negated, planned, a seizure, an attempt), or None."""
+    """Why a trigger is not an incident here (negated, planned, denied, a seizure, an attempt, an accident,
+    warning shots), or None."""
     before = text[max(clause_start, t.start - 45):t.start]
     near = text[max(clause_start, t.start - 25):t.start]
     if _neg_end().search(near):
         return "negation"
     if cue_re("plan").search(before):
         return "plan"
-    if t.rule.event_type == "explosion_remote_violence" and t.rule.name in ("ied", "vbied", "grenade", "grenade_with", "suicide"):
-        if cue_re("seizure").search(before):
+    if irrealis_before(text, clause_start, t.start):
+        return "irrealis"
+    if t.rule.name in _WEAPON_OBJECTS:
+        # "ضبطت ... مستودعاً يحوي قذائف وعبوات": weapons found, not used — anywhere earlier in the clause
+        if cue_re("seizure").search(text, clause_start, t.start):
             return "seizure"
+    if t.rule.name == "explosion" and _ACCIDENT_AFTER.match(text, t.end):
+        return "accident"
+    if t.rule.name == "shooting" and _IN_THE_AIR.match(text, t.end):
+        return "warning_shots"
     if t.rule.sub_event_type == "arrests" and cue_re("attempt").search(text[max(clause_start, t.start - 20):t.start]):
         return "attempt"
     if t.rule.typing == "body" and not _BODY_CTX.search(text[clause_start:min(len(text), t.end + 60)]):
@@ -164,10 +184,45 @@ def clause_is_background(text: str, start: int, end: int, sentence_start: int) -
     return bool(cue_re("background").search(seg))
 
 
+_PROTEST_WORDS = re.compile(
+    rf"(?<![{AR}])[وبل]?(?:ال)?(?:مظاهره|مظاهرات|تظاهره|تظاهرات|متظاهر|متظاهرين|متظاهرون|محتجين|محتجون|"
+    rf"معتصمين|اعتصام|وقفه احتجاجيه|المحتجين|المتظاهرين)(?![{AR}])"
+)
+# what a protest is about is not force used on it: "احتجاجاً على مقتل شاب برصاص ..."
+_PROTEST_REASON = re.compile(r"احتجاجا|تنديدا|للمطالبه|رفضا|استنكارا|تضامنا")
+_CROWD_VIOLENT = ("assault", "attack", "destruction", "shooting", "riot")
+_FORCE_ON_CROWD = ("shooting", "attack", "assassination", "assault")
+
+
+def crowd_typing(rule_name: str | None, text: str, start: int, end: int, trig_pos: int,
+                 actors: list[ActorMention]) -> tuple[str, str] | None:
+    """ACLED's crowd events, whatever the verb: a crowd that attacks or destroys is a riot (protesters:
+    violent demonstration; an unorganised group: mob violence); force used on protesters is excessive force."""
+    perp = [a for a in actors if a.inter in (5, 6) and a.start < trig_pos + 25
+            and not _VICTIM_BEFORE.search(text[max(start, a.start - 14):a.start])]
+    if rule_name in _CROWD_VIOLENT and perp:
+        protesters = any(a.inter == 6 for a in perp)
+        return ("riot", "violent_demonstration") if protesters or _PROTEST_WORDS.search(text, start, end) \
+            else ("riot", "mob_violence")
+    if (rule_name is None or rule_name in _FORCE_ON_CROWD) and _PROTEST_WORDS.search(text, start, end):
+        return "protest", "excessive_force_against_protesters"
+    if rule_name == "protest" and any(
+            t.rule.name in _FORCE_ON_CROWD and not trigger_blocked(text, t, start)
+            and not _PROTEST_REASON.search(text, max(start, t.start - 40), t.start)
+            for t in find_triggers(text, start, end)):
+        return "protest", "excessive_force_against_protesters"  # "أطلقوا الرصاص الحي على مظاهرة"
+    if rule_name == "arrests" and _PROTEST_WORDS.search(text, start, end):
+        return "protest", "protest_with_intervention"  # protesters arrested: the protest was broken up
+    return None
+
+
 def type_event(rule: TriggerRule, text: str, start: int, end: int, trig_pos: int,
                victim_class: str | None, actors: list[ActorMention]) -> tuple[str, str]:
     """ACLED type and sub-type for the clause's main trigger, by the rule's typing."""
     seg = text[start:end]
+    crowd = crowd_typing(rule.name, text, start, end, trig_pos, actors)
+    if crowd is not None:
+        return crowd
     if rule.typing == "air":
         if _AIR_CTX.search(seg):
             return "explosion_remote_violence", "air_drone_strike"
@@ -245,6 +300,11 @@ _NO_CASUALTIES = re.compile(
 )
 _SUBSET = re.compile(r"(?:بينهم|من\s+بينهم|منهم|بينهما)")
 _PLUS_ONE = re.compile(r"(?:اضافه\s+(?:الي|ل)|بالاضافه\s+الي|فضلا\s+عن)")
+# "قتل رجل وابنه": one named victim and a relative with him
+_KIN_PLUS = re.compile(
+    rf"\s*[{AR}]+\s+و(?:ابنه|ابنها|ابنته|ابنتها|نجله|نجلها|شقيقه|شقيقها|شقيقته|زوجته|زوجها|والده|والدته|طفله|طفلها|"
+    rf"اخوه|اخيه|اخته|حفيده|مرافقه|سائقه)(?![{AR}])"
+)
 _SINGULAR_MASDAR = {"مقتل", "اغتيال", "استشهاد", "وفاه", "تصفيه", "اعدام"}
 _QUDI_OK = re.compile(r"^[^.,]{0,40}?(?:برصاص|جراء|اثر|متاثر|بانفجار|بقصف|نحبه|تحت\s+التعذيب|بنيران)")
 _REL_ONE = re.compile(r"(?:الذي|التي)\s+(?:كان\s+|كانت\s+)?$")
@@ -367,11 +427,16 @@ def casualties(text: str, start: int, end: int, blocked=None) -> Casualties:
         if re.search(r"(?:محاوله|محاولات|نجا|نجاه|ينجو)\s+(?:من\s+)?$", text[max(start, m.start() - 14):m.start()]):
             continue
         if _COMBINED.match(text[m.end():end]):
-            d_vague.append(None)
-            i_vague.append(None)
-            continue
+            # "قتل وجرح عدد من العناصر": one vague figure for both — unless the dead were counted before
+            # the verb ("ثلاثة من عناصرها قتلوا وأصيب خمسة")
+            before = _count_before(text, m.start(), start)
+            if not (before and before[0] is not None and not before[1]):
+                d_vague.append(None)
+                i_vague.append(None)
+                continue
         count, vague, cls = _anchor_count(text, m, start, end, DEATH)
-        if count is not None and not vague and _PLUS_ONE.search(text, m.end(), end):
+        if count is not None and not vague and (_PLUS_ONE.search(text, m.end(), end)
+                                                or _KIN_PLUS.match(text, m.end(), min(end, m.end() + 40))):
             count += 1
         if count is not None and not vague:
             deaths.append(count)

@@ -34,13 +34,16 @@ _GLUED_REPORT = re.compile(
 # Sentence ends: . ! ? (not inside numbers like 27.09.2024 or 1.5), two or more dots, a bullet or a bar.
 _SENT_END = re.compile(r"(?:(?<!\d)\.(?!\d)|(?<=\d)\.(?!\d)|(?<!\d)\.(?=\d)|[!?]|\.{2,}|…|\s[|•]\s?)+")
 _CLAUSE_SPLIT = re.compile(
-    r"[,;:]\s*(?=(?:و|ف)?(?:كما|فيما|بينما|في حين|وذلك|ذلك|في ظل|حيث|اذ|بعد ان|قبل ان|ثم|لترد|ليرد)\s)|;"
+    r"[,;:]\s*(?=(?:و|ف)?(?:كما|فيما|بينما|في حين|وذلك|ذلك|في ظل|حيث|اذ|بعد ان|قبل ان|ثم|لترد|ليرد|وان|وانه|وانها|لا يزال|لا تزال|ما زال|ما زالت|مازال|مازالت)\s)|;"
 )
 _DATELINE_PREFIX = re.compile(
     rf"^\s*(?:[{AR}]+(?:\s+[{AR}]+){{0,2}})\s*-\s*(?:(?:[{AR}]+\s*)?(?:سانا|وكالات|متابعات|خاص|\(خاص\)))?\s*"
     rf"(?:-\s*)?(?:كتب|كتبت|كتبه|بقلم)\s+[{AR}]+(?:\s+[{AR}]+)?\s*-\s*"
     rf"|^\s*[{AR}]+(?:\s+[{AR}]+)?\s*-\s*(?:سانا|وكالات|متابعات|خاص)\s*"
 )
+# A bare dateline before the lead sentence: one to three words, a spaced dash, then prose
+# ("درعا - قتل شاب ...", "ريف دمشق - نفت الوزارة ..."). Only on the article's first prose line.
+_BARE_DATELINE = re.compile(rf"^\s*[{AR}]+(?:\s+[{AR}]+){{0,2}}\s+-\s+(?=[{AR}])")
 
 
 @lru_cache(maxsize=None)
@@ -99,6 +102,8 @@ def segment(text: str, title: str | None = None) -> list[Sentence]:
             teaser_follow = 0
         if kind == "body":
             dm = _DATELINE_PREFIX.match(line)
+            if dm is None and not seen_prose and n_words >= 8:
+                dm = _BARE_DATELINE.match(line)
             if dm and dm.end() < len(line):
                 sentences.append(Sentence(ls, ls + dm.end(), "dateline", li, [(ls, ls + dm.end())]))
                 body_from = ls + dm.end()
