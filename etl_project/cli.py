@@ -213,6 +213,33 @@ def cmd_status(args) -> int:
     return 0
 
 
+def cmd_gazetteer(args) -> int:
+    from etl_project.geo.geocoder import Geocoder
+
+    settings = load_settings()
+    if args.action == "download":
+        from etl_project.geo import download as dl
+
+        dest = args.dest or settings.gazetteer_cache
+        try:
+            written = dl.download(dest, wof_url=args.wof_url or dl.WOF_URL, opensyria_base=args.opensyria_base or dl.OPENSYRIA_BASE)
+        except (dl.DownloadError, OSError) as exc:
+            raise UsageError(f"gazetteer download failed: {exc}") from None
+        print(f"downloaded {len(written)} files into {dest}")
+        folder = Path(dest)
+    else:
+        folder = settings.gazetteer_dir
+    geocoder = Geocoder.load(folder, settings.gazetteer_cache)
+    frame = geocoder.places_frame()
+    by_type = dict(frame.group_by("placetype").len().sort("placetype").iter_rows())
+    print(f"gazetteer: {folder or 'offline (shipped) gazetteer'}, version {geocoder.version}")
+    print(f"{frame.height} places: " + ", ".join(f"{k} {v}" for k, v in by_type.items()))
+    print(geocoder.source_attribution)
+    if args.action == "download" and not settings.gazetteer_dir == Path(folder):
+        print("the pipeline finds this copy by itself (ETL_GAZETTEER_DIR unset), or set ETL_GAZETTEER_DIR to it")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="etl-project", description="Arabic news → dated, geolocated security events for Syria.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -235,6 +262,14 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--csv", type=Path, help="write the result as CSV to this file instead of printing it")
     q.add_argument("--limit", type=int, default=50, help="rows to print (default 50)")
     q.set_defaults(func=cmd_query)
+
+    gz = sub.add_parser("gazetteer", help="download the full gazetteer, or build and describe the one in use")
+    gz.add_argument("action", choices=["download", "build"],
+                    help="download: fetch Who's On First Syria and OpenSyria into the cache; build: parse (and cache) the configured gazetteer")
+    gz.add_argument("--dest", type=Path, help="download folder (default: ETL_GAZETTEER_CACHE)")
+    gz.add_argument("--wof-url", help="where to fetch the WOF archive from (default: its public repository)")
+    gz.add_argument("--opensyria-base", help="base URL of OpenSyria's data/ folder (default: its public repository)")
+    gz.set_defaults(func=cmd_gazetteer)
 
     st = sub.add_parser("status", help="the latest partitions and the warehouse's counts")
     st.add_argument("--limit", type=int, default=10)

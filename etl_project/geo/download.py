@@ -21,7 +21,7 @@ from etl_project.geo.gazetteer import OPENSYRIA_FILES, OPENSYRIA_FOLDER, WOF_ARC
 WOF_URL = "https://github.com/whosonfirst-data/whosonfirst-data-admin-sy/archive/refs/heads/master.tar.gz"
 OPENSYRIA_BASE = "https://raw.githubusercontent.com/Open-Syria/data-geography/main/data/"
 OPENSYRIA_EXTRA = ("sources.json",)
-USER_AGENT = "etl-project-gazetteer/1 (+https://github.com/whosonfirst-data)"
+USER_AGENT = "etl-project/0.1 gazetteer download (Arabic security-events pipeline)"
 
 
 class DownloadError(RuntimeError):
