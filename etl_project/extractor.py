@@ -237,7 +237,7 @@ class Extractor:
                             weak=weak, cas=cas, background=bg, actor1=perp, actor2=victim,
                             victim_class=cas.victim_class, trig_pos=trig_pos)
                 if dm is not None:
-                    base["date_key"] = re.sub(r"^[وف]?(?:في\s+)?", "", T[dm.start:dm.end])
+                    base["date_key"] = _date_key(T[dm.start:dm.end])
                     base.update(date=dm.value, date_precision=dm.precision, date_text_span=(dm.start, dm.end),
                                 date_explicit=not dm.anaphoric, date_known_missing=dm.value is None and not dm.anaphoric)
                     if dm.anaphoric:
@@ -356,6 +356,10 @@ class Extractor:
                     _absorb(target, c)
                     continue
             target = _neighbour(c, placed, sent_index)
+            if target is None and c.weak and c.trig_pos != c.clause[0]:
+                # "الانفجار الذي هز المدينة" told sentences later: the last incident of its kind
+                target = next((p for p in sorted(placed, key=lambda p: -p.order) if p.order < c.order
+                               and p.event_type == c.event_type and _dates_compatible(p, c)), None)
             if target is not None:
                 _absorb(target, c)
                 continue
@@ -374,7 +378,10 @@ class Extractor:
         for c in placed:
             merged = False
             for e in events:
-                if _same_place(e, c) and e.event_type == c.event_type and _dates_compatible(e, c):
+                # a weak candidate (a bare verb, an anaphor, deaths only) at the place of the last report
+                # continues it, whatever type its own words suggest
+                continues = c.weak and abs(sent_index[id(c.sentence)] - sent_index[id(e.sentence)]) <= 2
+                if _same_place(e, c) and (e.event_type == c.event_type or continues) and _dates_compatible(e, c):
                     _absorb(e, c)
                     merged = True
                     break
@@ -674,6 +681,8 @@ def _neighbour(c: Candidate, placed: list[Candidate], sent_index) -> Candidate |
             continue
         if c.background != p.background and c.date_explicit and p.date_explicit:
             continue
+        if c.date_explicit and c.date and p.date and c.date != p.date:
+            continue  # a dated incident does not join one that took another day by inheritance
         key = (abs(d) if d <= 0 else d + 0.5, -p.order if d <= 0 else p.order)
         if best is None or key < best[0]:
             best = (key, p)
@@ -710,6 +719,19 @@ def _fallback_place(T, c, sentences, mentions, roles, sent_index) -> int | None:
             if ids:
                 return ids[0]
     return None
+
+
+_DAY_PART_WORD = re.compile(rf"(?<![{AR}])[وف]?(?:في|من|يوم|صباح|مساء|ظهر|ظهيره|فجر|عصر|ليل|ليله|منتصف)(?![{AR}])")
+_RELATIVE_DAY = re.compile(rf"(?<![{AR}])(?:اول\s+من\s+امس|اول\s+امس|قبل\s+امس|اليوم|امس|البارحه)(?![{AR}])")
+
+
+def _date_key(words: str) -> str:
+    """The words of a date that cannot be resolved, reduced to what tells two such dates apart:
+    "صباح اليوم" and "اليوم الإثنين" are the same unknown day."""
+    rel = _RELATIVE_DAY.search(words)
+    if rel:
+        return re.sub(r"\s+", " ", rel.group())
+    return re.sub(r"\s+", " ", _DAY_PART_WORD.sub(" ", words)).strip()
 
 
 def _sentence_of(sentences, pos: int) -> int:

@@ -95,3 +95,9 @@ def test_same_day_anaphor():
 
 def test_last_year():
     assert one("في 17 تشرين الأول العام الماضي").value == date(2023, 10, 17)
+
+
+@pytest.mark.parametrize("text", ["وقال المصدر حينها إن", "كما أعلنت الوزارة آنذاك", "وأفاد شهود وقتها بأن", "وفي ذلك اليوم قتل"])
+def test_then_points_back_to_the_last_date(text):
+    d = one(text)
+    assert d.kind == "same" and d.value is None

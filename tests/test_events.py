@@ -69,6 +69,9 @@ def main_type(text):
     ("دخلت دورية للجيش الإسرائيلي قرية حدودية وفتشت منازلها", ("strategic_development", "other")),
     ("كانت قوة إسرائيلية قد دخلت المزارع المحاذية للشريط الحدودي", ("strategic_development", "other")),
     ("سيطرت قوات الجيش على التلة بعد اشتباكات عنيفة مع المسلحين", ("battle", "government_regains_territory")),
+    # the crowd mourns a man shot by the police elsewhere: not a riot, not force on this crowd
+    ("حمل المتظاهرون صور الشاب الذي قتل برصاص قوى الأمن قبل يومين", ("protest", "peaceful_protest")),
+    ("قضى الشاب قبل يومين برصاص قوى الأمن قرب مبنى البلدية", ("violence_against_civilians", "attack")),
     # charges are not incidents: the arrest is
     ("اعتقلت الشرطة مطلوبين بتهم تتعلق بالخطف والسرقة", ("strategic_development", "arrests")),
 ])
@@ -83,6 +86,7 @@ def test_types(text, expected):
     "حذرت قيادة الشرطة من احتمال لجوء عصابات إلى تنفيذ عمليات خطف وتفجيرات في الأسواق",  # a warning: whole clause
     "نفى مصدر عسكري صحة الأنباء المتداولة عن وقوع اشتباكات في محيط المطار",  # a denial: whole clause
     "اعتقلت الشرطة خلية كانت تخطط لاستهداف كنيسة في المدينة بسيارة مفخخة",    # a plan (the arrest is real)
+    "لم يتضح ما إذا كان الانفجار ناجماً عن عبوة ناسفة أو قذيفة",                 # "whether": not asserted
     "سمع السكان دوي انفجار إطار شاحنة على الطريق العام",                       # a tyre, not a bomb
     "انفجرت أسطوانة غاز في مطعم وسط السوق",                                   # a gas cylinder
     "أطلق عناصر الحاجز النار في الهواء ابتهاجاً",                              # shots in the air

@@ -195,6 +195,36 @@ def test_an_awareness_leaflet_naming_mines_is_no_explosion(builtin):
     assert builtin.extract(art) == []
 
 
+def test_later_mentions_of_the_blast_are_the_same_incident(builtin):
+    art = {"id": "t-14", "published": "2025-06-08",
+           "text": "انفجرت عبوة ناسفة بسيارة مدنية في مدينة جاسم صباح اليوم، ما أدى إلى مقتل شخصين.\n"
+                   "وقال مسؤول في مدينة درعا إن التحقيقات جارية لمعرفة الجهة المسؤولة.\n"
+                   "وأضاف أن الأجهزة المختصة طوقت المكان.\n"
+                   "وتداول ناشطون صوراً تظهر الدخان المتصاعد من الانفجار الذي هز المدينة."}
+    evs = builtin.extract(art)
+    assert [(e["location_name_en"], e["fatalities"]) for e in evs] == [("Jasim", 2)]
+
+
+def test_two_wordings_of_one_unknown_day_are_one_day(builtin):
+    art = {"id": "t-15",  # no published date: "today" cannot be resolved, but it is one day
+           "text": "قتل شخصان، اليوم الإثنين، بانفجار عبوة ناسفة في بلدة نوى.\n"
+                   "وقال مصدر في الشرطة إن العبوة انفجرت صباح اليوم بسيارة مدنية في نوى."}
+    evs = builtin.extract(art)
+    assert len(evs) == 1 and evs[0]["event_date"] is None and evs[0]["fatalities"] == 2
+    # two different unknown days stay apart
+    art["text"] = ("قتل شخصان، اليوم الإثنين، بانفجار عبوة ناسفة في بلدة نوى.\n"
+                   "وكانت عبوة مماثلة قد انفجرت أمس في بلدة نوى دون إصابات.")
+    assert len(builtin.extract(art)) == 2
+
+
+def test_a_place_in_a_co_chairs_title_is_not_the_incident_place():
+    from etl_project.extractor import _is_title
+    from etl_project.text.normalize import normalize_text
+    assert _is_title(normalize_text('تشغل منصب الرئيسة المشتركة لـ "مقاطعة '))
+    assert _is_title(normalize_text("مديرة مدرسة "))
+    assert not _is_title(normalize_text("انفجرت عبوة في مدينة "))
+
+
 def test_extract_jsonl_skips_bad_lines(builtin, tmp_path):
     src = tmp_path / "in.jsonl"
     src.write_text("\n".join([

@@ -198,17 +198,25 @@ def crowd_typing(rule_name: str | None, text: str, start: int, end: int, trig_po
                  actors: list[ActorMention]) -> tuple[str, str] | None:
     """ACLED's crowd events, whatever the verb: a crowd that attacks or destroys is a riot (protesters:
     violent demonstration; an unorganised group: mob violence); force used on protesters is excessive force."""
+    named = [a for a in actors if _PERP_BEFORE.search(text[max(start, a.start - 30):a.start])]
     perp = [a for a in actors if a.inter in (5, 6) and a.start < trig_pos + 25
             and not _VICTIM_BEFORE.search(text[max(start, a.start - 14):a.start])]
+    if named and named[0].inter not in (5, 6):
+        perp = []  # "برصاص قوى الأمن": the shooter is named, and is not the crowd
     if rule_name in _CROWD_VIOLENT and perp:
         protesters = any(a.inter == 6 for a in perp)
         return ("riot", "violent_demonstration") if protesters or _PROTEST_WORDS.search(text, start, end) \
             else ("riot", "mob_violence")
-    if (rule_name is None or rule_name in _FORCE_ON_CROWD) and _PROTEST_WORDS.search(text, start, end):
-        return "protest", "excessive_force_against_protesters"
+    if rule_name is None or rule_name in _FORCE_ON_CROWD:
+        # force aimed at the crowd: "النار على المتظاهرين", "الرصاص الحي على مظاهرة", "قتل متظاهر"
+        pos = trig_pos if rule_name else start
+        for m in _PROTEST_WORDS.finditer(text, pos, min(end, pos + 60)):
+            if not _PROTEST_REASON.search(text, max(start, m.start() - 40), m.start()):
+                return "protest", "excessive_force_against_protesters"
     if rule_name == "protest" and any(
             t.rule.name in _FORCE_ON_CROWD and not trigger_blocked(text, t, start)
             and not _PROTEST_REASON.search(text, max(start, t.start - 40), t.start)
+            and not _INSTRUMENTAL.search(text, max(0, t.start - 5), t.start + 6)  # "قتل برصاص ...": how someone died
             for t in find_triggers(text, start, end)):
         return "protest", "excessive_force_against_protesters"  # "أطلقوا الرصاص الحي على مظاهرة"
     if rule_name == "arrests" and _PROTEST_WORDS.search(text, start, end):
@@ -254,6 +262,7 @@ _ARMED_TARGET = re.compile(
 _CIVIL_EXPLICIT = re.compile(rf"(?<![{AR}])(?:[وبل]?(?:ال)?)(?:مدني|مدنيه|مدنيين|مدنيون|مدنيا|مدنيان)(?![{AR}])")
 
 
+_INSTRUMENTAL = re.compile(rf"(?<![{AR}])[وف]?ب(?:ال)?(?:رصاص|نيران)")
 _PERP_TRIGGER = re.compile(r"^(?:[وف]?ب(?:ال)?(?:رصاص|نيران)|رصاص)")
 
 
