@@ -67,11 +67,12 @@ OUTPUT_FIELDS = (
 )
 
 _CROWD_TYPES = {"protest", "riot"}
+_AFTER_THE = re.compile(r"(?:عقب|بعد|اثر|قبيل|قبل|اعقاب|خلفيه)\s+(?:ال)?$")
 # Weapon words that name an object, not an incident: they need a blast, a strike, a casualty or another
 # trigger in their clause ("ملصقات توضح أشكال مخلفات الحرب" is not an explosion).
 _OBJECT_ONLY = {"ied"}
 # Place roles, best first. Roles not listed are never the incident's place.
-ROLE_RANK = {"head": 0, "near": 1, "between": 1, "road": 2, "admin": 3, "ref": 4, "fallback": 5}
+ROLE_RANK = {"head": 0, "near": 1, "between": 1, "road": 2, "admin": 3, "ref": 4, "anaphor": 5, "fallback": 5}
 _SETTLEMENT = r"(?:مدينه|بلده|قريه|بلدات|قري|مدن|بلدتي|قريتي|مدينتي|حي|احياء|مخيم|منطقه|مناطق|ناحيه|محافظه|ريف|منطقتي|مزرعه|بلدتا|قريتا)"
 _ROAD_BEFORE = re.compile(rf"(?:طريق|الطريق|اوتوستراد|الاوتوستراد|اتوستراد)\s+(?:[{AR}]+\s+){{0,2}}?(?:بين\s+)?(?:(?:مدينتي|بلدتي|قريتي)\s+)?[\"']?$")
 _BETWEEN_BEFORE = re.compile(r"بين\s+(?:(?:مدينتي|بلدتي|قريتي|منطقتي|بلدات|قري)\s+)?[\"']?$")
@@ -79,6 +80,7 @@ _SECOND_OF_PAIR = re.compile(r"^\s*[\"']?\s*(?:و|-|–)\s*[\"']?\s*$")
 _LIST_GAP = re.compile(rf"^\s*[\"']?\s*(?:,|،)?\s*(?:و)?\s*(?:{_SETTLEMENT}\s+)?[\"']?\s*$")
 _ADMIN_CUES = {"ريف", "محافظه", "ناحيه", "منطقه", "ريفي", "مناطق"}
 _NEAR_CUES = {"باديه"}
+_AREA_CUES = {"منطقه", "مناطق", "منطقتي"}
 _JUNK_PLACE_WORDS = re.compile(r"^(?:جروح|جراح|عدوان|قريتين|بلدتين|الشرقيه|الغربيه|الشماليه|الجنوبيه|الجمعه|السبت|الاحد)$")
 
 
@@ -191,8 +193,10 @@ class Extractor:
                         sub = "excessive_force_against_protesters"  # a dispersal that kills
                     # a definite or demonstrative form refers back to an earlier incident of its kind
                     # ("الاعتداء الجديد استهدف ...", "واستهدف القصف ..."): the earlier type is kept
+                    # "عقب الحادثة، هاجم الأهالي ...": the earlier incident only dates a new one
                     refs = [t for t in trigs if t.rule.anaphor and (t.definite or is_demonstrative(T, t))
-                            and (t is main or t.rule.typing == "anaphor")]
+                            and (t is main or t.rule.typing == "anaphor")
+                            and not _AFTER_THE.search(T, max(cs, t.start - 16), t.start)]
                     if refs and prev_types and main.rule.priority < 85:
                         ref_t = refs[0]
                         for pt, ps in reversed(prev_types):
@@ -207,6 +211,9 @@ class Extractor:
                         weak = True
                     if main.rule.priority <= 45 and not actors and not has_deaths:
                         weak = True  # "استهدف ساحة الحاويات": a bare verb continuing the last report
+                    if main.rule.typing != "anaphor" and any(
+                            t.rule.anaphor and _AFTER_THE.search(T, max(cs, t.start - 16), t.start) for t in trigs):
+                        weak = False  # "هاجموا عقب الحادثة ...": told as what came after, so a new incident
                 else:
                     # deaths with no other trigger: a killing — a battle when the dead were armed
                     trig_pos = cs
@@ -369,7 +376,8 @@ class Extractor:
             if fb is None:
                 continue
             c.place = mentions[fb]
-            c.role = "fallback"
+            # "في البلدة" points to a named town: as precise as that town
+            c.role = "anaphor" if c.fallback and mentions[fb].place.placetype in ("locality", "neighbourhood") else "fallback"
             placed.append(c)
         placed.sort(key=lambda c: c.order)
 
@@ -380,7 +388,8 @@ class Extractor:
             for e in events:
                 # a weak candidate (a bare verb, an anaphor, deaths only) at the place of the last report
                 # continues it, whatever type its own words suggest
-                continues = c.weak and abs(sent_index[id(c.sentence)] - sent_index[id(e.sentence)]) <= 2
+                continues = c.weak and not (c.background and not e.background) \
+                    and abs(sent_index[id(c.sentence)] - sent_index[id(e.sentence)]) <= 2
                 if _same_place(e, c) and (e.event_type == c.event_type or continues) and _dates_compatible(e, c):
                     _absorb(e, c)
                     merged = True
@@ -572,6 +581,8 @@ def _place_roles(T: str, mentions, actor_spans=None) -> list[tuple[str, int | No
             role = "between"
         elif re.search(rf"(?:{_cue_alt_direction()})\s+(?:{_SETTLEMENT}\s+)?[\"']?$", before):
             role = "ref"
+        elif m.cue in _AREA_CUES and m.place.placetype in ("locality", "neighbourhood"):
+            role = "near"  # "في منطقة X", "في مناطق X وY": the area of a town, not an administrative frame
         elif m.cue in _ADMIN_CUES or m.place.placetype in ("governorate", "district", "subdistrict"):
             role = "admin"
         elif re.search(rf"(?:{_cue_alt_near()})\s+(?:{_SETTLEMENT}\s+)?[\"']?$", before) or m.cue in _NEAR_CUES:
@@ -673,7 +684,7 @@ def _neighbour(c: Candidate, placed: list[Candidate], sent_index) -> Candidate |
     best = None
     for p in placed:
         d = sent_index[id(p.sentence)] - si
-        if d < -2 or d > 1:
+        if d < -2 or d > 1 or (d > 0 and c.fallback):  # "في المدينة" points back, not ahead
             continue
         if not (p.event_type == c.event_type or c.weak or {p.event_type, c.event_type} <= _CROWD_TYPES):
             continue
@@ -766,7 +777,8 @@ def _level(c: Candidate) -> int:
     if _is_capital(p):
         return 1
     if c.role in ("admin", "ref"):
-        return 1 if p.placetype in ("district", "subdistrict") else 2
+        # "ريف منبج" frames a district; "منطقة القطيفة" names the town's area
+        return 1 if p.placetype in ("district", "subdistrict") and c.place.cue != "منطقه" else 2
     if p.placetype in ("district", "subdistrict"):
         return 2
     return 3

@@ -207,6 +207,13 @@ def test_death_counts_with_relatives_and_counted_subjects(text, deaths):
     assert casualties(t, 0, len(t)).deaths == deaths
 
 
+@pytest.mark.parametrize("text", ["هاجم أهالي القتلى مقر الشرطة", "شارك المئات في تشييع القتيل", "طالب ذوي القتلى بمحاسبة الجناة"])
+def test_the_dead_of_an_earlier_incident_are_not_new_deaths(text):
+    t = N(text)
+    c = casualties(t, 0, len(t))
+    assert c.deaths is None and c.deaths_vague is None
+
+
 def test_killed_and_wounded_without_a_count_stays_vague():
     t = N("قتل وجرح عدد من عناصر الحاجز بهجوم مسلح")
     c = casualties(t, 0, len(t))

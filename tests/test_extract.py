@@ -225,6 +225,28 @@ def test_a_place_in_a_co_chairs_title_is_not_the_incident_place():
     assert not _is_title(normalize_text("انفجرت عبوة في مدينة "))
 
 
+def test_after_the_incident_a_new_incident_of_another_kind(builtin):
+    art = {"id": "t-16", "published": "2025-06-08",
+           "text": "قتل شابان برصاص عناصر حاجز أمني في مدينة الرستن مساء أمس.\n"
+                   "وهاجم أقارب القتيلين عقب الحادثة مقراً تابعاً للأمن في المدينة.\n"
+                   "وشن مسلحون هجمات على حواجز في مناطق تلكلخ والقصير ما أسفر عن اشتباكات."}
+    evs = builtin.extract(art)
+    kinds = sorted((e["location_name_en"], e["event_type"]) for e in evs)
+    assert kinds == [("Al-Qusayr", "battle"), ("Ar-Rastan", "battle"), ("Ar-Rastan", "violence_against_civilians"),
+                     ("Tall Kalakh", "battle")]
+    # the town pointed back to keeps its own precision
+    assert next(e for e in evs if e["location_name_en"] == "Ar-Rastan" and e["event_type"] == "battle")["geo_precision"] == 1
+
+
+def test_a_recalled_killing_does_not_join_todays_raid(builtin):
+    art = {"id": "t-17", "published": "2025-06-08",
+           "text": "داهمت قوات الأمن، ظهر اليوم، منازل في بلدة جاسم، وذلك على خلفية مقتل عنصر من الشرطة بالقرب من البلدة."}
+    evs = builtin.extract(art)
+    assert sorted((e["event_type"], e["is_background"]) for e in evs) == [("battle", True), ("strategic_development", False)] \
+        or sorted((e["event_type"], e["is_background"]) for e in evs) == [("strategic_development", False),
+                                                                          ("violence_against_civilians", True)]
+
+
 def test_extract_jsonl_skips_bad_lines(builtin, tmp_path):
     src = tmp_path / "in.jsonl"
     src.write_text("\n".join([

@@ -75,6 +75,8 @@ def _rules() -> tuple[tuple[TriggerRule, ...], re.Pattern]:
     parts = []
     rows = sorted(read_table("triggers.tsv"), key=lambda r: -int(r["priority"]))
     for i, row in enumerate(rows):
+        if re.search(r"(?<!\\)\((?!\?)", row["pattern"]):
+            raise ValueError(f"triggers.tsv {row['name']}: use (?:...) groups, not capturing ones")
         rule = TriggerRule(
             name=row["name"], event_type=row["event_type"], sub_event_type=row["sub_event_type"],
             priority=int(row["priority"]), typing=row["typing"],
@@ -118,11 +120,10 @@ def find_triggers(text: str, start: int, end: int) -> list[Trigger]:
     rules, pat = _rules()
     out = []
     for m in pat.finditer(text, start, end):
-        for i, rule in enumerate(rules):
-            if m.group(f"r{i}") is not None:
-                pre = m.group("pre") or ""
-                out.append(Trigger(rule, m.start(f"r{i}"), m.end(f"r{i}"), "ال" in pre or m.group(f"r{i}").startswith("ال")))
-                break
+        g = m.lastgroup  # the rule's group closes last (rule patterns use no capturing groups of their own)
+        i = int(g[1:])
+        pre = m.group("pre") or ""
+        out.append(Trigger(rules[i], m.start(g), m.end(g), "ال" in pre or m.group(g).startswith("ال")))
     return out
 
 
@@ -309,6 +310,7 @@ _NO_CASUALTIES = re.compile(
 )
 _SUBSET = re.compile(r"(?:بينهم|من\s+بينهم|منهم|بينهما)")
 _PLUS_ONE = re.compile(r"(?:اضافه\s+(?:الي|ل)|بالاضافه\s+الي|فضلا\s+عن)")
+_OF_THE_DEAD = re.compile(rf"(?<![{AR}])[وبل]?(?:ال)?(?:اهالي|ذوي|اقارب|عائله|عائلات|اسر|اسره|جثامين|جثمان|جنازه|تشييع|دفن|ثار)\s+$")
 # "قتل رجل وابنه": one named victim and a relative with him
 _KIN_PLUS = re.compile(
     rf"\s*[{AR}]+\s+و(?:ابنه|ابنها|ابنته|ابنتها|نجله|نجلها|شقيقه|شقيقها|شقيقته|زوجته|زوجها|والده|والدته|طفله|طفلها|"
@@ -435,6 +437,8 @@ def casualties(text: str, start: int, end: int, blocked=None) -> Casualties:
             continue
         if re.search(r"(?:محاوله|محاولات|نجا|نجاه|ينجو)\s+(?:من\s+)?$", text[max(start, m.start() - 14):m.start()]):
             continue
+        if _OF_THE_DEAD.search(text, max(start, m.start() - 12), m.start()):
+            continue  # "أهالي القتلى", "تشييع القتيل": the dead of a reported incident, not new deaths
         if _COMBINED.match(text[m.end():end]):
             # "قتل وجرح عدد من العناصر": one vague figure for both — unless the dead were counted before
             # the verb ("ثلاثة من عناصرها قتلوا وأصيب خمسة")
