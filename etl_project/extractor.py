@@ -67,6 +67,7 @@ OUTPUT_FIELDS = (
 )
 
 _CROWD_TYPES = {"protest", "riot"}
+_SIMILAR = re.compile(rf"(?<![{AR}])(?:مماثل|مماثله|مماثلا|مماثلتين|مشابه|مشابهه|مشابها)(?![{AR}])")
 _AFTER_THE = re.compile(r"(?:عقب|بعد|اثر|قبيل|قبل|اعقاب|خلفيه)\s+(?:ال)?$")
 # Weapon words that name an object, not an incident: they need a blast, a strike, a casualty or another
 # trigger in their clause ("ملصقات توضح أشكال مخلفات الحرب" is not an explosion).
@@ -232,10 +233,15 @@ class Extractor:
                 # places of the clause, else of the sentence
                 cl_places = [i for i in sent_places if cs <= mentions[i].start < ce]
                 chosen = _choose_places(cl_places, roles)
+                if not chosen and etype in _CROWD_TYPES:
+                    # "تظاهر العشرات من أهالي مدينة X": residents protest in their town
+                    chosen = [(i, None) for i, m in enumerate(mentions) if cs <= m.start < ce
+                              and roles[i][0] == "origin"][:1]
                 anaphor_place = bool(cue_re("anaphor_place").search(T, cs, ce))
                 if not chosen and not anaphor_place:
                     chosen = _choose_places(sent_places, roles) if len(s.clauses) > 1 else []
-                if cue_re("during").search(T, cs, ce) and not cl_places and not cl_dates:
+                # "خلال العملية ضبطت ...، فيما اعتقل ...": what the sentence tells after "during" belongs to it
+                if cue_re("during").search(T, s.start, ce) and not cl_places and not cl_dates:
                     chosen = []
                     during = True
                 else:
@@ -409,6 +415,8 @@ class Extractor:
                         continue
                     if b.list_id is not None and a.list_id == b.list_id:
                         continue
+                    if _SIMILAR.search(T, *a.clause) or _SIMILAR.search(T, *b.clause):
+                        continue  # "وقفة مماثلة في مدينة X": another incident, told as such
                     if abs(sent_index[id(b.sentence)] - sent_index[id(a.sentence)]) > 4:
                         continue
                     if not _near_each_other(a, b):
@@ -436,9 +444,14 @@ class Extractor:
     def _record(self, norm: Normalized, aid: str, c: Candidate) -> dict:
         T = norm.text
         p = c.place.place
-        cas_all = [c.cas] + [m.cas for m in c.members]
-        fat = _conservative([x.deaths for x in cas_all if x], [x.deaths_vague for x in cas_all if x])
-        inj = _conservative([x.injuries for x in cas_all if x], [x.injuries_vague for x in cas_all if x])
+        by_sentence: dict[int, list[Casualties]] = {}
+        for x in [c] + c.members:
+            if x.cas is not None:
+                by_sentence.setdefault(id(x.sentence), []).append(x.cas)
+        fat = _conservative([_sum_stated(v, "deaths") for v in by_sentence.values()],
+                            [x.deaths_vague for v in by_sentence.values() for x in v])
+        inj = _conservative([_sum_stated(v, "injuries") for v in by_sentence.values()],
+                            [x.injuries_vague for v in by_sentence.values() for x in v])
         evidence_src = c
         s = evidence_src.sentence
         ev_start, ev_end = norm.span(s.start, s.end)
@@ -705,7 +718,8 @@ def _fallback_place(T, c, sentences, mentions, roles, sent_index) -> int | None:
     or the dateline's place."""
     si = sent_index[id(c.sentence)]
     lo = sentences[max(0, si - 1)].start
-    cands = [i for i, m in enumerate(mentions) if lo <= m.start < c.clause[1] and roles[i][0] in ROLE_RANK]
+    cands = [i for i, m in enumerate(mentions) if lo <= m.start < c.clause[1] and roles[i][0] in ROLE_RANK
+             and sentences[_sentence_of(sentences, m.start)].kind not in ("dateline", "teaser")]
     # a sentence with foreign places only (Lebanon, Iraq) does not borrow a Syrian one
     if any(mentions[i].foreign for i, m in enumerate(mentions) if c.clause[0] <= m.start < c.clause[1]):
         return None
@@ -718,7 +732,7 @@ def _fallback_place(T, c, sentences, mentions, roles, sent_index) -> int | None:
         return origins[0]
     if c.fallback:
         # "في أحياء البلدة": the last town named before, in any earlier body sentence
-        towns = [i for i, m in enumerate(mentions) if m.start < c.clause[0] and roles[i][0] in ("head", "near")
+        towns = [i for i, m in enumerate(mentions) if m.start < c.clause[1] and roles[i][0] in ("head", "near", "origin")
                  and m.place.placetype in ("locality", "neighbourhood")
                  and sentences[_sentence_of(sentences, m.start)].kind == "body"]
         return towns[-1] if towns else None
@@ -831,6 +845,12 @@ def _absorb(into: Candidate, c: Candidate) -> None:
         into.background = into.background and not (c.date_explicit and c.date == into.date)
     into.actor1 = into.actor1 or c.actor1
     into.actor2 = into.actor2 or c.actor2
+
+
+def _sum_stated(cas: list, attr: str) -> int | None:
+    """The figures stated in the clauses of one sentence: "قتل ثلاثة عناصر، فيما قتل أحد المهاجمين" is four."""
+    nums = [getattr(x, attr) for x in cas if getattr(x, attr) is not None]
+    return sum(nums) if nums else None
 
 
 def _conservative(stated: list, vague: list) -> int:

@@ -32,6 +32,8 @@ def main_type(text):
     ("سقطت صواريخ على السوق", ("explosion_remote_violence", "shelling_artillery_missile_attack")),
     ("اندلعت اشتباكات بين فصيلين في البلدة", ("battle", "armed_clash")),
     ("هاجم مسلحون حاجزا للأمن العام", ("battle", "armed_clash")),
+    ("تعرض حاجز للأمن العام في البلدة لهجوم مسلح", ("battle", "armed_clash")),
+    ("تعرضت عائلة في البلدة لهجوم مسلح", ("violence_against_civilians", "attack")),
     ("قتل عنصر من الجيش برصاص مجهولين", ("battle", "armed_clash")),
     ("اغتال مجهولون مدنيا أمام منزله", ("violence_against_civilians", "attack")),
     ("قتل شاب برصاص عناصر حاجز", ("violence_against_civilians", "attack")),
@@ -201,6 +203,8 @@ def test_segment_clause_split_before_still_and_reported_and():
     ("قتل رجل برصاص مسلحين وأصيب ابنه بجروح", 1),
     ("أعلنت الوزارة أن أربعة من عناصرها قتلوا وأصيب ستة آخرون في الكمين", 4),
     ("قتل متظاهر برصاص قوات الأمن", 1),
+    ("استشهد مدنيان بانفجار لغم", 2),
+    ("قتل عسكريان في الهجوم", 2),
 ])
 def test_death_counts_with_relatives_and_counted_subjects(text, deaths):
     t = N(text)
@@ -212,6 +216,14 @@ def test_the_dead_of_an_earlier_incident_are_not_new_deaths(text):
     t = N(text)
     c = casualties(t, 0, len(t))
     assert c.deaths is None and c.deaths_vague is None
+
+
+@pytest.mark.parametrize("text", ["تبادل الطرفان القصف دون ورود أنباء عن إصابات", "انفجرت العبوة دون وقوع جرحى",
+                                  "لم تسفر الغارة عن إصابات"])
+def test_denied_casualties_count_nothing(text):
+    t = N(text)
+    c = casualties(t, 0, len(t))
+    assert c.injuries is None and c.injuries_vague is None and c.deaths_vague is None and c.no_casualties
 
 
 def test_killed_and_wounded_without_a_count_stays_vague():

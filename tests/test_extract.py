@@ -247,6 +247,42 @@ def test_a_recalled_killing_does_not_join_todays_raid(builtin):
                                                                           ("violence_against_civilians", True)]
 
 
+def test_two_sides_dead_in_one_sentence_add_up_and_a_post_under_attack_is_armed(builtin):
+    art = {"id": "t-18", "published": "2025-09-10",
+           "text": "درعا - قتل ثلاثة عناصر من الأمن العام وأصيب اثنان آخران، فجر اليوم الأربعاء، إثر هجوم شنه مسلحون على "
+                   "حاجز لهم عند مدخل بلدة الجيزة بريف درعا الشرقي، فيما قتل أحد المهاجمين خلال الاشتباك.\n"
+                   "وكان حاجز مماثل في بلدة المسيفرة قد تعرض لهجوم يوم الأحد الماضي دون ورود أنباء عن إصابات."}
+    evs = _by_place(builtin.extract(art))
+    assert evs["Al-Jizah"]["fatalities"] == 4 and evs["Al-Jizah"]["event_type"] == "battle"
+    assert evs["Al-Musayfirah"]["event_type"] == "battle" and evs["Al-Musayfirah"]["is_background"]
+    assert evs["Al-Musayfirah"]["fatalities"] == 0 and evs["Al-Musayfirah"]["injuries"] == 0
+
+
+def test_the_town_of_the_mourners_is_the_town_pointed_back_to(builtin):
+    art = {"id": "t-19", "published": "2025-09-14",
+           "text": "السويداء - شيع أهالي بلدة القريا، اليوم الأحد، الشاب الذي قضى أمس متأثراً بجروح أصيب بها قبل أسبوع "
+                   "برصاص قناص على أطراف البلدة.\nوطالب المشيعون بكشف هوية القناص."}
+    evs = builtin.extract(art)
+    assert [(e["location_name_en"], e["fatalities"]) for e in evs] == [("Al-Qrayya", 1)]
+
+
+def test_residents_protest_in_their_town_and_a_similar_protest_is_another_event(builtin):
+    art = {"id": "t-20", "published": "2025-09-14",
+           "text": "تظاهر العشرات من أهالي مدينة القامشلي، اليوم الأحد، للمطالبة بالكشف عن مصير المختطفين، "
+                   "فيما نظم آخرون وقفة مماثلة في مدينة الحسكة."}
+    evs = builtin.extract(art)
+    assert sorted(e["location_name_en"] for e in evs) == ["Al-Hasakah", "Qamishli"]
+    assert {e["event_type"] for e in evs} == {"protest"}
+
+
+def test_what_a_raid_found_and_who_it_arrested_belong_to_the_raid(builtin):
+    art = {"id": "t-21", "published": "2025-09-14",
+           "text": "قتل مسلحان في اشتباك مع قوات الأمن خلال مداهمة مزرعة في بلدة داعل فجر اليوم.\n"
+                   "وقال مصدر أمني إن القوة صادرت خلال العملية أسلحة وذخائر، فيما اعتقل ثلاثة من أفراد المجموعة."}
+    evs = builtin.extract(art)
+    assert [(e["event_type"], e["fatalities"]) for e in evs] == [("battle", 2)]
+
+
 def test_extract_jsonl_skips_bad_lines(builtin, tmp_path):
     src = tmp_path / "in.jsonl"
     src.write_text("\n".join([

@@ -264,6 +264,7 @@ _CIVIL_EXPLICIT = re.compile(rf"(?<![{AR}])(?:[وبل]?(?:ال)?)(?:مدني|م�
 
 
 _INSTRUMENTAL = re.compile(rf"(?<![{AR}])[وف]?ب(?:ال)?(?:رصاص|نيران)")
+_SUFFERED = re.compile(rf"(?<![{AR}])[وف]?(?:تعرض|تعرضت|تعرضوا|تعرضا|تعرضتا)(?![{AR}])")
 _PERP_TRIGGER = re.compile(r"^(?:[وف]?ب(?:ال)?(?:رصاص|نيران)|رصاص)")
 
 
@@ -278,6 +279,10 @@ def target_class(text: str, start: int, end: int, trig_pos: int, victim_class: s
         return "civilian"
     window = text[trig_pos:min(end, trig_pos + 70)]
     if _ARMED_TARGET.search(window):
+        return "armed"
+    # passive: "تعرض حاجز للأمن لهجوم", "تعرضت دورية لكمين" — what was hit comes before the trigger
+    passive = _SUFFERED.search(text, max(start, trig_pos - 70), trig_pos)
+    if passive and _ARMED_TARGET.search(text, max(start, passive.start() - 50), trig_pos):
         return "armed"
     return "civilian"
 
@@ -306,7 +311,7 @@ _FILLERS = re.compile(
     r"ما\s+يزيد\s+علي|ما\s+مجموعه|فيها|فيه|خلالها|علي\s+الفور|حتي\s+الان|اليوم|امس)*"
 )
 _NO_CASUALTIES = re.compile(
-    r"(?:دون|بدون|من\s+دون|لم|عدم)\s+(?:ان\s+)?(?:(?:يسفر|تسفر|ورود\s+معلومات|وقوع|تسجيل|يسجل|تسجل|يؤدي|تؤدي)\s+(?:[\u0621-\u064a]+\s+)?)?(?:عن\s+|الي\s+)?(?:وقوع\s+)?(?:اي\s+)?(?:ضحايا|اصابات|خسائر\s+بشريه|قتلي|خسائر)"
+    r"(?:دون|بدون|من\s+دون|لم|عدم)\s+(?:ان\s+)?(?:(?:يسفر|تسفر|ورود\s+(?:معلومات|انباء|اي\s+انباء|تقارير)|وقوع|تسجيل|يسجل|تسجل|يؤدي|تؤدي|تسفر|يخلف|تخلف)\s+(?:[\u0621-\u064a]+\s+)?)?(?:عن\s+|الي\s+)?(?:وقوع\s+)?(?:اي\s+)?(?:ضحايا|اصابات|اصابه|خسائر\s+بشريه|قتلي|جرحي|خسائر)"
 )
 _SUBSET = re.compile(r"(?:بينهم|من\s+بينهم|منهم|بينهما)")
 _PLUS_ONE = re.compile(r"(?:اضافه\s+(?:الي|ل)|بالاضافه\s+الي|فضلا\s+عن)")
@@ -425,6 +430,11 @@ def casualties(text: str, start: int, end: int, blocked=None) -> Casualties:
     victim = None
     subset = _SUBSET.search(text, start, end)
     limit = subset.start() if subset else end
+    # "دون ورود أنباء عن إصابات": the casualty word inside a denial counts nothing
+    denied = [(m.start(), m.end()) for m in _NO_CASUALTIES.finditer(text, start, end)]
+
+    def is_denied(pos):
+        return any(a <= pos < b for a, b in denied)
     for m in _DEATH_RE.finditer(text, start, limit):
         a = m.group("a")
         if a in ("قضي", "قضوا") and not _QUDI_OK.match(text[m.end():end]):
@@ -433,7 +443,7 @@ def casualties(text: str, start: int, end: int, blocked=None) -> Casualties:
             continue
         if a.startswith(("مصرع", "حتف")) and re.search(r"لقي|لقوا|لقيت|لقيا", text[max(start, m.start() - 40):m.start()]):
             continue  # counted at لقي
-        if blocked and blocked(m.start()):
+        if (blocked and blocked(m.start())) or is_denied(m.start()):
             continue
         if re.search(r"(?:محاوله|محاولات|نجا|نجاه|ينجو)\s+(?:من\s+)?$", text[max(start, m.start() - 14):m.start()]):
             continue
@@ -459,7 +469,7 @@ def casualties(text: str, start: int, end: int, blocked=None) -> Casualties:
     for m in _INJURY_RE.finditer(text, start, limit):
         if _COMBINED_BEFORE.search(text[max(start, m.start() - 12):m.start()]):
             continue
-        if blocked and blocked(m.start()):
+        if (blocked and blocked(m.start())) or is_denied(m.start()):
             continue
         count, vague, cls = _anchor_count(text, m, start, end, INJURY)
         if count is not None and not vague:
@@ -467,7 +477,7 @@ def casualties(text: str, start: int, end: int, blocked=None) -> Casualties:
         else:
             i_vague.append(count)
         victim = victim or cls
-    none = bool(_NO_CASUALTIES.search(text, start, end))
+    none = bool(denied)
 
     def vague_value(vals):
         if not vals:
