@@ -38,6 +38,38 @@ def _ensure_dagster_home() -> Path:
     return home
 
 
+PID_TAG = "etl/pid"
+
+
+def _release_dead_runs(instance) -> list[str]:
+    """Runs of this CLI whose process is gone (killed: SIGKILL, OOM, power) stay STARTED and keep
+    their `duckdb_writer` pool slot for ever, so every later run would wait on it. Each run we start
+    carries its process id; a STARTED run whose process no longer exists is marked failed and its
+    slots are freed. The warehouse itself needs no repair: its file lock died with the process and
+    the uncommitted transaction with it."""
+    from dagster import DagsterRunStatus, RunsFilter
+
+    released = []
+    for run in instance.get_runs(filters=RunsFilter(statuses=[DagsterRunStatus.STARTED, DagsterRunStatus.STARTING])):
+        pid = run.tags.get(PID_TAG)
+        if not pid or not pid.isdigit() or int(pid) == os.getpid() or _alive(int(pid)):
+            continue
+        instance.event_log_storage.free_concurrency_slots_for_run(run.run_id)
+        instance.report_run_failed(run, f"its process {pid} is gone (killed); released by a later `etl-project run`")
+        released.append(run.run_id)
+    return released
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def cmd_run(args) -> int:
     from etl_project import ingest
 
@@ -75,6 +107,9 @@ def cmd_run(args) -> int:
 
     defs = build_definitions(settings)
     instance = DagsterInstance.get()
+    for run_id in _release_dead_runs(instance):
+        print(f"run {run_id} was killed before it finished: marked failed, its writer slot released")
+    tags = {PID_TAG: str(os.getpid())}
     resources = build_resources(settings)
     totals = {"articles": 0, "events": 0, "no_events": 0, "duplicate": 0, "quarantined": 0}
     failed_checks: list[str] = []
@@ -83,7 +118,7 @@ def cmd_run(args) -> int:
 
     print(f"warehouse: {settings.warehouse_path}")
     print(f"gazetteer: {settings.gazetteer_dir or 'offline (shipped) gazetteer'}")
-    gaz = materialize([places], resources=resources, instance=instance, raise_on_error=False, run_config=QUIET)
+    gaz = materialize([places], resources=resources, instance=instance, raise_on_error=False, run_config=QUIET, tags=tags)
     if not gaz.success:
         raise UsageError("the gazetteer step failed; see the Dagster run log (`dagster dev`)")
     passed, warned, failed = _checks(gaz)
@@ -94,7 +129,8 @@ def cmd_run(args) -> int:
     job = defs.resolve_job_def("nightly_events")
     width = len(partitions)
     for i, day in enumerate(partitions, start=1):
-        result = job.execute_in_process(partition_key=day.isoformat(), instance=instance, raise_on_error=False, run_config=QUIET)
+        result = job.execute_in_process(partition_key=day.isoformat(), instance=instance, raise_on_error=False, run_config=QUIET,
+                                        tags=tags)
         if not result.success:
             print(f"[{i}/{width}] {day}: FAILED (run {result.run_id}); see `dagster dev` for the log", file=sys.stderr)
             failed_checks.append(f"{day}: run failed")
@@ -205,11 +241,19 @@ def cmd_status(args) -> int:
                FROM partition_loads GROUP BY 1 ORDER BY 1 DESC LIMIT ?""", [args.limit]).fetchall()
         n_events, n_articles, n_quarantine = con.execute(
             "SELECT (SELECT count(*) FROM events), (SELECT count(*) FROM articles), (SELECT count(*) FROM quarantine)").fetchone()
+        failing = con.execute(
+            """SELECT partition_date, severity, asset, check_name, metadata FROM check_results
+               WHERE NOT passed ORDER BY partition_date DESC, severity, asset, check_name LIMIT ?""", [args.limit]).fetchall()
     print(f"warehouse: {settings.warehouse_path}")
     print(f"{n_articles} articles, {n_events} events, {n_quarantine} quarantined rows")
+    if loads:
+        print(f"last run: {max(r[1] for r in loads):%Y-%m-%d %H:%M} UTC")
     print("latest partitions (date, last loaded UTC, articles, with events, quarantined):")
     for row in loads:
         print("  " + "  ".join(str(v) for v in row))
+    print("failing checks:" if failing else "failing checks: none")
+    for day, severity, asset, name, meta in failing:
+        print(f"  {day} [{severity}] {name} on {asset}: {meta}")
     return 0
 
 

@@ -177,6 +177,18 @@ def write_partition(
     return load
 
 
+def record_checks(con: duckdb.DuckDBPyConnection, partition_date: date, results: list[tuple]) -> None:
+    """Keep the latest outcome of each check of a partition, so SQL users and `status` can see them."""
+    con.execute("BEGIN TRANSACTION")
+    try:
+        con.execute("DELETE FROM check_results WHERE partition_date = ?", [partition_date])
+        con.executemany("INSERT INTO check_results VALUES (?, ?, ?, ?, ?, ?)", [(partition_date, *r) for r in results])
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
 def _dates_of(con, sql: str, params: list) -> set:
     return {row[0] for row in con.execute(sql, params).fetchall()}
 
@@ -226,26 +238,62 @@ def cluster_mentions(mentions: list[dict]) -> list[list[dict]]:
     """
     ordered = sorted(mentions, key=_primary_order)
     clusters: list[list[dict]] = []
+    # A mention joins the first cluster (in creation order) that it may join. Only clusters of the same
+    # day and type (undated: same article and type) can qualify, and of those only the ones with a
+    # member at the same gazetteer place or in a neighbouring grid cell: the index finds them without
+    # comparing every mention with every cluster of the partition (that was quadratic).
+    buckets: dict[tuple, _Bucket] = {}
     for m in ordered:
+        dated = m["event_date"] is not None
+        key = (m["event_date"], m["event_type"]) if dated else (None, m["article_id"], m["event_type"])
+        bucket = buckets.setdefault(key, _Bucket())
         home = None
-        if m["event_date"] is not None:
-            for c in clusters:
-                head = c[0]
-                if (head["event_date"] == m["event_date"] and head["event_type"] == m["event_type"]
-                        and any(_near(x, m) for x in c)):
-                    home = c
-                    break
-        else:
-            for c in clusters:
-                head = c[0]
-                if head["event_date"] is None and head["article_id"] == m["article_id"] and head["event_type"] == m["event_type"] and _near(head, m):
-                    home = c
-                    break
+        for ci in bucket.candidates(m):
+            c = clusters[ci]
+            if any(_near(x, m) for x in c) if dated else _near(c[0], m):
+                home = ci
+                break
         if home is None:
+            home = len(clusters)
             clusters.append([m])
         else:
-            home.append(m)
+            clusters[home].append(m)
+        if dated or len(clusters[home]) == 1:  # an undated cluster is matched by its head only
+            bucket.add(m, home)
     return clusters
+
+
+_CELL_DEG = 0.1  # ≥ 8.9 km in both directions inside Syria, so a place within MERGE_KM is in a neighbouring cell
+
+
+class _Bucket:
+    """The clusters of one (day, type), indexed by the gazetteer places and grid cells of their members."""
+
+    def __init__(self) -> None:
+        self.by_place: dict[str, set[int]] = {}
+        self.by_cell: dict[tuple[int, int], set[int]] = {}
+
+    @staticmethod
+    def _cell(m: dict) -> tuple[int, int] | None:
+        if m["latitude"] is None or m["longitude"] is None:
+            return None
+        return math.floor(m["latitude"] / _CELL_DEG), math.floor(m["longitude"] / _CELL_DEG)
+
+    def add(self, m: dict, cluster: int) -> None:
+        if m["gazetteer_id"]:
+            self.by_place.setdefault(m["gazetteer_id"], set()).add(cluster)
+        cell = self._cell(m)
+        if cell is not None:
+            self.by_cell.setdefault(cell, set()).add(cluster)
+
+    def candidates(self, m: dict) -> list[int]:
+        found: set[int] = set(self.by_place.get(m["gazetteer_id"], ())) if m["gazetteer_id"] else set()
+        cell = self._cell(m)
+        if cell is not None:
+            for dy in (-1, 0, 1):
+                for dx in (-1, 0, 1):
+                    found.update(self.by_cell.get((cell[0] + dy, cell[1] + dx), ()))
+        return sorted(found)
 
 
 def _near(a: dict, b: dict) -> bool:

@@ -171,6 +171,16 @@ CREATE TABLE IF NOT EXISTS partition_loads (
     extractor_version VARCHAR
 );
 
+-- The latest outcome of every check of every partition (the Dagster UI keeps their history).
+CREATE TABLE IF NOT EXISTS check_results (
+    partition_date DATE NOT NULL,
+    asset          VARCHAR NOT NULL,
+    check_name     VARCHAR NOT NULL,
+    passed         BOOLEAN NOT NULL,
+    severity       VARCHAR NOT NULL,   -- ERROR: the data is wrong; WARN: it is suspicious
+    metadata       VARCHAR             -- why, as JSON
+);
+
 -- Views for analysts: ACLED's column names where a field exists there.
 CREATE OR REPLACE VIEW v_events AS
 SELECT

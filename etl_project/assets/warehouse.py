@@ -1,5 +1,6 @@
 """The warehouse tables of one partition, written in one DuckDB transaction."""
 
+import json
 from datetime import date
 from pathlib import Path
 
@@ -55,6 +56,11 @@ def warehouse_tables(
     with warehouse_db.get_connection() as con:
         load = warehouse.write_partition(con, day, articles, mentions, quarantine, version, run_id=context.run.run_id)
         checks = event_check_results(con, day) + [ledger_check_result(con, day, raw_articles.height)]
+        warehouse.record_checks(con, day, [
+            (c.asset_key.to_user_string(), c.check_name, c.passed, c.severity.value,
+             json.dumps({k: v.value for k, v in c.metadata.items()}, ensure_ascii=False, default=str))
+            for c in checks
+        ])
         preview = events_markdown(con, day)
         map_events = maps.partition_events(con, day)
         counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
