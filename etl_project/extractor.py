@@ -41,6 +41,7 @@ from etl_project.text.events import (
     casualties,
     clause_is_background,
     clause_is_generic,
+    clause_triggers,
     crowd_typing,
     cue_re,
     find_actors,
@@ -68,6 +69,8 @@ OUTPUT_FIELDS = (
 
 _CROWD_TYPES = {"protest", "riot"}
 _SIMILAR = re.compile(rf"(?<![{AR}])(?:مماثل|مماثله|مماثلا|مماثلتين|مشابه|مشابهه|مشابها)(?![{AR}])")
+_AFTER_INCIDENT = re.compile(rf"(?<![{AR}])(?:عقب|بعد|اثر|قبيل|اعقاب)\s+(?:ال)?(?:حادثه|حادث|هجوم|انفجار|تفجير|اعتداء|"
+                             rf"جريمه|واقعه|اشتباك|اشتباكات|قصف|غاره|كمين|اغتيال)(?![{AR}])")
 _AFTER_THE = re.compile(r"(?:عقب|بعد|اثر|قبيل|قبل|اعقاب|خلفيه)\s+(?:ال)?$")
 # Weapon words that name an object, not an incident: they need a blast, a strike, a casualty or another
 # trigger in their clause ("ملصقات توضح أشكال مخلفات الحرب" is not an explosion).
@@ -169,7 +172,7 @@ class Extractor:
             for (cs, ce) in s.clauses:
                 if clause_is_generic(T, cs, ce):
                     continue
-                trigs = [t for t in find_triggers(T, cs, ce) if not trigger_blocked(T, t, cs)]
+                trigs = clause_triggers(T, cs, ce)
 
                 def blocked(pos, cs=cs):
                     before = T[max(cs, pos - 45):pos]
@@ -212,8 +215,7 @@ class Extractor:
                         weak = True
                     if main.rule.priority <= 45 and not actors and not has_deaths:
                         weak = True  # "استهدف ساحة الحاويات": a bare verb continuing the last report
-                    if main.rule.typing != "anaphor" and any(
-                            t.rule.anaphor and _AFTER_THE.search(T, max(cs, t.start - 16), t.start) for t in trigs):
+                    if main.rule.typing != "anaphor" and _AFTER_INCIDENT.search(T, cs, ce):
                         weak = False  # "هاجموا عقب الحادثة ...": told as what came after, so a new incident
                 else:
                     # deaths with no other trigger: a killing — a battle when the dead were armed

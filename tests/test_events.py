@@ -1,7 +1,7 @@
 """Triggers with their context, casualty counts and segmentation, on phrasings written for these tests."""
 import pytest
 
-from etl_project.text.events import casualties, clause_is_background, clause_is_generic, find_triggers, trigger_blocked, type_event, find_actors
+from etl_project.text.events import casualties, clause_is_background, clause_triggers, clause_is_generic, find_triggers, trigger_blocked, type_event, find_actors
 from etl_project.text.normalize import normalize
 from etl_project.text.segment import segment
 
@@ -12,7 +12,7 @@ def N(t):
 
 def main_type(text):
     t = N(text)
-    trigs = [x for x in find_triggers(t, 0, len(t)) if not trigger_blocked(t, x, 0) and x.rule.typing != "anaphor"]
+    trigs = [x for x in clause_triggers(t, 0, len(t)) if x.rule.typing != "anaphor"]
     if not trigs or clause_is_generic(t, 0, len(t)):
         return None
     m = max(trigs, key=lambda x: x.rule.priority)
@@ -74,6 +74,10 @@ def main_type(text):
     # the crowd mourns a man shot by the police elsewhere: not a riot, not force on this crowd
     ("حمل المتظاهرون صور الشاب الذي قتل برصاص قوى الأمن قبل يومين", ("protest", "peaceful_protest")),
     ("قضى الشاب قبل يومين برصاص قوى الأمن قرب مبنى البلدية", ("violence_against_civilians", "attack")),
+    # death under torture in custody: an attack, not an arrest; the arrest only dates it
+    ("توفي معتقل تحت التعذيب في أحد مراكز الاحتجاز بعد أيام من اعتقاله", ("violence_against_civilians", "attack")),
+    ("اعتقلت الشرطة شاباً بعد مداهمة منزله", ("strategic_development", "arrests")),
+    # VSO: the drone after the verb is the one that struck
     # charges are not incidents: the arrest is
     ("اعتقلت الشرطة مطلوبين بتهم تتعلق بالخطف والسرقة", ("strategic_development", "arrests")),
 ])
@@ -230,3 +234,12 @@ def test_killed_and_wounded_without_a_count_stays_vague():
     t = N("قتل وجرح عدد من عناصر الحاجز بهجوم مسلح")
     c = casualties(t, 0, len(t))
     assert c.deaths is None and c.deaths_vague == 10
+
+
+def test_the_subject_after_a_targeting_verb_is_the_perpetrator():
+    from etl_project.text.events import assign_actors
+    t = N("استهدفت طائرة مسيرة تركية سيارة تابعة لقوات سوريا الديمقراطية")
+    acts = find_actors(t, 0, len(t))
+    trig = [x for x in find_triggers(t, 0, len(t))][0]
+    perp, victim = assign_actors(t, 0, len(t), trig.start, acts, "explosion_remote_violence", None)
+    assert perp.actor == "Military Forces of Turkey" and victim.actor == "Syrian Democratic Forces"

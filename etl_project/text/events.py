@@ -160,9 +160,24 @@ def trigger_blocked(text: str, t: Trigger, clause_start: int) -> str | None:
         return "warning_shots"
     if t.rule.sub_event_type == "arrests" and cue_re("attempt").search(text[max(clause_start, t.start - 20):t.start]):
         return "attempt"
+    if t.rule.sub_event_type == "arrests" and _DETENTION_NOUN.search(text, max(clause_start, t.start - 12), t.start):
+        return "place_noun"  # "مراكز الاحتجاز", "فترة اعتقاله": a place or a period, not an arrest
     if t.rule.typing == "body" and not _BODY_CTX.search(text[clause_start:min(len(text), t.end + 60)]):
         return "no_body_context"
     return None
+
+
+_TIME_CLAUSE = re.compile(rf"(?<![{AR}])(?:بعد|عقب|اثر|قبل|قبيل|اعقاب)\s+(?:(?:ايام|ساعات|اسابيع|اشهر|يوم|ساعه|شهر|اسبوع|يومين|قليل)\s+(?:من|علي)\s+)?(?:ال)?$")
+
+
+def clause_triggers(text: str, start: int, end: int) -> list[Trigger]:
+    """The clause's triggers that tell an incident: not blocked, and not the ones that only date another
+    trigger of the clause ("قضى تحت التعذيب بعد أيام من اعتقاله": the death is the event, not the arrest)."""
+    trigs = [t for t in find_triggers(text, start, end) if not trigger_blocked(text, t, start)]
+    timed = [t for t in trigs if _TIME_CLAUSE.search(text, max(start, t.start - 22), t.start)]
+    if timed and len(timed) < len(trigs):
+        trigs = [t for t in trigs if t not in timed]
+    return trigs
 
 
 def is_demonstrative(text: str, t: Trigger) -> bool:
@@ -264,6 +279,7 @@ _CIVIL_EXPLICIT = re.compile(rf"(?<![{AR}])(?:[وبل]?(?:ال)?)(?:مدني|م�
 
 
 _INSTRUMENTAL = re.compile(rf"(?<![{AR}])[وف]?ب(?:ال)?(?:رصاص|نيران)")
+_DETENTION_NOUN = re.compile(rf"(?<![{AR}])[وبل]?(?:ال)?(?:مركز|مراكز|مقر|مقرات|زنازين|زنزانه|سجن|سجون|فتره|مده|ظروف|اماكن|مكان)\s+(?:ال)?$")
 _SUFFERED = re.compile(rf"(?<![{AR}])[وف]?(?:تعرض|تعرضت|تعرضوا|تعرضا|تعرضتا)(?![{AR}])")
 _PERP_TRIGGER = re.compile(r"^(?:[وف]?ب(?:ال)?(?:رصاص|نيران)|رصاص)")
 
@@ -535,7 +551,7 @@ def find_actors(text: str, start: int, end: int) -> list[ActorMention]:
 
 
 _PERP_BEFORE = re.compile(r"(?:برصاص|من\s+قبل|شنه|شنها|شنته|نفذه|نفذها|نفذته|بيد|ايدي|انتماؤهم\s+(?:الي|ل)|انتمائهم\s+(?:الي|ل)|ينتمون\s+(?:الي|ل)|ينتمي\s+(?:الي|ل)|خطها|لصالح)\s*[\"']?\s*(?:عناصر\s+|خلايا\s+|مسلحي\s+|تنظيم\s+)?$")
-_VICTIM_BEFORE = re.compile(r"(?:ضد|علي|من\s+عناصر|عناصر\s+من|عنصر\s+من|من|صفوف|تابعه\s+ل|تابع\s+ل|استهدف|استهدفت|لقوات|ل)\s*[\"']?\s*$")
+_VICTIM_BEFORE = re.compile(r"(?:ضد|علي|من\s+عناصر|عناصر\s+من|عنصر\s+من|من|صفوف|تابعه\s+ل|تابع\s+ل|لقوات|ل)\s*[\"']?\s*$")
 
 
 def assign_actors(text: str, start: int, end: int, trig_pos: int, actors: list[ActorMention],
