@@ -69,7 +69,7 @@ def read_partition(
     tz = ZoneInfo(tz_name)
     today = today or (now.astimezone(tz).date() if now else datetime.now(tz).date())
     if fetch if fetch is not None else should_fetch(config, partition_date, today):
-        fetch_feeds(config, tz_name, now=now)
+        fetch_feeds(config, now=now)
     records = mark_duplicates(read_records(config.files(), tz, today))
     return records_frame([r for r in records if r["partition_date"] == partition_date])
 

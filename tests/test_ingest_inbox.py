@@ -222,3 +222,17 @@ def test_the_default_sources_yaml_lists_the_seeds(monkeypatch):
     assert config.jsonl_paths == (settings.seeds_dir,)
     assert [p.name for p in config.jsonl_files()] == ["articles.jsonl"]  # labels.jsonl is not articles
     assert config.feeds == ()
+
+
+def test_json_nested_too_deeply_is_quarantined_in_every_kind_of_file(tmp_path, inbox):
+    deep = b'{"id": "deep", "text": "x", "meta": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    drop(inbox, "deep.jsonl", deep + b"\n" + json.dumps({"id": "ok", "text": CLASH}, ensure_ascii=False).encode() + b"\n")
+    drop(inbox, "deep.json", deep)
+    drop(tmp_path / "data" / "feeds", "wire.feed.jsonl", deep + b"\n")
+    (tmp_path / "sources.yaml").write_text(json.dumps({"inbox": ["inbox"], "data_dir": "data",
+                                                       "feeds": [{"name": "wire", "url": "http://127.0.0.1:9/rss"}]}))
+    config = ingest.SourceConfig.load(tmp_path / "sources.yaml", tmp_path)
+    rows = by_origin(ingest.read_partition(config, RECEIVED, TZ, today=TODAY, fetch=False))
+    for origin in ("deep.jsonl:1", "deep.json", "wire.feed.jsonl:1"):
+        assert rows[origin]["status"] == "quarantined" and "nested too deeply" in rows[origin]["reason"], origin
+    assert rows["deep.jsonl:2"]["status"] == "ok"

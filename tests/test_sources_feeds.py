@@ -203,7 +203,7 @@ def test_feed_articles_land_in_their_publication_day_with_text_date_and_source(s
     now, today = days
     news_site(site, today)
     config = write_sources(tmp_path, FEEDS(site))
-    report = ingest.fetch_feeds(config, TZ, now=now)
+    report = ingest.fetch_feeds(config, now=now)
     assert report.new_articles == 4  # shelling, protest, drone, future (the last is quarantined when read)
 
     rows = {r["title"]: r for r in all_partitions(config, days).iter_rows(named=True)}
@@ -311,10 +311,10 @@ def test_an_unreadable_robots_txt_refuses_pages_for_now_and_they_are_tried_again
                                 "date": datetime.combine(today, datetime.min.time(), tzinfo=DAMASCUS)}]),
              content_type="application/rss+xml")
     config = write_sources(tmp_path, FEEDS(site)[:1], fetch={"retries": 0, "min_refetch_s": 0})
-    report = ingest.fetch_feeds(config, TZ, now=now)
+    report = ingest.fetch_feeds(config, now=now)
     assert report.new_articles == 0 and "treated as disallowed for now" in report.failures[0]
     assert site.count("/news/shelling.html") == 0
-    report = ingest.fetch_feeds(config, TZ, now=now)  # robots.txt now answers 404: everything is allowed
+    report = ingest.fetch_feeds(config, now=now)  # robots.txt now answers 404: everything is allowed
     assert report.new_articles == 1 and site.count("/news/shelling.html") == 1
 
 
@@ -355,9 +355,9 @@ def test_transient_failures_can_be_raised_for_a_retry_policy(site, tmp_path, day
     from etl_project.sources import TransientFetchError
 
     with pytest.raises(TransientFetchError, match="HTTP 500"):
-        ingest.fetch_feeds(config, TZ, now=now, raise_on_transient=True)
+        ingest.fetch_feeds(config, now=now, raise_on_transient=True)
     assert not (tmp_path / "data" / "feeds" / "broken.feed.jsonl").exists()  # nothing recorded for a step that will retry
-    report = ingest.fetch_feeds(config, TZ, now=now)  # the last try records the failure
+    report = ingest.fetch_feeds(config, now=now)  # the last try records the failure
     assert len(report.failures) == 1
     assert "HTTP 500" in (tmp_path / "data" / "feeds" / "broken.feed.jsonl").read_text(encoding="utf-8")
 

@@ -48,7 +48,6 @@ class FetchReport:
 
 def fetch_feeds(
     config: SourceConfig,
-    tz_name: str,
     now: datetime | None = None,
     fetcher: Fetcher | None = None,
     raise_on_transient: bool = False,
@@ -98,7 +97,7 @@ def _known_urls(cache: Path) -> set[str]:
         for raw in fh:
             try:
                 obj = json.loads(raw)
-            except (json.JSONDecodeError, UnicodeDecodeError):
+            except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
                 continue
             if not isinstance(obj, dict) or not obj.get("url"):
                 continue
@@ -242,7 +241,7 @@ def read_cache_file(path: Path, recv: date, tz: ZoneInfo, today: date) -> list[d
             origin = f"{path.name}:{lineno}"
             try:
                 obj = json.loads(raw)
-            except (json.JSONDecodeError, UnicodeDecodeError):
+            except (json.JSONDecodeError, UnicodeDecodeError, RecursionError):
                 obj = None
             if not isinstance(obj, dict):
                 records.append(parse_line(raw, origin, recv, tz, today))  # says why it is unreadable

@@ -105,6 +105,8 @@ def read_json(raw: bytes, name: str, recv: date, tz: ZoneInfo, today: date) -> l
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         return [quarantined(name, recv, "json", f"invalid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})", text)]
+    except RecursionError:
+        return [quarantined(name, recv, "json", "invalid JSON: nested too deeply to read", text)]
     if isinstance(data, dict):
         return [record_from_object(data, name, recv, tz, today, payload=text)]
     if not isinstance(data, list):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from datetime import date, datetime
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
@@ -124,9 +125,22 @@ def parse_line(raw: bytes, origin: str, recv: date, tz: ZoneInfo, today: date) -
         obj = json.loads(line)
     except json.JSONDecodeError as exc:
         return quarantined(origin, recv, "json", f"invalid JSON: {exc.msg} (column {exc.colno})", line)
+    except RecursionError:
+        return quarantined(origin, recv, "json", "invalid JSON: nested too deeply to read", line)
     if not isinstance(obj, dict):
         return quarantined(origin, recv, "json", f"a JSON {type(obj).__name__}, not an object", line)
     return record_from_object(obj, origin, recv, tz, today, payload=line)
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def _has_lone_surrogate(obj) -> bool:
+    try:
+        json.dumps(obj, ensure_ascii=False, default=str).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def encoding_reason(raw: bytes, exc: UnicodeDecodeError) -> str:
@@ -156,6 +170,10 @@ def record_from_object(
     files); without either, the record is quarantined."""
     if payload is None:
         payload = json.dumps(obj, ensure_ascii=False, default=str)
+    elif _SURROGATE_ESCAPE.search(payload) and _has_lone_surrogate(obj):
+        # "\ud800" is valid JSON but no character: such a string cannot be hashed, stored or written as UTF-8
+        return quarantined(origin, recv, "encoding", "a lone UTF-16 surrogate escape (\\udXXX) is not a character",
+                           json.dumps(obj, ensure_ascii=True, default=str))
     raw_id = obj.get("id")
     article_id = str(raw_id).strip() if isinstance(raw_id, (str, int)) and str(raw_id).strip() else None
     article_id = article_id or default_id
