@@ -101,3 +101,22 @@ def test_last_year():
 def test_then_points_back_to_the_last_date(text):
     d = one(text)
     assert d.kind == "same" and d.value is None
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("في الثالث من الشهر الجاري", date(2024, 3, 3)),
+    ("في العاشر من شباط", date(2024, 2, 10)),
+    ("في الحادي والعشرين من كانون الثاني الماضي", date(2024, 1, 21)),
+    ("في الثاني من تشرين الثاني 2022", date(2022, 11, 2)),
+    ("في الخامس عشر من الشهر الماضي", date(2024, 2, 15)),
+    ("يوم أمس الأول", date(2024, 3, 11)),
+])
+def test_ordinal_days(text, expected):
+    d = one(text)
+    assert d.value == expected and d.precision == 1
+
+
+@pytest.mark.parametrize("text", ["الانفجار الرابع خلال أسبوع", "للمرة الثالثة على التوالي", "في كانون الثاني من العام"])
+def test_ordinals_without_a_month_are_no_day(text):
+    ds = find_dates(normalize(text).text, REF)
+    assert all(d.kind not in ("absolute",) or d.value is None for d in ds)

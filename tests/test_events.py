@@ -208,6 +208,9 @@ def test_segment_clause_split_before_still_and_reported_and():
     ("أعلنت الوزارة أن أربعة من عناصرها قتلوا وأصيب ستة آخرون في الكمين", 4),
     ("قتل متظاهر برصاص قوات الأمن", 1),
     ("استشهد مدنيان بانفجار لغم", 2),
+    ("أسفر الهجوم عن سقوط قتيلين وثلاثة جرحى", 2),
+    ("ارتقى شهيدان في القصف", 2),
+    ("قتيلان و5 جرحى بانفجار", 2),
     ("قتل عسكريان في الهجوم", 2),
 ])
 def test_death_counts_with_relatives_and_counted_subjects(text, deaths):
@@ -243,3 +246,9 @@ def test_the_subject_after_a_targeting_verb_is_the_perpetrator():
     trig = [x for x in find_triggers(t, 0, len(t))][0]
     perp, victim = assign_actors(t, 0, len(t), trig.start, acts, "explosion_remote_violence", None)
     assert perp.actor == "Military Forces of Turkey" and victim.actor == "Syrian Democratic Forces"
+
+
+@pytest.mark.parametrize("text,injuries", [("أسفر الهجوم عن سقوط قتيلين وثلاثة جرحى", 3), ("قتيلان و5 جرحى بانفجار", 5)])
+def test_injuries_counted_after_the_dead(text, injuries):
+    t = N(text)
+    assert casualties(t, 0, len(t)).injuries == injuries

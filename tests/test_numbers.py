@@ -30,3 +30,14 @@ def test_adjectival_number_with_article():
 @pytest.mark.parametrize("text", ["الأحد", "الثلاثاء", "أحمد", "ستار"])
 def test_not_numbers(text):
     assert parse_number(text) is None
+
+
+def test_a_number_after_the_conjunction_wa():
+    from etl_project.text.numbers import number_at
+    from etl_project.text.normalize import normalize_text
+    t = normalize_text("قتيلان و5 جرحى وثلاثة مفقودين")
+    assert number_at(t, t.index("5")).value == 5
+    assert number_at(t, t.index("ثلاثه")).value == 3
+    # a letter other than a lone و before the number word: not a number ("لثلاثه" is not read here)
+    t = normalize_text("نحوثلاثة")
+    assert number_at(t, t.index("ثلاثه")) is None

@@ -52,6 +52,11 @@ def _months() -> dict[str, int]:
 
 
 @lru_cache(maxsize=None)
+def _ordinals() -> dict[str, int]:
+    return {re.sub(r"\s+", " ", arabic_form(r["form"])): int(r["day"]) for r in read_table("ordinals.tsv")}
+
+
+@lru_cache(maxsize=None)
 def _weekdays() -> dict[str, int]:
     return {arabic_form(r["form"]): int(r["weekday"]) for r in read_table("weekdays.tsv")}
 
@@ -102,6 +107,13 @@ def _patterns() -> list[tuple[str, re.Pattern]]:
         ("absolute", re.compile(
             rf"(?<![\d:.])(?:ال\s*)?(?P<day>[0-3]?\d)(?![\d:.,])\s*(?:من\s+)?(?:شهر\s+)?{month_expr}"
             rf"{year_part}?(?:\s+(?P<rel>{_REL_AFTER}){NA})?{last_year}?")),
+        # (في) الثالث من تشرين الأول (2024) — an ordinal day
+        ("absolute_ord", re.compile(
+            rf"{NB}(?P<ord>{words_alternation(_ordinals().keys())})\s+من\s+(?:شهر\s+)?{month_expr}"
+            rf"{year_part}?(?:\s+(?P<rel>{_REL_AFTER}){NA})?{last_year}?")),
+        # الحادي والعشرين من الشهر الجاري
+        ("day_of_month_ord", re.compile(
+            rf"{NB}(?P<ord>{words_alternation(_ordinals().keys())})\s+من\s+(?:هذا\s+)?الشهر(?:\s+(?P<rel>{_REL_AFTER}))?{NA}")),
         # 22 من الشهر الجاري
         ("day_of_month", re.compile(
             rf"(?<![\d:.])(?:ال\s*)?(?P<day>[0-3]?\d)(?![\d:.,])\s*(?:من\s+)?(?:هذا\s+)?الشهر(?:\s+(?P<rel>{_REL_AFTER}))?{NA}")),
@@ -168,9 +180,9 @@ def _resolve(kind: str, m: re.Match, ref: date | None, text: str) -> DateMention
         if d is None:
             return None
         return DateMention(s, e, d, 1, "numeric", has_year=True, future=bool(ref and d > ref))
-    if kind == "absolute":
+    if kind in ("absolute", "absolute_ord"):
         month = _month_of(g)
-        day = int(g["day"])
+        day = int(g["day"]) if g.get("day") else _ordinals()[re.sub(r"\s+", " ", g["ord"])]
         if month is None or not 1 <= day <= 31:
             return None
         if g.get("year"):
@@ -187,8 +199,8 @@ def _resolve(kind: str, m: re.Match, ref: date | None, text: str) -> DateMention
         if d is None:
             return None
         return DateMention(s, e, d, 1, "absolute", future=d > ref)
-    if kind == "day_of_month":
-        day = int(g["day"])
+    if kind in ("day_of_month", "day_of_month_ord"):
+        day = int(g["day"]) if g.get("day") else _ordinals()[re.sub(r"\s+", " ", g["ord"])]
         if ref is None:
             return DateMention(s, e, None, 1, "absolute", needs_reference=True)
         rel = g.get("rel")
@@ -310,6 +322,7 @@ def _resolve(kind: str, m: re.Match, ref: date | None, text: str) -> DateMention
 _DIGIT = re.compile(r"\d")
 # A pattern runs only when the text has one of its key words: most articles name few kinds of dates.
 _NEEDS = {"numeric_dmy": "digit", "numeric_ymd": "digit", "absolute": "digit", "day_of_month": "digit",
+          "absolute_ord": "ordinals", "day_of_month_ord": "ordinals",
           "month": "months", "this_month": "shahr", "period": "periods", "counted": "counted",
           "relative": "relative", "weekday": "weekday"}
 
@@ -320,6 +333,8 @@ def _keywords(kind: str) -> tuple[str, ...]:
         return tuple({k.split(" ")[0] for k in _months()})
     if kind == "shahr":
         return ("الشهر",)
+    if kind == "ordinals":
+        return tuple({k.split(" ")[0] for k in _ordinals()})
     if kind == "periods":
         return ("ايام", "الاسبوع", "اسبوع")
     if kind == "counted":

@@ -382,8 +382,12 @@ def _count_before(text: str, pos: int, start: int) -> tuple[int | None, bool, st
     seg = text[max(start, pos - 45):pos]
     toks = list(re.finditer(r"\S+", seg))
     for tok in reversed(toks[-6:]):
-        nm = number_at(seg, tok.start())
-        if nm and nm.start == tok.start() and not (nm.vague and nm.value is None):
+        at = tok.start() + 1 if tok.group().startswith("و") and len(tok.group()) > 1 else tok.start()
+        nm = number_at(seg, at)
+        if (nm is None or nm.start != at) and at != tok.start():
+            at = tok.start()
+            nm = number_at(seg, at)
+        if nm and nm.start == at and not (nm.vague and nm.value is None):
             rest = seg[nm.end:]
             pm = _persons()[1].match(rest.lstrip())
             cls = _persons()[0][pm.group("w")][1] if pm else None
@@ -408,6 +412,8 @@ def _anchor_count(text: str, m: re.Match, start: int, end: int, kind: str) -> tu
         return before if before and before[0] is not None else (None, True, None)
     if a in ("جثه",):
         return (1, False, "person")
+    if a in ("قتيلين", "قتيلان"):
+        return (2, False, None)  # "سقوط قتيلين"
     if a in ("جثتين", "جثتي"):
         return (2, False, "person")
     after = _count_after(text, m.end(), end)

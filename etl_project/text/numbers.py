@@ -77,7 +77,9 @@ def number_at(text: str, pos: int) -> NumberMatch | None:
     if not m:
         return None
     if pos > 0 and re.match(f"[{AR}]", text[pos - 1]):
-        return None
+        # only the conjunction و may be written joined to a number: "وثلاثة جرحى", "و5 جرحى"
+        if not (text[pos - 1] == "و" and (pos == 1 or not re.match(f"[{AR}]", text[pos - 2]))):
+            return None
     g = m.groupdict()
     if g["digits"]:
         return NumberMatch(int(g["digits"].replace(",", "")), m.start(), m.end())
