@@ -193,6 +193,10 @@ class Extractor:
                     trig_pos = main.start
                     etype, sub = type_event(main.rule, T, cs, ce, main.start, cas.victim_class, actors)
                     prio = main.rule.priority
+                    if (etype, sub) == ("strategic_development", "other") and main.rule.name == "raid" and has_deaths:
+                        # "مقتل قيادي في خلية خلال عملية أمنية": a raid that kills is not a strategic development
+                        tc = target_class(T, cs, ce, main.start, cas.victim_class)
+                        etype, sub = ("battle", "armed_clash") if tc == "armed" else ("violence_against_civilians", "attack")
                     if (etype, sub) == ("protest", "protest_with_intervention") and (cas.deaths or 0) > 0:
                         sub = "excessive_force_against_protesters"  # a dispersal that kills
                     # a definite or demonstrative form refers back to an earlier incident of its kind
@@ -377,6 +381,11 @@ class Extractor:
                                and p.event_type == c.event_type and _dates_compatible(p, c)), None)
             if target is not None:
                 _absorb(target, c)
+                continue
+            own = _own_person_place(c, mentions, roles)
+            if own is not None:
+                c.place, c.role = mentions[own], "fallback"
+                placed.append(c)
                 continue
             if c.background and not c.fallback:
                 continue
@@ -728,10 +737,6 @@ def _fallback_place(T, c, sentences, mentions, roles, sent_index) -> int | None:
     if cands:
         best = min(ROLE_RANK[roles[i][0]] for i in cands)
         return [i for i in cands if ROLE_RANK[roles[i][0]] == best][-1]
-    # no other place at all: the victim's home town ("اختطف تاجر من أهالي مدينة X") is the nearest known place
-    origins = [i for i, m in enumerate(mentions) if c.clause[0] <= m.start < c.clause[1] and roles[i][0] == "origin"]
-    if origins and not c.fallback:
-        return origins[0]
     if c.fallback:
         # "في أحياء البلدة": the last town named before, in any earlier body sentence
         towns = [i for i, m in enumerate(mentions) if m.start < c.clause[1] and roles[i][0] in ("head", "near", "origin")
@@ -759,6 +764,16 @@ def _date_key(words: str) -> str:
     if rel:
         return re.sub(r"\s+", " ", rel.group())
     return re.sub(r"\s+", " ", _DAY_PART_WORD.sub(" ", words)).strip()
+
+
+def _own_person_place(c: Candidate, mentions, roles) -> int | None:
+    """No place of the incident anywhere near: the victim's town ("اختطف تاجر من أهالي مدينة X", "مقتل مختار
+    بلدة X") is the nearest known place."""
+    if c.fallback:
+        return None
+    own = [i for i, m in enumerate(mentions) if c.clause[0] <= m.start < c.clause[1] and roles[i][0] in ("origin", "title")
+           and m.place is not None and m.place.placetype in ("locality", "neighbourhood")]
+    return own[0] if own else None
 
 
 def _sentence_of(sentences, pos: int) -> int:

@@ -283,6 +283,25 @@ def test_what_a_raid_found_and_who_it_arrested_belong_to_the_raid(builtin):
     assert [(e["event_type"], e["fatalities"]) for e in evs] == [("battle", 2)]
 
 
+def test_this_comes_after_recalls_an_earlier_incident_at_the_victims_town(builtin):
+    art = {"id": "t-22", "published": "2025-10-02",
+           "text": "قتل عنصران من الأمن العام، اليوم الخميس، بهجوم مسلح على دورية في بلدة داعل بريف درعا.\n"
+                   "ويأتي ذلك بعد أيام من مقتل مختار بلدة طفس برصاص مجهولين أمام منزله."}
+    evs = _by_place(builtin.extract(art))
+    assert evs["Dael"]["event_date"] == "2025-10-02" and not evs["Dael"]["is_background"]
+    tafas = evs["Tafas"]
+    assert tafas["is_background"] and tafas["time_precision"] == 2 and tafas["fatalities"] == 1
+    assert len(evs) == 2
+
+
+def test_a_raid_that_kills_a_cell_member_is_a_clash(builtin):
+    art = {"id": "t-23", "published": "2025-10-02",
+           "text": "أعلنت وزارة الداخلية، اليوم الخميس، مقتل قيادي في خلية إرهابية خلال عملية أمنية نفذتها وحداتها "
+                   "مساء الثلاثاء في مدينة الميادين."}
+    evs = builtin.extract(art)
+    assert [(e["event_type"], e["event_date"], e["fatalities"]) for e in evs] == [("battle", "2025-09-30", 1)]
+
+
 def test_extract_jsonl_skips_bad_lines(builtin, tmp_path):
     src = tmp_path / "in.jsonl"
     src.write_text("\n".join([
