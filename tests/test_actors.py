@@ -28,6 +28,8 @@ def actors(text):
     ("مقاتلو العشائر", "Arab Tribal Militia", 4),
     ("فلول النظام المخلوع", "Assad Loyalist Militia", 3),
     ("المحتجون", "Protesters (Syria)", 6),
+    ("قوات الحكومة السورية", "Military Forces of Syria ({era})", 1),
+    ("هاجمت مجموعة من الشبان الملثمين", "Rioters (Syria)", 5),
     ("مدنيين", "Civilians (Syria)", 7),
 ])
 def test_dictionary(text, actor, inter):

@@ -78,6 +78,11 @@ def main_type(text):
     ("توفي معتقل تحت التعذيب في أحد مراكز الاحتجاز بعد أيام من اعتقاله", ("violence_against_civilians", "attack")),
     ("اعتقلت الشرطة شاباً بعد مداهمة منزله", ("strategic_development", "arrests")),
     # VSO: the drone after the verb is the one that struck
+    # a former commander is no longer an armed target; Turkish "occupation" shelling is not an Israeli air strike
+    ("اغتال مسلحون مجهولون القيادي السابق في فصائل المعارضة أثناء قيادته سيارته", ("violence_against_civilians", "attack")),
+    ("اغتال مسلحون مجهولون قيادياً في فصيل مسلح أثناء قيادته سيارته", ("battle", "armed_clash")),
+    ("قصف جيش الاحتلال التركي قرى ريف الناحية بالأسلحة الثقيلة", ("explosion_remote_violence", "shelling_artillery_missile_attack")),
+    ("قصف الاحتلال مواقع في ريف المحافظة", ("explosion_remote_violence", "air_drone_strike")),
     # charges are not incidents: the arrest is
     ("اعتقلت الشرطة مطلوبين بتهم تتعلق بالخطف والسرقة", ("strategic_development", "arrests")),
 ])

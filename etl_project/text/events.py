@@ -101,8 +101,8 @@ def _persons() -> tuple[dict[str, tuple[int | None, str]], re.Pattern]:
 
 _BODY_CTX = re.compile(r"عثر|العثور|وجد|وجدت|انتشال|ملقاه|مرميه|ملقي|مجهوله الهويه|مقتولا")
 _AIR_CTX = re.compile(r"طائر|طيران|جوي|جويه|غار|مروحي|مسير|حربي|براميل")
-_ARTILLERY_CTX = re.compile(r"مدفع|هاون|دبابه|دبابات|راجمه|راجمات")
-_ISRAEL_CTX = re.compile(r"اسرائيل|صهيون|الاحتلال|العدو")
+_ARTILLERY_CTX = re.compile(r"مدفع|هاون|دبابه|دبابات|راجمه|راجمات|الاسلحه الثقيله|اسلحه ثقيله|الثقيله")
+_ISRAEL_CTX = re.compile(r"اسرائيل|صهيون|الاحتلال(?!\s+التركي)|العدو(?!\s+التركي)")
 _NEG_END = None
 _DEMONSTRATIVE = re.compile(r"(?:هذا|هذه|ذلك|تلك|هذين|هاتين)\s+$")
 _WITHDRAWAL = re.compile(r"انسحاب|انسحب|انسحبت|بعد خروج|اخلاء")
@@ -280,6 +280,7 @@ _CIVIL_EXPLICIT = re.compile(rf"(?<![{AR}])(?:[وبل]?(?:ال)?)(?:مدني|م�
 
 _INSTRUMENTAL = re.compile(rf"(?<![{AR}])[وف]?ب(?:ال)?(?:رصاص|نيران)")
 _DETENTION_NOUN = re.compile(rf"(?<![{AR}])[وبل]?(?:ال)?(?:مركز|مراكز|مقر|مقرات|زنازين|زنزانه|سجن|سجون|فتره|مده|ظروف|اماكن|مكان)\s+(?:ال)?$")
+_FORMER = re.compile(r"\s+(?:ال)?(?:سابق|سابقا|المنشق|منشق|المتقاعد|متقاعد)(?![\u0621-\u064a])")
 _SUFFERED = re.compile(rf"(?<![{AR}])[وف]?(?:تعرض|تعرضت|تعرضوا|تعرضا|تعرضتا)(?![{AR}])")
 _PERP_TRIGGER = re.compile(r"^(?:[وف]?ب(?:ال)?(?:رصاص|نيران)|رصاص)")
 
@@ -289,13 +290,16 @@ def target_class(text: str, start: int, end: int, trig_pos: int, victim_class: s
     seg = text[start:end]
     if _CIVIL_EXPLICIT.search(seg) and "عسكري" not in seg:
         return "civilian"
+    m = _ARMED_TARGET.search(text, trig_pos, min(end, trig_pos + 70))
+    if m and _FORMER.match(text, m.end()):
+        return "civilian"  # "اغتالوا القيادي السابق في الفصائل": a former fighter
     if victim_class in ("armed", "civilian"):
         return victim_class
     if _PERP_TRIGGER.match(text[trig_pos:trig_pos + 12]):
         return "civilian"
     window = text[trig_pos:min(end, trig_pos + 70)]
-    if _ARMED_TARGET.search(window):
-        return "armed"
+    if any(not _FORMER.match(window, m.end()) for m in _ARMED_TARGET.finditer(window)):
+        return "armed"  # ("القيادي السابق في الفصائل": a former fighter is not an armed target)
     # passive: "تعرض حاجز للأمن لهجوم", "تعرضت دورية لكمين" — what was hit comes before the trigger
     passive = _SUFFERED.search(text, max(start, trig_pos - 70), trig_pos)
     if passive and _ARMED_TARGET.search(text, max(start, passive.start() - 50), trig_pos):
