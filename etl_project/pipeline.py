@@ -25,6 +25,10 @@ MENTION_SCHEMA: dict[str, pl.DataType] = {
     "extractor_version": pl.String,
 }
 EXTRACTED_SCHEMA = {**MENTION_SCHEMA, "partition_date": pl.Date, "published_day": pl.Date, "extraction_error": pl.String}
+# A figure beyond 64 bits ("قتل 99999999999999999999999 شخص") cannot enter an Int64 column: it is clipped to
+# the column's bound, and the Event contract then rejects the row (fatalities in range) with that reason.
+_INT64_FIELDS = tuple(k for k, t in MENTION_SCHEMA.items() if t == pl.Int64)
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 
 
 def extractor_version(extractor) -> str:
@@ -63,6 +67,9 @@ def extract_articles(articles: pl.DataFrame, extractor, partition_date: date) ->
             if isinstance(row["event_date"], str):
                 row["event_date"] = date.fromisoformat(row["event_date"])
             row["extractor_version"] = row["extractor_version"] or version
+            for k in _INT64_FIELDS:
+                if isinstance(row[k], int) and not _INT64_MIN <= row[k] <= _INT64_MAX:
+                    row[k] = max(_INT64_MIN, min(_INT64_MAX, row[k]))
             row.update(partition_date=partition_date, published_day=published_day, extraction_error=None)
             rows.append(row)
     if not rows:
