@@ -544,12 +544,12 @@ def _junk(m, T: str = "", date_spans=()) -> bool:
     ("الرصاص الحي على", "مظاهرة سلمية", "رفعوا صور الضحايا", "مزرعة على أطراف")."""
     if m.foreign or m.place is None:
         return False
-    if any(a <= m.start < b for a, b in date_spans):
+    if date_spans and any(a <= m.start < b for a, b in date_spans):
         return True
     t = m.text[2:] if m.text.startswith("ال") else m.text
     if m.cue is None and bool(_JUNK_PLACE_WORDS.match(t) or _JUNK_PLACE_WORDS.match(m.text)):
         return True
-    if not T:
+    if not T or not _JUNK_HEAD.match(m.text):
         return False
     before, after = T[max(0, m.start - 30):m.start], T[m.end:m.end + 30]
     for word, before_re, after_re in _JUNK_IN_CONTEXT:
@@ -559,6 +559,7 @@ def _junk(m, T: str = "", date_spans=()) -> bool:
     return False
 
 
+_JUNK_HEAD = re.compile(r"(?:الحي|(?:ال)?سلمي|(?:ال)?صور$|علي$)")  # the hits _JUNK_IN_CONTEXT can reject
 # (the hit, what must end the text before it, what must start the text after it)
 _JUNK_IN_CONTEXT = (
     # live ammunition: "أطلقوا الرصاص الحي على المتظاهرين"
