@@ -20,6 +20,8 @@ class Settings:
     gazetteer_cache: Path
     timezone: str
     ui_host: str
+    feed_retries: int
+    feed_retry_delay_s: float
 
 
 def _has_gazetteer(folder: Path) -> bool:
@@ -52,6 +54,8 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         gazetteer_cache=cache,
         timezone=env.get("ETL_TIMEZONE", "Asia/Damascus"),
         ui_host=env.get("ETL_UI_HOST", "127.0.0.1"),
+        feed_retries=int(env.get("ETL_FEED_RETRIES", "3")),
+        feed_retry_delay_s=float(env.get("ETL_FEED_RETRY_DELAY_S", "60")),
     )
 
 

@@ -32,7 +32,8 @@ def build_resources(settings: Settings) -> dict:
             cache_dir=str(settings.gazetteer_cache),
         ),
         "sources": SourcesResource(sources_file=str(settings.sources_file), seeds_dir=str(settings.seeds_dir),
-                                   timezone=settings.timezone),
+                                   timezone=settings.timezone, feed_retries=settings.feed_retries,
+                                   feed_retry_delay_s=settings.feed_retry_delay_s),
     }
 
 

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 import polars as pl
 
 from etl_project.sources.config import FeedSource, FetchSettings, SourceConfig
-from etl_project.sources.feeds import FetchReport, fetch_feeds
+from etl_project.sources.feeds import FetchReport, TransientFetchError, fetch_feeds
 from etl_project.sources.files import MAX_FILE_BYTES, read_file, received_day
 from etl_project.sources.records import (
     KNOWN_KEYS,
@@ -35,7 +35,7 @@ __all__ = [
     "SourceConfig", "FeedSource", "FetchSettings", "FetchReport",
     "sha1", "text_fingerprint", "canonical_url", "local_day", "received_day",
     "parse_line", "read_records", "mark_duplicates", "records_frame",
-    "fetch_feeds", "should_fetch", "read_partition", "partitions_with_articles",
+    "fetch_feeds", "TransientFetchError", "should_fetch", "read_partition", "partitions_with_articles",
 ]
 
 

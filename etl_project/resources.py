@@ -47,6 +47,8 @@ class SourcesResource(ConfigurableResource):
     sources_file: str
     seeds_dir: str
     timezone: str = "Asia/Damascus"
+    feed_retries: int = 3
+    feed_retry_delay_s: float = 60.0
 
     def config(self) -> SourceConfig:
         return SourceConfig.load(Path(self.sources_file), Path(self.seeds_dir))

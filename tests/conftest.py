@@ -49,6 +49,7 @@ def project_env(tmp_path, monkeypatch):
     monkeypatch.setenv("ETL_SEEDS_DIR", str(articles_dir))
     monkeypatch.setenv("ETL_SOURCES", str(tmp_path / "no-sources.yaml"))
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
+    monkeypatch.setenv("ETL_FEED_RETRIES", "0")  # an unreachable test feed is recorded at once, not retried for minutes
     (tmp_path / "dagster_home").mkdir()
     return load_settings()
 

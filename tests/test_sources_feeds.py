@@ -373,7 +373,7 @@ def test_feed_articles_land_through_a_dagster_materialisation(site, tmp_path, da
     write_sources(tmp_path, FEEDS(site))
     yesterday = (today - timedelta(days=1)).isoformat()
     resources = {"sources": SourcesResource(sources_file=str(tmp_path / "sources.yaml"), seeds_dir=str(tmp_path / "no-seeds"),
-                                            timezone=TZ)}
+                                            timezone=TZ, feed_retries=0)}
     with DagsterInstance.ephemeral() as instance:
         result = materialize([raw_articles], partition_key=yesterday, resources=resources, instance=instance)
     assert result.success
