@@ -138,12 +138,15 @@ def validate(frame: pl.DataFrame, model: type[pa.DataFrameModel]) -> Validation:
         return Validation(frame, _empty_rejects(frame))
     reasons: dict[int, list[tuple[str, str]]] = {}
     table_level: list[tuple[str, str]] = []
+    # row-level checks report their error text; the ledger names them by their function instead
+    named = {c.error: c.name for c in model.to_schema().checks if c.error}
     for case in failures.iter_rows(named=True):
-        check = str(case.get("check") or case.get("schema_context"))
+        raw_check = str(case.get("check") or case.get("schema_context"))
         column = case.get("column")
-        what = f"{column}: {check}" if column and column != model.__name__ else check
+        on_column = bool(column) and column != model.__name__
+        check = f"{column}:{raw_check}" if on_column else named.get(raw_check, raw_check)
         value = case.get("failure_case")
-        reason = f"{what} (got {str(value)[:80]!r})" if value is not None and column else what
+        reason = f"{column}: {raw_check} (got {str(value)[:80]!r})" if on_column and value is not None else raw_check
         idx = case.get("index")
         if idx is None:
             table_level.append((check, reason))

@@ -246,7 +246,9 @@ def mark_duplicates(records: list[dict]) -> list[dict]:
     for rec in records:
         rec = dict(rec)
         if rec["status"] == "ok":
-            keys = [("id", rec["article_id"]), ("text", rec["text_sha1"])]
+            keys = [("id", rec["article_id"])]
+            if (rec["text"] or "").strip():  # two blank bodies are two bad articles, not one article twice
+                keys.append(("text", rec["text_sha1"]))
             url = canonical_url(rec["url"])
             if url:
                 keys.append(("url", url))
