@@ -239,10 +239,12 @@ class Extractor:
                 # places of the clause, else of the sentence
                 cl_places = [i for i in sent_places if cs <= mentions[i].start < ce]
                 chosen = _choose_places(cl_places, roles)
-                if not chosen and etype in _CROWD_TYPES:
-                    # "تظاهر العشرات من أهالي مدينة X": residents protest in their town
+                if etype in _CROWD_TYPES and (not chosen or all(ROLE_RANK[roles[i][0]] >= ROLE_RANK["admin"]
+                                                               for i, _ in chosen)):
+                    # "تظاهر العشرات من أهالي مدينة X": residents protest in their town (not in the
+                    # governorate the reporter writes from)
                     chosen = [(i, None) for i, m in enumerate(mentions) if cs <= m.start < ce
-                              and roles[i][0] == "origin"][:1]
+                              and roles[i][0] == "origin"][:1] or chosen
                 anaphor_place = bool(cue_re("anaphor_place").search(T, cs, ce))
                 if not chosen and not anaphor_place:
                     chosen = _choose_places(sent_places, roles) if len(s.clauses) > 1 else []
@@ -559,7 +561,7 @@ def _junk(m, T: str = "", date_spans=()) -> bool:
     return False
 
 
-_JUNK_HEAD = re.compile(r"(?:الحي|(?:ال)?سلمي|(?:ال)?صور$|علي$)")  # the hits _JUNK_IN_CONTEXT can reject
+_JUNK_HEAD = re.compile(r"(?:الحي|(?:ال)?سلمي|(?:ال)?صور$|علي$|(?:ال)?راعي$)")  # the hits _JUNK_IN_CONTEXT can reject
 # (the hit, what must end the text before it, what must start the text after it)
 _JUNK_IN_CONTEXT = (
     # live ammunition: "أطلقوا الرصاص الحي على المتظاهرين"
@@ -570,6 +572,8 @@ _JUNK_IN_CONTEXT = (
     # "pictures" of people: "رفع المتظاهرون صور المفقودين"
     (re.compile(r"^(?:ال)?صور$"), re.compile(r"(?<![\u0621-\u064a])(?:[وبل]?(?:رفع|رفعوا|رفعت|يرفعون|حمل|حملوا|حملت|يحملون|نشر|نشرت|نشروا|بث|بثت|تداول|تداولت|التقط|التقطت|تظهر|يظهر)(?:\s+[\u0621-\u064a]+){0,5})\s*$"), None),
     (re.compile(r"^(?:ال)?صور$"), None, re.compile(r"\s*[\"']?\s*(?:ال)?(?:مئات|عشرات|شهيد|شهداء|الشهيد|الشهداء|المفقودين|مفقودين|المعتقلين|معتقلين|القتلي|الضحايا|ضحايا|جثث|الجثث)")),
+    # a herdsman: "راعي أغنام", "الراعي الماشية"
+    (re.compile(r"^(?:ال)?راعي$"), None, re.compile(r"\s*(?:ال)?(?:اغنام|غنم|ماشيه|مواشي|ابقار|ابل|قطيع)(?![\u0621-\u064a])")),
     # the preposition "على" before a near cue: "في مزرعة على أطراف المدينة"
     (re.compile(r"^علي$"), None, re.compile(r"\s*(?:ال)?(?:اطراف|مقربه|بعد|طريق|مدخل|مداخل|حدود|اطراف|جانب|الطريق|سفح|ضفاف|ضفه)(?![\u0621-\u064a])")),
 )
@@ -590,6 +594,8 @@ def _place_roles(T: str, mentions, actor_spans=None) -> list[tuple[str, int | No
             role = "foreign"
         elif cue_re("origin", "end").search(before) or re.search(rf"{_origin_settlement()}$", before):
             role = "origin"
+        elif _CARE_BEFORE.search(before):
+            role = "care"  # "نقل المصابون إلى مشفى مدينة X": where the wounded were treated, not the incident
         elif cue_re("outlet", "end").search(before) or _outlet_two(before):
             role = "outlet"
         elif cue_re("landmark", "end").search(before) and m.place.placetype != "neighbourhood":
@@ -606,6 +612,8 @@ def _place_roles(T: str, mentions, actor_spans=None) -> list[tuple[str, int | No
             role = "between"
         elif re.search(rf"(?:{_cue_alt_direction()})\s+(?:{_SETTLEMENT}\s+)?[\"']?$", before):
             role = "ref"
+        elif _REGION_BEFORE.search(before):
+            role = "admin"  # "منطقة حوض اليرموك", "سهل الغاب": a natural region named after a place frames it
         elif m.cue in _AREA_CUES and m.place.placetype in ("locality", "neighbourhood"):
             role = "near"  # "في منطقة X", "في مناطق X وY": the area of a town, not an administrative frame
         elif m.cue in _ADMIN_CUES or m.place.placetype in ("governorate", "district", "subdistrict"):
@@ -622,6 +630,19 @@ def _place_roles(T: str, mentions, actor_spans=None) -> list[tuple[str, int | No
         roles.append((role, lid))
         prev_end, prev_role = m.end, role
     return roles
+
+
+# a hospital the wounded or dead were taken to, or where they died: "نقل إلى مشفى في مدينة X", "توفي في
+# المشفى الوطني بـX". A hospital hit by the incident has no transfer or death verb before it.
+_CARE_BEFORE = re.compile(
+    rf"(?<![{AR}])[وف]?(?:نقل|نقلوا|نقلت|نقله|نقلها|نقلهم|نقلهما|اسعف|اسعفت|اسعفوا|اسعافه|اسعافها|اسعافهم|اسعافهما|"
+    rf"توفي|توفيت|فارق|فارقت|لتلقي|يتلقي|يتلقون|يرقد|ترقد|يعالج|تعالج|علاجه|علاجهم)(?![{AR}])[^.]{{0,50}}?"
+    rf"(?<![{AR}])(?:ال)?(?:مشفي|مستشفي|مشافي|مستشفيات|مستوصف|مستوصفات)(?:\s+[{AR}]+)?\s+(?:(?:في|ب)\s*)?"
+    rf"(?:{_SETTLEMENT}\s+)?[\"']?$"
+)
+
+
+_REGION_BEFORE = re.compile(rf"(?<![{AR}])[وب]?(?:حوض|سهل|منطقه\s+حوض)\s+[\"']?$")
 
 
 _PREPS = {"في", "ب", "قرب", "علي", "من", "الي", "عند", "داخل", "بين"}

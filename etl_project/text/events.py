@@ -429,6 +429,15 @@ def _anchor_count(text: str, m: re.Match, start: int, end: int, kind: str) -> tu
             count, cls = _persons()[0][pm.group("w")]
             nm = None
             return (count, count is None, cls)
+    if a in ("لقي", "لقيت", "لقيا") and (after is None or after[0] is None):
+        # "لقي حتفه" / "لقيت امرأتان مصرعهما": the pronoun on the noun counts the dead
+        nxt = re.match(rf"(?:\s*[{AR}]+){{0,2}}?\s*((?:حتف|مصرع)[{AR}]*)", text[m.end():end])
+        if nxt:
+            w = nxt.group(1)
+            if w.endswith("هما"):
+                return (2, False, after[2] if after else None)
+            if w.endswith(("ه", "ها")) and not w.endswith("هم"):
+                return (1, False, after[2] if after else None)
     if after is not None:
         return after
     if _REL_ONE.search(text[max(start, m.start() - 20):m.start()]):
@@ -445,6 +454,15 @@ def _anchor_count(text: str, m: re.Match, start: int, end: int, kind: str) -> tu
         if nxt and not nxt.group(1).startswith(("عدد", "عده", "العشرات", "المئات", "مئات", "عشرات", "بعض")):
             return (1, False, None)  # a named person: "مقتل يسرى درويش"
     return (None, True, None)
+
+
+def _counted_in_itself(text: str, m: re.Match, start: int, end: int) -> bool:
+    """A death word that carries its own figure ("قتيلين", "مقتله", "مقتل شاب") before "وإصابة ...": the
+    injuries that follow are their own count, not one vague figure for both."""
+    a = m.group("a")
+    if a in ("قتيلين", "قتيلان", "جثتين", "جثتي") or a.endswith(("هما", "ه", "ها")) and a not in ("جثه", "وفاه", "تصفيه"):
+        return True
+    return False
 
 
 def casualties(text: str, start: int, end: int, blocked=None) -> Casualties:
@@ -473,9 +491,12 @@ def casualties(text: str, start: int, end: int, blocked=None) -> Casualties:
             continue
         if re.search(r"(?:محاوله|محاولات|نجا|نجاه|ينجو)\s+(?:من\s+)?$", text[max(start, m.start() - 14):m.start()]):
             continue
+        if a == "مقتل" and re.search(r"(?<![\u0621-\u064a])في\s+$", text[max(start, m.start() - 6):m.start()]) \
+                and re.match(r"\s*(?:[.,،؛:!\"']|$)", text[m.end():end] or ""):
+            continue  # "ضربه في مقتل": an idiom (a fatal blow), no one died
         if _OF_THE_DEAD.search(text, max(start, m.start() - 12), m.start()):
             continue  # "أهالي القتلى", "تشييع القتيل": the dead of a reported incident, not new deaths
-        if _COMBINED.match(text[m.end():end]):
+        if _COMBINED.match(text[m.end():end]) and not _counted_in_itself(text, m, start, end):
             # "قتل وجرح عدد من العناصر": one vague figure for both — unless the dead were counted before
             # the verb ("ثلاثة من عناصرها قتلوا وأصيب خمسة")
             before = _count_before(text, m.start(), start)

@@ -1,0 +1,97 @@
+"""Rules that carry beyond the dev phrasings: each with a sentence that should fire and one that should not.
+The sentences are written for these tests."""
+from __future__ import annotations
+
+import pytest
+
+from etl_project.extractor import Extractor
+from etl_project.geo.geocoder import Geocoder
+from etl_project.text.events import casualties
+from etl_project.text.normalize import normalize_text
+
+
+@pytest.fixture(scope="module")
+def ex():
+    return Extractor(Geocoder.load(None))
+
+
+def _events(ex, text, published="2025-03-10"):
+    return ex.extract({"id": "t", "text": text, "published": published})
+
+
+def _cas(s):
+    t = normalize_text(s)
+    return casualties(t, 0, len(t))
+
+
+def test_a_dual_death_noun_keeps_its_figure_before_injuries():
+    c = _cas("وأسفر الهجوم عن سقوط قتيلين وإصابة ثلاثة أشخاص آخرين")
+    assert (c.deaths, c.injuries) == (2, 3)
+    c = _cas("قتل وجرح عدد من عناصر الحاجز")
+    assert c.deaths is None and c.deaths_vague == 10
+
+
+def test_met_his_death_counts_one():
+    assert _cas("وقد لقي حتفه قبل وصوله إلى المستوصف").deaths == 1
+    assert _cas("لقيت سيدتان مصرعهما في الحادث").deaths == 2
+    c = _cas("لقي عدد من الرعاة مصرعهم")
+    assert c.deaths is None and c.deaths_vague == 10
+
+
+def test_a_fatal_blow_idiom_is_no_death():
+    c = _cas("وقال التاجر إن الغلاء أصاب الصناعة في مقتل.")
+    assert c.deaths is None and c.deaths_vague is None
+    assert _cas("تسبب الحادث في مقتل سائق الشاحنة").deaths == 1
+
+
+def test_the_hospital_the_wounded_were_taken_to_is_not_the_place(ex):
+    ev = _events(ex, "أصيب طفلان بجروح جراء قصف مدفعي على بلدة سراقب اليوم، ونقلا إلى مشفى في مدينة إدلب.")
+    assert [e["location_name"] for e in ev] == ["سراقب"]
+    ev = _events(ex, "استهدف قصف مدفعي مستشفى في مدينة إدلب اليوم، ما أدى إلى إصابة ممرض.")
+    assert [e["location_name"] for e in ev] == ["إدلب"]
+
+
+def test_a_shepherd_is_not_the_town_of_al_rai(ex):
+    ev = _events(ex, "قتل راعي أغنام اليوم بانفجار لغم أرضي قرب بلدة سراقب.")
+    assert [(e["location_name"], e["event_type"]) for e in ev] == [("سراقب", "explosion_remote_violence")]
+    ev = _events(ex, "انفجرت عبوة ناسفة اليوم في بلدة الراعي شمالي حلب.")
+    assert [e["location_name"] for e in ev] == ["الراعي"]
+
+
+def test_residents_protest_in_their_town_not_the_governorate_of_the_dateline(ex):
+    ev = _events(ex, "أفاد مراسلنا في ريف حلب بأن العشرات من أهالي مدينة منبج خرجوا اليوم في وقفة احتجاجية أمام مبنى البلدية.")
+    assert [(e["location_name"], e["event_type"]) for e in ev] == [("منبج", "protest")]
+
+
+def test_a_price_explosion_is_not_a_blast(ex):
+    assert _events(ex, "وشهدت أسواق حماة اليوم انفجاراً في الأسعار بعد تراجع الليرة.") == []
+    ev = _events(ex, "هز انفجار عنيف اليوم سوق مدينة حماة.")
+    assert [e["event_type"] for e in ev] == ["explosion_remote_violence"]
+
+
+def test_looting_of_property_is_looting_robbing_people_is_not(ex):
+    ev = _events(ex, "أقدم لصوص فجر اليوم على سرقة محتويات مركز صحي في بلدة سراقب.")
+    assert [e["sub_event_type"] for e in ev] == ["looting_property_destruction"]
+    ev = _events(ex, "أطلق مسلحون النار على سائق قرب سراقب اليوم وسرقوا ما بحوزته.")
+    assert all(e["sub_event_type"] != "looting_property_destruction" for e in ev)
+
+
+def test_a_handover_of_positions_is_a_transfer_of_territory(ex):
+    ev = _events(ex, "تسلمت وحدات من الجيش اليوم المواقع العسكرية في مدينة منبج بعد انسحاب المقاتلين منها.")
+    assert [(e["location_name"], e["sub_event_type"]) for e in ev] == [("منبج", "non_violent_transfer_of_territory")]
+    assert _events(ex, "سلم الوزير اليوم شهادات التخرج لطلاب جامعة حلب.") == []
+
+
+def test_seized_launchers_and_machine_guns_are_disrupted_weapons(ex):
+    ev = _events(ex, "ضبطت دورية اليوم سيارة محملة بقواذف ورشاشات في بلدة سراقب.")
+    assert [e["sub_event_type"] for e in ev] == ["disrupted_weapons_use"]
+
+
+def test_imperfect_shooting_verbs_tell_an_attack(ex):
+    ev = _events(ex, "مساء أمس في مدينة سراقب: مجهولان يقتربان من بائع ويطلقان عليه النار ثم يفران.")
+    assert [(e["event_date"], e["location_name"], e["event_type"]) for e in ev] == \
+        [("2025-03-09", "سراقب", "violence_against_civilians")]
+
+
+def test_talk_about_news_of_killings_is_no_incident(ex):
+    assert _events(ex, "اعتاد سكان محافظة إدلب على أخبار الاغتيال والخطف.") == []
