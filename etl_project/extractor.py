@@ -82,7 +82,7 @@ _ROAD_BEFORE = re.compile(rf"(?:طريق|الطريق|اوتوستراد|الا�
 _BETWEEN_BEFORE = re.compile(r"بين\s+(?:(?:مدينتي|بلدتي|قريتي|منطقتي|بلدات|قري)\s+)?[\"']?$")
 _SECOND_OF_PAIR = re.compile(r"^\s*[\"']?\s*(?:و|-|–)\s*[\"']?\s*$")
 _LIST_GAP = re.compile(rf"^\s*[\"']?\s*(?:,|،)?\s*(?:و)?\s*(?:{_SETTLEMENT}\s+)?[\"']?\s*$")
-_ADMIN_CUES = {"ريف", "محافظه", "ناحيه", "منطقه", "ريفي", "مناطق"}
+_ADMIN_CUES = {"ريف", "محافظه", "ناحيه", "منطقه", "ريفي", "مناطق", "محافظتي", "محافظات"}
 _NEAR_CUES = {"باديه"}
 _AREA_CUES = {"منطقه", "مناطق", "منطقتي"}
 _JUNK_PLACE_WORDS = re.compile(r"^(?:جروح|جراح|عدوان|قريتين|بلدتين|الشرقيه|الغربيه|الشماليه|الجنوبيه|الجمعه|السبت|الاحد)$")
@@ -169,7 +169,9 @@ class Extractor:
                 continue
             sent_places = [i for i, m in enumerate(mentions) if s.start <= m.start < s.end and roles[i][0] in ROLE_RANK]
             sent_dates = [d for d in dates if s.start <= d.start < s.end and not d.future]
+            prev_cl_places: list[int] = []
             for (cs, ce) in s.clauses:
+                where_before, prev_cl_places = prev_cl_places, [i for i in sent_places if cs <= mentions[i].start < ce]
                 if clause_is_generic(T, cs, ce):
                     continue
                 trigs = clause_triggers(T, cs, ce)
@@ -239,6 +241,9 @@ class Extractor:
                 # places of the clause, else of the sentence
                 cl_places = [i for i in sent_places if cs <= mentions[i].start < ce]
                 chosen = _choose_places(cl_places, roles)
+                if where_before and _WHERE.match(T, cs) and all(mentions[i].start > trig_pos for i in cl_places):
+                    # "شملت الحملة حي X في مدينة Y، حيث اعتقل تسعة": "where" points to the place just named
+                    chosen = _choose_places(where_before, roles) or chosen
                 if etype in _CROWD_TYPES and (not chosen or all(ROLE_RANK[roles[i][0]] >= ROLE_RANK["admin"]
                                                                for i, _ in chosen)):
                     # "تظاهر العشرات من أهالي مدينة X": residents protest in their town (not in the
@@ -279,6 +284,7 @@ class Extractor:
                         c = Candidate(order=order, **{kk: v for kk, v in base.items() if not kk.startswith("_")})
                         c.place = mentions[mi]
                         c.role = roles[mi][0]
+                        c.__dict__["city"] = _names_the_city(T, mentions[mi])
                         c.list_id = lid
                         if "_anaphoric_date" in base:
                             c.__dict__["anaphoric_date"] = base["_anaphoric_date"]
@@ -645,6 +651,17 @@ _CARE_BEFORE = re.compile(
 _REGION_BEFORE = re.compile(rf"(?<![{AR}])[وب]?(?:حوض|سهل|منطقه\s+حوض)\s+[\"']?$")
 
 
+_WHERE = re.compile(r"\s*[,،]?\s*[و]?حيث\s")
+_NEIGHBOURHOOD_CUES = {"حي", "حيي"}
+_NEIGHBOURHOODS_BEFORE = re.compile(rf"(?<![{AR}])[وب]?(?:حي|حيي)\s+[^.،,]{{0,40}}?(?:في|ب|وسط)\s*(?:مدينه\s+)?$")
+
+
+def _names_the_city(T: str, m) -> bool:
+    """A capital named through its neighbourhoods ("حي X وسط مدينة حلب", "حيي X وY في مدينة حمص") is the city,
+    not the governorate a bare capital in a lead may stand for."""
+    return getattr(m, "cue", None) in _NEIGHBOURHOOD_CUES or bool(_NEIGHBOURHOODS_BEFORE.search(T, max(0, m.start - 70), m.start))
+
+
 _PREPS = {"في", "ب", "قرب", "علي", "من", "الي", "عند", "داخل", "بين"}
 
 
@@ -828,7 +845,8 @@ def _level(c: Candidate) -> int:
     if c.role in ("fallback",):
         return 1
     if _is_capital(p):
-        return 1
+        # "في مدينة حمص", "حي الجميلية": the city itself, not the governorate a bare capital may stand for
+        return 3 if c.role in ("head", "near") and c.__dict__.get("city") else 1
     if c.role in ("admin", "ref"):
         # "ريف منبج" frames a district; "منطقة القطيفة" names the town's area
         return 1 if p.placetype in ("district", "subdistrict") and c.place.cue != "منطقه" else 2
@@ -880,8 +898,11 @@ def _absorb(into: Candidate, c: Candidate) -> None:
     if c.place is not None and into.place is not None and ROLE_RANK.get(c.role, 9) < ROLE_RANK.get(into.role, 9) \
             and not _vague(c):
         into.place, into.role = c.place, c.role
+        into.__dict__["city"] = c.__dict__.get("city", False)
     if not c.background:
         into.background = into.background and not (c.date_explicit and c.date == into.date)
+    if c.__dict__.get("city") and c.place is not None and into.place is not None and c.place.place is into.place.place:
+        into.__dict__["city"] = True  # the same capital, named as the city in one of the sentences
     into.actor1 = into.actor1 or c.actor1
     into.actor2 = into.actor2 or c.actor2
 

@@ -95,3 +95,23 @@ def test_imperfect_shooting_verbs_tell_an_attack(ex):
 
 def test_talk_about_news_of_killings_is_no_incident(ex):
     assert _events(ex, "اعتاد سكان محافظة إدلب على أخبار الاغتيال والخطف.") == []
+
+
+def test_a_capital_named_through_its_neighbourhood_is_the_city(ex):
+    ev = _events(ex, "نظم العشرات من العمال اليوم وقفة احتجاجية في حي الشعار وسط مدينة حلب للمطالبة برفع الأجور. "
+                     "وتزامنت الوقفة مع اعتصام نفذه عشرات المتقاعدين في مدينة منبج.")
+    assert sorted(e["location_name"] for e in ev) == ["حلب", "منبج"]
+    # a bare capital in a lead still joins the precise place of the same incident
+    ev = _events(ex, "قتل شاب اليوم بانفجار عبوة ناسفة في حلب. وانفجرت العبوة في سيارة الشاب في مدينة منبج.")
+    assert [e["location_name"] for e in ev] == ["منبج"]
+
+
+def test_where_points_back_to_the_place_just_named(ex):
+    ev = _events(ex, "شملت الحملة الأمنية يوم أمس حيي الوعر والإنشاءات في مدينة حمص، حيث اعتقل ستة أشخاص، "
+                     "إضافة إلى مدينة تلكلخ، حيث اعتقل اثنان آخران.")
+    assert sorted((e["location_name"], e["sub_event_type"]) for e in ev) == [("تلكلخ", "arrests"), ("حمص", "arrests")]
+
+
+def test_two_governorates_named_together_are_a_frame():
+    from etl_project.extractor import _ADMIN_CUES
+    assert "محافظتي" in _ADMIN_CUES
