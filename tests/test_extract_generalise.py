@@ -115,3 +115,22 @@ def test_where_points_back_to_the_place_just_named(ex):
 def test_two_governorates_named_together_are_a_frame():
     from etl_project.extractor import _ADMIN_CUES
     assert "محافظتي" in _ADMIN_CUES
+
+
+def test_a_dateline_with_a_numeric_date_and_agency_is_not_the_place(ex):
+    ev = _events(ex, "حماة، 9/3/2025 (وكالات) - ضبطت قوى الأمن مستودع أسلحة وذخائر في بلدة سراقب بريف إدلب.")
+    assert [e["location_name"] for e in ev] == ["سراقب"]
+    ev = _events(ex, "سراقب، قتل شخصان يوم 8/3/2025 بانفجار لغم أرضي في البلدة.")
+    assert [(e["location_name"], e["event_date"]) for e in ev] == [("سراقب", "2025-03-08")]
+
+
+def test_a_see_also_link_inside_a_paragraph_is_a_teaser(ex):
+    assert _events(ex, "ارتفعت أسعار المحروقات اليوم في حماة. اقرأ أيضاً: مقتل ثلاثة أشخاص بقصف على سراقب. "
+                       "وقالت الوزارة إن الدعم مستمر.") == []
+    ev = _events(ex, "ارتفعت أسعار المحروقات اليوم. وقتل ثلاثة أشخاص بقصف على سراقب.")
+    assert [e["location_name"] for e in ev] == ["سراقب"]
+
+
+def test_a_front_named_after_a_town_is_near_it(ex):
+    ev = _events(ex, "قتل خمسة عناصر اليوم في اشتباكات على محور سراقب.")
+    assert [(e["location_name"], e["geo_precision"]) for e in ev] == [("سراقب", 2)]

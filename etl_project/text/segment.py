@@ -44,6 +44,11 @@ _DATELINE_PREFIX = re.compile(
 # A bare dateline before the lead sentence: one to three words, a spaced dash, then prose
 # ("درعا - قتل شاب ...", "ريف دمشق - نفت الوزارة ..."). Only on the article's first prose line.
 _BARE_DATELINE = re.compile(rf"^\s*[{AR}]+(?:\s+[{AR}]+){{0,2}}\s+-\s+(?=[{AR}])")
+# A dateline with a numeric date and an optional agency: "حمص، 3/4/2025 (وكالات) - ", "حلب - 12.11.2025: "
+_DATED_DATELINE = re.compile(
+    rf"^\s*[{AR}]+(?:\s+[{AR}]+){{0,2}}\s*[،,\-–]?\s*\d{{1,4}}\s*[/.\-]\s*\d{{1,2}}\s*[/.\-]\s*\d{{1,4}}\s*"
+    rf"(?:\(\s*[{AR}A-Za-z ]{{1,20}}\s*\))?\s*[-–:]\s*(?=[{AR}])"
+)
 
 
 @lru_cache(maxsize=None)
@@ -103,7 +108,7 @@ def segment(text: str, title: str | None = None) -> list[Sentence]:
         if kind == "body":
             dm = _DATELINE_PREFIX.match(line)
             if dm is None and not seen_prose and n_words >= 8:
-                dm = _BARE_DATELINE.match(line)
+                dm = _BARE_DATELINE.match(line) or _DATED_DATELINE.match(line)
             if dm and dm.end() < len(line):
                 sentences.append(Sentence(ls, ls + dm.end(), "dateline", li, [(ls, ls + dm.end())]))
                 body_from = ls + dm.end()
@@ -115,6 +120,8 @@ def segment(text: str, title: str | None = None) -> list[Sentence]:
         pieces = _split_sentences(text, body_from, le)
         for ps, pe in pieces:
             k = kind
+            if k == "body" and _teaser_re().match(text[ps:pe]):
+                k = "teaser"  # "... اقرأ أيضاً: مقتل شخصين ..." glued into a paragraph: a link, not the story
             if glue_points and kind == "teaser":
                 gp = next((g for g in glue_points if ps <= g < pe), None)
                 if gp is not None:
