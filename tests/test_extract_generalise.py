@@ -134,3 +134,29 @@ def test_a_see_also_link_inside_a_paragraph_is_a_teaser(ex):
 def test_a_front_named_after_a_town_is_near_it(ex):
     ev = _events(ex, "قتل خمسة عناصر اليوم في اشتباكات على محور سراقب.")
     assert [(e["location_name"], e["geo_precision"]) for e in ev] == [("سراقب", 2)]
+
+
+def test_a_monitor_documenting_one_death_reports_an_incident(ex):
+    ev = _events(ex, "وثق المرصد مقتل مدني اليوم بانفجار لغم أرضي قرب بلدة سراقب.")
+    assert [(e["location_name"], e["sub_event_type"], e["fatalities"]) for e in ev] == \
+        [("سراقب", "remote_explosive_landmine_ied", 1)]
+    # a documented tally since the start of the year is still no event
+    assert _events(ex, "وثق المرصد مقتل 40 مدنياً بانفجار الألغام في ريف إدلب منذ بداية العام.") == []
+
+
+def test_age_and_at_once_are_not_places(ex):
+    ev = _events(ex, "قتل شاب يبلغ من العمر 20 عاماً اليوم بانفجار لغم قرب بلدة سراقب، إذ فارق الحياة على الفور.")
+    assert [e["location_name"] for e in ev] == ["سراقب"]
+
+
+def test_a_handover_told_with_commas(ex):
+    ev = _events(ex, "تسلمت وحدات الجيش، اليوم الأحد، المواقع العسكرية في مدينة منبج.")
+    assert [e["sub_event_type"] for e in ev] == ["non_violent_transfer_of_territory"]
+
+
+def test_this_comes_a_week_after_dates_the_earlier_incident(ex):
+    ev = _events(ex, "اعتقلت قوة إسرائيلية اليوم شابين في بلدة سراقب. ويأتي التوغل بعد أسبوع من اقتحام دورية "
+                     "قرية كفرنبل حيث جرفت أراضي زراعية.", published="2025-05-20")
+    got = {e["location_name"]: (e["event_date"], e["is_background"]) for e in ev}
+    assert got["سراقب"] == ("2025-05-20", False)
+    assert got.get("كفرنبل", ("2025-05-13", True)) == ("2025-05-13", True)
