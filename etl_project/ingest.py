@@ -15,10 +15,12 @@ import polars as pl
 
 from etl_project.sources.config import FeedSource, FetchSettings, SourceConfig
 from etl_project.sources.feeds import FetchReport, TransientFetchError, fetch_feeds
-from etl_project.sources.files import MAX_FILE_BYTES, read_file, received_day
+from etl_project.sources.files import MAX_FILE_BYTES, iter_file, read_file, received_day
 from etl_project.sources.records import (
     KNOWN_KEYS,
     MAX_LINE_BYTES,
+    DuplicateMarker,
+    FrameBuilder,
     MAX_TEXT_CHARS,
     RAW_COLUMNS,
     canonical_url,
@@ -70,12 +72,20 @@ def read_partition(
     today = today or (now.astimezone(tz).date() if now else datetime.now(tz).date())
     if fetch if fetch is not None else should_fetch(config, partition_date, today):
         fetch_feeds(config, now=now)
-    records = mark_duplicates(read_records(config.files(), tz, today))
-    return records_frame([r for r in records if r["partition_date"] == partition_date])
+    # One pass over every source: each record is checked for duplicates against all records before it (of any
+    # day, as mark_duplicates does), and only this partition's records are kept, column by column.
+    marker = DuplicateMarker()
+    builder = FrameBuilder()
+    for path in config.files():
+        for rec in iter_file(path, tz, today):
+            key, status, duplicate_of, reason = marker.mark(rec)
+            if rec["partition_date"] == partition_date:
+                builder.add(rec, record_key=key, status=status, duplicate_of=duplicate_of, reason=reason)
+    return builder.frame()
 
 
 def partitions_with_articles(config: SourceConfig, tz_name: str, today: date | None = None) -> list[date]:
     """Every day that has a record in the sources as they are on disk (the feed cache included; no fetching)."""
     tz = ZoneInfo(tz_name)
     today = today or datetime.now(tz).date()
-    return sorted({r["partition_date"] for r in read_records(config.files(), tz, today)})
+    return sorted({r["partition_date"] for path in config.files() for r in iter_file(path, tz, today)})

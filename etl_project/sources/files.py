@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections import OrderedDict
+from collections.abc import Iterator
 from datetime import date, datetime, timezone
-from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -41,38 +42,78 @@ def received_day(path: Path, tz: ZoneInfo) -> date:
     return datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.utc).astimezone(tz).date()
 
 
+# A backfill reads every file once per partition: the records of small files are kept in memory between
+# partitions (an inbox of dropped articles), up to CACHE_TOTAL_BYTES of files in all. A file bigger than
+# CACHE_FILE_BYTES (a nightly JSONL of 100k articles is ~85 MB, several times that as records) is read
+# again when needed, streamed line by line, never held whole.
+CACHE_FILE_BYTES = 8_000_000
+CACHE_TOTAL_BYTES = 64_000_000
+_cache: OrderedDict[tuple, tuple[dict, ...]] = OrderedDict()
+_cache_bytes = 0
+
+
 def read_file(path: Path, tz: ZoneInfo, today: date) -> list[dict]:
-    """Every record of one file. Cached per (file, modification time, size): a backfill reads a
-    file once, not once per partition."""
+    """Every record of one file, as new dicts the caller may change."""
+    return [dict(r) for r in iter_file(path, tz, today)]
+
+
+def iter_file(path: Path, tz: ZoneInfo, today: date) -> Iterator[dict]:
+    """Every record of one file, in order. The dicts may be shared with the cache: read them, do not change them.
+    Small files are cached per (file, modification time, size): a backfill parses them once, not once per partition."""
     st = path.stat()
-    records = _read_file_cached(str(path), st.st_mtime_ns, st.st_size, str(tz.key), today)
-    return [dict(r) for r in records]
+    key = (str(path), st.st_mtime_ns, st.st_size, str(tz.key), today)
+    if st.st_size > CACHE_FILE_BYTES:
+        return _iter_file(path, st.st_size, tz, today)
+    cached = _cache.get(key)
+    if cached is None:
+        cached = tuple(_iter_file(path, st.st_size, tz, today))
+        _remember(key, cached, st.st_size)
+    else:
+        _cache.move_to_end(key)
+    return iter(cached)
 
 
-@lru_cache(maxsize=1024)
-def _read_file_cached(path_str: str, mtime_ns: int, size: int, tz_key: str, today: date) -> tuple[dict, ...]:
-    path = Path(path_str)
-    tz = ZoneInfo(tz_key)
+def _remember(key: tuple, records: tuple[dict, ...], size: int) -> None:
+    global _cache_bytes
+    _cache[key] = records
+    _cache_bytes += size
+    while _cache and (_cache_bytes > CACHE_TOTAL_BYTES or len(_cache) > 1024):
+        old, _ = _cache.popitem(last=False)
+        _cache_bytes -= old[2]
+
+
+def clear_cache() -> None:
+    global _cache_bytes
+    _cache.clear()
+    _cache_bytes = 0
+
+
+def _iter_file(path: Path, size: int, tz: ZoneInfo, today: date) -> Iterator[dict]:
     recv = received_day(path, tz)
     name = path.name
     if name.endswith(FEED_CACHE_SUFFIX):
         from etl_project.sources.feeds import read_cache_file
 
-        return tuple(read_cache_file(path, recv, tz, today))
+        yield from read_cache_file(path, recv, tz, today)
+        return
     suffix = path.suffix.lower()
     if suffix == ".jsonl":
-        return tuple(read_jsonl(path, recv, tz, today))
+        yield from iter_jsonl(path, recv, tz, today)
+        return
     if suffix not in (".json", ".txt", ".html", ".htm"):
-        return (quarantined(name, recv, "file_type", f"unsupported file type {suffix or '(none)'!r}: "
-                            "the inbox reads .jsonl, .json, .txt, .html", _head(path)),)
+        yield quarantined(name, recv, "file_type", f"unsupported file type {suffix or '(none)'!r}: "
+                          "the inbox reads .jsonl, .json, .txt, .html", _head(path))
+        return
     if size > MAX_FILE_BYTES:
-        return (quarantined(name, recv, "file_size", f"file of {size} bytes exceeds {MAX_FILE_BYTES}", _head(path)),)
+        yield quarantined(name, recv, "file_size", f"file of {size} bytes exceeds {MAX_FILE_BYTES}", _head(path))
+        return
     raw = path.read_bytes()
     if suffix == ".json":
-        return tuple(read_json(raw, name, recv, tz, today))
-    if suffix == ".txt":
-        return tuple(read_text(raw, name, recv, tz, today))
-    return tuple(read_html(raw, name, recv, tz, today))
+        yield from read_json(raw, name, recv, tz, today)
+    elif suffix == ".txt":
+        yield from read_text(raw, name, recv, tz, today)
+    else:
+        yield from read_html(raw, name, recv, tz, today)
 
 
 def _head(path: Path) -> str:
@@ -81,13 +122,15 @@ def _head(path: Path) -> str:
 
 
 def read_jsonl(path: Path, recv: date, tz: ZoneInfo, today: date) -> list[dict]:
-    records = []
+    return list(iter_jsonl(path, recv, tz, today))
+
+
+def iter_jsonl(path: Path, recv: date, tz: ZoneInfo, today: date) -> Iterator[dict]:
     with path.open("rb") as fh:
         for lineno, raw in enumerate(fh, start=1):
             if not raw.strip():
                 continue
-            records.append(parse_line(raw, f"{path.name}:{lineno}", recv, tz, today))
-    return records
+            yield parse_line(raw, f"{path.name}:{lineno}", recv, tz, today)
 
 
 def _decode(raw: bytes, origin: str, recv: date) -> tuple[str | None, dict | None]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Iterable
 from datetime import date, datetime
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
@@ -234,40 +235,85 @@ def as_str(value) -> str | None:
     return value if isinstance(value, str) else str(value)
 
 
-def mark_duplicates(records: list[dict]) -> list[dict]:
-    """The second sighting of an article (same id, same URL once canonicalised, or same normalised
-    text) becomes a `duplicate` row, whatever kind of source either sighting came from.
+class DuplicateMarker:
+    """`mark_duplicates` one record at a time, so that a partition can be read in one pass over the sources
+    without holding every record of every day: only the keys seen so far are kept."""
 
-    Its ledger key gets the origin appended so both sightings stay in the ledger.
-    """
-    first_by: dict[tuple[str, str], str] = {}
-    seen_keys: set[str] = set()
-    out = []
-    for rec in records:
-        rec = dict(rec)
-        if rec["status"] == "ok":
+    def __init__(self) -> None:
+        self.first_by: dict[tuple[str, str], str] = {}
+        self.seen_keys: set[str] = set()
+
+    def mark(self, rec: dict) -> tuple[str, str, str | None, str | None]:
+        """(record_key, status, duplicate_of, reason) of the next record in reading order; `rec` is not changed."""
+        status, duplicate_of, reason = rec["status"], rec["duplicate_of"], rec["reason"]
+        if status == "ok":
             keys = [("id", rec["article_id"])]
             if (rec["text"] or "").strip():  # two blank bodies are two bad articles, not one article twice
                 keys.append(("text", rec["text_sha1"]))
             url = canonical_url(rec["url"])
             if url:
                 keys.append(("url", url))
-            original = next((first_by[k] for k in keys if k in first_by), None)
+            original = next((self.first_by[k] for k in keys if k in self.first_by), None)
             if original is not None:
-                rec["status"] = "duplicate"
-                rec["duplicate_of"] = original
-                rec["reason"] = "same id, URL or text as an article already read"
+                status, duplicate_of = "duplicate", original
+                reason = "same id, URL or text as an article already read"
             else:
                 for k in keys:
-                    first_by[k] = rec["article_id"]
+                    self.first_by[k] = rec["article_id"]
         key = rec["record_key"]
-        if key in seen_keys or rec["status"] == "duplicate":
+        if key in self.seen_keys or status == "duplicate":
             key = f"{key}@{rec['origin']}"
-        seen_keys.add(key)
-        rec["record_key"] = key
-        out.append(rec)
+        self.seen_keys.add(key)
+        return key, status, duplicate_of, reason
+
+
+def mark_duplicates(records: Iterable[dict]) -> list[dict]:
+    """The second sighting of an article (same id, same URL once canonicalised, or same normalised
+    text) becomes a `duplicate` row, whatever kind of source either sighting came from.
+
+    Its ledger key gets the origin appended so both sightings stay in the ledger.
+    """
+    marker = DuplicateMarker()
+    out = []
+    for rec in records:
+        key, status, duplicate_of, reason = marker.mark(rec)
+        out.append(dict(rec, record_key=key, status=status, duplicate_of=duplicate_of, reason=reason))
     return out
 
 
-def records_frame(records: list[dict]) -> pl.DataFrame:
-    return pl.DataFrame(records, schema=RAW_COLUMNS) if records else pl.DataFrame(schema=RAW_COLUMNS)
+class FrameBuilder:
+    """Records → a RAW_COLUMNS frame, column by column, a chunk at a time (no list of every record's dict)."""
+
+    CHUNK = 5_000
+
+    def __init__(self) -> None:
+        self._columns: dict[str, list] = {c: [] for c in RAW_COLUMNS}
+        self._frames: list[pl.DataFrame] = []
+        self._n = 0
+
+    def add(self, rec: dict, **override) -> None:
+        for c, values in self._columns.items():
+            values.append(override[c] if c in override else rec.get(c))
+        self._n += 1
+        if self._n >= self.CHUNK:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._n:
+            self._frames.append(pl.DataFrame(self._columns, schema=RAW_COLUMNS))
+            self._columns = {c: [] for c in RAW_COLUMNS}
+            self._n = 0
+
+    def frame(self) -> pl.DataFrame:
+        self._flush()
+        if not self._frames:
+            return pl.DataFrame(schema=RAW_COLUMNS)
+        frames, self._frames = self._frames, []
+        return frames[0] if len(frames) == 1 else pl.concat(frames, how="vertical", rechunk=True)
+
+
+def records_frame(records: Iterable[dict]) -> pl.DataFrame:
+    builder = FrameBuilder()
+    for rec in records:
+        builder.add(rec)
+    return builder.frame()
