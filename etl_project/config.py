@@ -22,6 +22,8 @@ class Settings:
     ui_host: str
     feed_retries: int
     feed_retry_delay_s: float
+    # processes that extract a big partition (the run's own included); 1 extracts in the run's process only
+    workers: int = 1
 
 
 def _has_gazetteer(folder: Path) -> bool:
@@ -56,6 +58,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         ui_host=env.get("ETL_UI_HOST", "127.0.0.1"),
         feed_retries=int(env.get("ETL_FEED_RETRIES", "3")),
         feed_retry_delay_s=float(env.get("ETL_FEED_RETRY_DELAY_S", "60")),
+        workers=max(1, int(env.get("ETL_WORKERS") or min(2, os.cpu_count() or 1))),
     )
 
 

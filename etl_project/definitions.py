@@ -30,6 +30,7 @@ def build_resources(settings: Settings) -> dict:
         "extractor": ExtractorResource(
             gazetteer_dir=str(settings.gazetteer_dir) if settings.gazetteer_dir else None,
             cache_dir=str(settings.gazetteer_cache),
+            workers=settings.workers,
         ),
         "sources": SourcesResource(sources_file=str(settings.sources_file), seeds_dir=str(settings.seeds_dir),
                                    timezone=settings.timezone, feed_retries=settings.feed_retries,

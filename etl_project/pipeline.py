@@ -38,20 +38,72 @@ def extractor_version(extractor) -> str:
     return getattr(extractor, "version", None) or EXTRACTOR_VERSION
 
 
+# The columns the RawArticle contract reads: only they are validated, so the contract does not copy the frame.
+_RAW_CONTRACT_COLUMNS = ("record_key", "article_id", "text", "partition_date", "published_assumed")
+
+
 def check_articles(raw: pl.DataFrame) -> pl.DataFrame:
     """Apply the RawArticle contract to the readable records; failures become quarantined rows."""
-    readable = raw.filter(pl.col("status") == "ok")
-    result = validate(readable, RawArticle)
-    rejected = result.rejected.with_columns(pl.lit("quarantined").alias("status"), pl.col("text").alias("raw_payload"))
-    others = raw.filter(pl.col("status") != "ok")
-    return pl.concat([result.valid, rejected.select(raw.columns), others], how="vertical").sort("origin", "record_key")
+    indexed = raw.with_row_index("_rid")
+    ok = pl.col("status") == "ok"
+    readable = indexed if raw.height and raw.get_column("status").eq("ok").all() else indexed.filter(ok)
+    result = validate(readable.select("_rid", *_RAW_CONTRACT_COLUMNS), RawArticle)
+    del readable
+    bad = result.rejected.select("_rid", "check_name", "reason")
+    is_bad = pl.col("_rid").is_in(bad.get_column("_rid").implode())
+    if bad.height:
+        ids, checks, reasons = (bad.get_column(c).to_list() for c in ("_rid", "check_name", "reason"))
+        indexed = indexed.with_columns(
+            pl.when(is_bad).then(pl.lit("quarantined")).otherwise(pl.col("status")).alias("status"),
+            pl.when(is_bad).then(pl.col("text")).otherwise(pl.col("raw_payload")).alias("raw_payload"),
+            pl.col("_rid").replace_strict(ids, checks, default=pl.col("check_name"), return_dtype=pl.String).alias("check_name"),
+            pl.col("_rid").replace_strict(ids, reasons, default=pl.col("reason"), return_dtype=pl.String).alias("reason"),
+        )
+    # the order of old: valid readable rows, then rejected ones, then the others, sorted by origin and key
+    group = pl.when(is_bad).then(1).when(~ok).then(2).otherwise(0)  # `ok` as read: bad rows are quarantined now
+    order = indexed.select(pl.arg_sort_by(["origin", "record_key", group, "_rid"])).to_series()
+    return indexed.drop("_rid")[order] if raw.height else raw
 
 
-def extract_articles(articles: pl.DataFrame, extractor, partition_date: date) -> pl.DataFrame:
-    """Run the extractor over every readable article; an article that crashes it is recorded, not lost."""
-    rows: list[dict] = []
+# Extraction runs over chunks of articles; each chunk becomes a small frame at once, so a partition never
+# holds a list of every event's dict. With ETL_WORKERS > 1 and a big partition, chunks also go to worker
+# processes (spawned, each loading the extractor once), and the main process extracts chunks too.
+EXTRACT_CHUNK = 200
+PARALLEL_MIN_ARTICLES = 2_000
+_ARTICLE_FIELDS = ("article_id", "text", "published", "source", "title", "url", "published_assumed", "partition_date")
+
+
+def extract_articles(
+    articles: pl.DataFrame,
+    extractor,
+    partition_date: date,
+    workers: int = 1,
+    loader_args: tuple | None = None,
+    min_parallel: int = PARALLEL_MIN_ARTICLES,
+) -> pl.DataFrame:
+    """Run the extractor over every readable article; an article that crashes it is recorded, not lost.
+
+    `workers` > 1 (with at least `min_parallel` articles, and `loader_args`: the arguments of
+    etl_project.resources._load_extractor that give the same extractor) spreads the chunks over that
+    many processes, this one included. The frame is the same, row for row, as with one."""
     version = extractor_version(extractor)
-    for art in articles.filter(pl.col("status") == "ok").iter_rows(named=True):
+    ok = articles.filter(pl.col("status") == "ok").select(_ARTICLE_FIELDS)
+    chunks = [ok.slice(i, EXTRACT_CHUNK) for i in range(0, ok.height, EXTRACT_CHUNK)]
+    n = ok.height
+    del ok
+    if workers > 1 and loader_args is not None and len(chunks) > 1 and n >= min_parallel:
+        frames = _extract_parallel(chunks, extractor, version, partition_date, workers, loader_args)
+    else:
+        frames = [_extract_chunk(extractor, version, c, partition_date) for c in chunks]
+    frames = [f for f in frames if f.height]
+    if not frames:
+        return pl.DataFrame(schema=EXTRACTED_SCHEMA)
+    return frames[0] if len(frames) == 1 else pl.concat(frames, how="vertical", rechunk=True)
+
+
+def _extract_chunk(extractor, version: str, chunk: pl.DataFrame, partition_date: date) -> pl.DataFrame:
+    rows: list[dict] = []
+    for art in chunk.iter_rows(named=True):
         payload = {"id": art["article_id"], "text": art["text"], "published": art["published"],
                    "source": art["source"], "title": art["title"], "url": art["url"]}
         reference = partition_date if art["published_assumed"] else None
@@ -77,6 +129,70 @@ def extract_articles(articles: pl.DataFrame, extractor, partition_date: date) ->
     return pl.DataFrame(rows, schema=EXTRACTED_SCHEMA, strict=False)
 
 
+_worker_extractor = None
+
+
+def _init_worker(loader_args: tuple) -> None:
+    global _worker_extractor
+    from etl_project.resources import _load_extractor
+
+    _worker_extractor = _load_extractor(*loader_args)
+
+
+def _worker_chunk(version: str, chunk: pl.DataFrame, partition_date: date) -> pl.DataFrame:
+    return _extract_chunk(_worker_extractor, version, chunk, partition_date)
+
+
+def _extract_parallel(chunks: list[pl.DataFrame], extractor, version: str, partition_date: date, workers: int,
+                      loader_args: tuple) -> list[pl.DataFrame]:
+    """Chunks to `workers - 1` spawned processes and to this one, results in chunk order. A worker that
+    cannot start or dies leaves its chunks to this process: the output does not depend on the pool."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    results: list[pl.DataFrame | None] = [None] * len(chunks)
+    pending: dict = {}
+    in_flight = 2 * (workers - 1)  # each worker has a chunk queued while it extracts another
+    try:
+        # 'spawn', not fork: a forked copy of a process holding DuckDB connections and Dagster's threads is not safe
+        pool = ProcessPoolExecutor(max_workers=workers - 1, mp_context=multiprocessing.get_context("spawn"),
+                                   initializer=_init_worker, initargs=(loader_args,))
+    except Exception:
+        pool = None
+    try:
+        for i, chunk in enumerate(chunks):
+            _collect(pending, results, wait=False)
+            if pool is not None and len(pending) < in_flight:
+                try:
+                    pending[pool.submit(_worker_chunk, version, chunk, partition_date)] = i
+                    continue
+                except Exception:  # the pool is broken: this process does the rest
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    pool = None
+            results[i] = _extract_chunk(extractor, version, chunk, partition_date)
+        _collect(pending, results, wait=True)
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+    for i, frame in enumerate(results):
+        if frame is None:  # its worker failed (it died, or could not load the extractor)
+            results[i] = _extract_chunk(extractor, version, chunks[i], partition_date)
+    return results
+
+
+def _collect(pending: dict, results: list, wait: bool) -> None:
+    from concurrent.futures import wait as wait_for
+
+    if not pending:
+        return
+    for fut in wait_for(list(pending), timeout=None if wait else 0).done:
+        i = pending.pop(fut)
+        try:
+            results[i] = fut.result()
+        except Exception:
+            results[i] = None
+
+
 def check_events(extracted: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Contract the extracted rows; returns (valid events, rejected rows with check_name/reason)."""
     crashed = extracted.filter(pl.col("extraction_error").is_not_null()).with_columns(
@@ -91,29 +207,41 @@ def check_events(extracted: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     return final.valid, rejected
 
 
+LEDGER_SCHEMA: dict[str, pl.DataType] = (
+    {c: pl.String for c in ARTICLE_COLUMNS} | {"partition_date": pl.Date, "published_assumed": pl.Boolean, "n_events": pl.Int32})
+
+
 def ledger(articles: pl.DataFrame, events: pl.DataFrame, rejected: pl.DataFrame, extractor_version: str) -> pl.DataFrame:
-    """One row per raw record with what became of it: events (n), no_events, duplicate, quarantined."""
-    n_events = dict(events.group_by("article_id").len().iter_rows()) if events.height else {}
-    crashed = {r["article_id"]: r["reason"] for r in rejected.filter(pl.col("check_name") == "extractor").iter_rows(named=True)}
-    rows = []
-    for a in articles.iter_rows(named=True):
-        status, reason, n = a["status"], a["reason"], 0
-        if status == "ok":
-            if a["article_id"] in crashed:
-                status, reason = "quarantined", f"extractor failed: {crashed[a['article_id']]}"
-            else:
-                n = n_events.get(a["article_id"], 0)
-                status = "events" if n else "no_events"
-        rows.append({
-            "article_id": a["record_key"], "partition_date": a["partition_date"], "published": a["published"],
-            "published_assumed": bool(a["published_assumed"]), "source": a["source"], "title": a["title"], "url": a["url"],
-            "text": a["text"], "text_sha1": a["text_sha1"], "origin": a["origin"], "status": status, "n_events": n,
-            "duplicate_of": a["duplicate_of"], "reason": reason,
-            "extractor_version": extractor_version if status in ("events", "no_events") else None,
-            "metadata": a["metadata"],
-        })
-    schema = {c: pl.String for c in ARTICLE_COLUMNS} | {"partition_date": pl.Date, "published_assumed": pl.Boolean, "n_events": pl.Int32}
-    return pl.DataFrame(rows, schema=schema) if rows else pl.DataFrame(schema=schema)
+    """One row per raw record with what became of it: events (n), no_events, duplicate, quarantined.
+
+    Column expressions over `articles`, so the text is never copied into Python objects."""
+    if not articles.height:
+        return pl.DataFrame(schema=LEDGER_SCHEMA)
+    counts = (events.group_by("article_id").len() if events.height
+              else pl.DataFrame(schema={"article_id": pl.String, "len": pl.UInt32}))
+    crashed = {r["article_id"]: r["reason"] for r in rejected.filter(pl.col("check_name") == "extractor")
+               .select("article_id", "reason").iter_rows(named=True)}
+    ok = pl.col("status") == "ok"
+    failed = ok & pl.col("article_id").is_in(pl.Series(list(crashed), dtype=pl.String).implode())
+    n = pl.col("article_id").replace_strict(counts.get_column("article_id"), counts.get_column("len"), default=0,
+                                            return_dtype=pl.Int32)
+    status = (pl.when(failed).then(pl.lit("quarantined"))
+              .when(ok & (n > 0)).then(pl.lit("events"))
+              .when(ok).then(pl.lit("no_events"))
+              .otherwise(pl.col("status")))
+    crash_reason = pl.col("article_id").replace_strict(list(crashed), [None if v is None else str(v) for v in crashed.values()],
+                                                       default=None, return_dtype=pl.String)
+    reason = pl.when(failed).then(pl.format("extractor failed: {}", crash_reason)).otherwise(pl.col("reason"))
+    out = articles.select(
+        pl.col("record_key").alias("article_id"), "partition_date", "published",
+        pl.col("published_assumed").fill_null(False), "source", "title", "url", "text", "text_sha1", "origin",
+        status.alias("status"),
+        pl.when(ok & ~failed).then(n).otherwise(0).cast(pl.Int32).alias("n_events"),
+        "duplicate_of", reason.alias("reason"),
+        pl.when(status.is_in(["events", "no_events"])).then(pl.lit(extractor_version)).otherwise(None).alias("extractor_version"),
+        "metadata",
+    )
+    return out.cast(LEDGER_SCHEMA).select(list(LEDGER_SCHEMA))
 
 
 def quarantine_rows(articles: pl.DataFrame, rejected: pl.DataFrame, partition_date: date) -> pl.DataFrame:

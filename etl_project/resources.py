@@ -36,9 +36,15 @@ class ExtractorResource(ConfigurableResource):
 
     gazetteer_dir: str | None = None
     cache_dir: str | None = None
+    # processes extracting a big partition, this one included (ETL_WORKERS); 1 keeps extraction in the run's process
+    workers: int = 1
 
     def get(self):
-        return _load_extractor(self.gazetteer_dir, self.cache_dir)
+        return _load_extractor(*self.loader_args())
+
+    def loader_args(self) -> tuple[str | None, str | None]:
+        """The arguments of _load_extractor: a worker process given them loads the same extractor."""
+        return (self.gazetteer_dir, self.cache_dir)
 
 
 class SourcesResource(ConfigurableResource):

@@ -28,7 +28,8 @@ def extracted_incidents(
     context: AssetExecutionContext, raw_articles: pl.DataFrame, extractor: ExtractorResource
 ) -> Output[pl.DataFrame]:
     ex = extractor.get()
-    frame = extract_articles(raw_articles, ex, date.fromisoformat(context.partition_key))
+    frame = extract_articles(raw_articles, ex, date.fromisoformat(context.partition_key),
+                             workers=extractor.workers, loader_args=extractor.loader_args())
     errors = frame.filter(pl.col("extraction_error").is_not_null()).height
     return Output(
         frame,
@@ -36,6 +37,7 @@ def extracted_incidents(
             "dagster/row_count": frame.height,
             "extraction_errors": errors,
             "extractor_version": extractor_version(ex),
+            "workers": extractor.workers,
         },
     )
 
