@@ -9,8 +9,10 @@ sized by fatalities (area grows with deaths). Rendering uses the Agg backend thr
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import math
+import os
 import tarfile
 from collections.abc import Iterable
 from datetime import date
@@ -22,7 +24,7 @@ import polars as pl
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from shapely.geometry import MultiPolygon, Polygon, shape
+from shapely.geometry import MultiPolygon, Polygon, mapping, shape
 from shapely.geometry.base import BaseGeometry
 
 WOF_ARCHIVE = "whosonfirst-data-admin-sy.tar.gz"
@@ -100,15 +102,20 @@ def _wof_regions(source: str) -> tuple[tuple[str, BaseGeometry], ...]:
     return tuple(sorted(regions, key=lambda r: r[0]))
 
 
-def governorate_outlines(gazetteer_dir: Path | str | None) -> dict | None:
+OUTLINES_CACHE_FORMAT = 1
+
+
+def governorate_outlines(gazetteer_dir: Path | str | None, cache_dir: Path | str | None = None) -> dict | None:
     """The governorates (WOF regions) as a GeoJSON FeatureCollection, or None when the gazetteer
-    folder has neither the WOF archive nor its unpacked tree. Read once per process."""
+    folder has neither the WOF archive nor its unpacked tree. Read once per process; with `cache_dir`
+    (Settings.gazetteer_cache), the parsed outlines are kept on disk beside the gazetteer's parse cache,
+    keyed by the archive's fingerprint, so a new process does not read the archive again."""
     if not gazetteer_dir:
         return None
     folder = Path(gazetteer_dir)
     for candidate in (folder / WOF_ARCHIVE, folder / WOF_DIR):
         if candidate.exists():
-            regions = _wof_regions(str(candidate))
+            regions = _cached_regions(str(candidate), str(cache_dir) if cache_dir else None)
             if regions:
                 return {
                     "type": "FeatureCollection",
@@ -118,6 +125,41 @@ def governorate_outlines(gazetteer_dir: Path | str | None) -> dict | None:
                     ],
                 }
     return None
+
+
+def _fingerprint(source: Path) -> str:
+    """sha256 of the archive's bytes (or of the unpacked tree's file list, sizes and mtimes), and of how it is read."""
+    h = hashlib.sha256(f"outlines{OUTLINES_CACHE_FORMAT}|{SIMPLIFY_DEG}".encode())
+    if source.is_file():
+        with source.open("rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+    else:
+        for path in sorted((source / "data").rglob("*.geojson")):
+            st = path.stat()
+            h.update(f"{path.relative_to(source)}:{st.st_size}:{st.st_mtime_ns}".encode())
+    return h.hexdigest()
+
+
+@lru_cache(maxsize=4)
+def _cached_regions(source: str, cache_dir: str | None) -> tuple[tuple[str, BaseGeometry], ...]:
+    if not cache_dir:
+        return _wof_regions(source)
+    cache_file = Path(cache_dir) / f"outlines-{_fingerprint(Path(source))[:20]}.geojson"
+    try:
+        data = json.loads(cache_file.read_text(encoding="utf-8"))
+        return tuple((str(f["name"]), shape(f["geometry"])) for f in data)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):  # absent, stale or truncated: read the archive
+        pass
+    regions = _wof_regions(source)
+    try:
+        cache_file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache_file.with_name(f"{cache_file.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps([{"name": name, "geometry": mapping(geom)} for name, geom in regions]), encoding="utf-8")
+        tmp.replace(cache_file)
+    except OSError:
+        pass
+    return regions
 
 
 def _shapes(outlines) -> list[BaseGeometry]:

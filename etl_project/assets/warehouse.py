@@ -64,7 +64,7 @@ def warehouse_tables(
         preview = events_markdown(con, day)
         map_events = maps.partition_events(con, day)
         counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
-    map_png = maps.render_events_map(map_events, maps.governorate_outlines(extractor.gazetteer_dir),
+    map_png = maps.render_events_map(map_events, maps.governorate_outlines(extractor.gazetteer_dir, extractor.cache_dir),
                                      Path(context.instance.storage_directory()) / "maps" / f"events_{day}.png", title_date=day)
     partition_meta = {
         "articles": {"articles_in": load.articles_in, "events": load.events, "no_events": load.no_events,
