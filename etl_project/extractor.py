@@ -167,6 +167,8 @@ class Extractor:
         for si, s in enumerate(sentences):
             if s.kind in ("teaser", "dateline"):
                 continue
+            if T[s.start:s.end].rstrip(" \"'»)").endswith("?"):
+                continue  # a question ("من قتل اليوم؟") asks, it does not report
             sent_places = [i for i, m in enumerate(mentions) if s.start <= m.start < s.end and roles[i][0] in ROLE_RANK]
             sent_dates = [d for d in dates if s.start <= d.start < s.end and not d.future]
             prev_cl_places: list[int] = []

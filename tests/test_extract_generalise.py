@@ -160,3 +160,19 @@ def test_this_comes_a_week_after_dates_the_earlier_incident(ex):
     got = {e["location_name"]: (e["event_date"], e["is_background"]) for e in ev}
     assert got["سراقب"] == ("2025-05-20", False)
     assert got.get("كفرنبل", ("2025-05-13", True)) == ("2025-05-13", True)
+
+
+def test_a_question_asks_and_does_not_report(ex):
+    assert _events(ex, "ويتساءل الناس في سراقب كل مساء: من قتل اليوم؟") == []
+    ev = _events(ex, "قتل شاب اليوم برصاص مجهولين في سراقب. فمن المسؤول؟")
+    assert [e["location_name"] for e in ev] == ["سراقب"]
+
+
+def test_several_bullets_fired_at_a_man_are_a_shooting(ex):
+    ev = _events(ex, "مساء الأحد في بلدة سراقب، اقترب مسلح من رجل وأطلق عليه رصاصات عدة.", published="2025-03-11")
+    assert [(e["event_date"], e["event_type"]) for e in ev] == [("2025-03-09", "violence_against_civilians")]
+
+
+def test_a_handover_with_a_long_subject(ex):
+    ev = _events(ex, "تسلمت وحدات من الجيش العربي السوري، اليوم الأحد، النقاط العسكرية في بلدة دير حافر.")
+    assert [e["sub_event_type"] for e in ev] == ["non_violent_transfer_of_territory"]
