@@ -255,6 +255,10 @@ class Extractor:
                 anaphor_place = bool(cue_re("anaphor_place").search(T, cs, ce))
                 if not chosen and not anaphor_place:
                     chosen = _choose_places(sent_places, roles) if len(s.clauses) > 1 else []
+                if etype in _CROWD_TYPES and _RESIDENTS_OF_THE_TOWN.search(T, s.start, ce) and \
+                        all(roles[i][0] in ("road", "between", "admin", "ref", "second") for i, _ in chosen):
+                    # "قطع أبناء البلدة الطريق بين X وY": the crowd is in the town told before, not at a road's end
+                    chosen, anaphor_place = [], True
                 # "خلال العملية ضبطت ...، فيما اعتقل ...": what the sentence tells after "during" belongs to it
                 if cue_re("during").search(T, s.start, ce) and not cl_places and not cl_dates:
                     chosen = []
@@ -655,6 +659,7 @@ _CARE_BEFORE = re.compile(
 _REGION_BEFORE = re.compile(rf"(?<![{AR}])[وب]?(?:حوض|سهل|منطقه\s+حوض)\s+[\"']?$")
 
 
+_RESIDENTS_OF_THE_TOWN = re.compile(rf"(?<![{AR}])(?:[وم]ن\s+)?(?:ابناء|اهالي|سكان|اهل)\s+(?:البلده|المدينه|القريه|الحي|المخيم)(?![{AR}])")
 _WHERE = re.compile(r"\s*[,،]?\s*[و]?حيث\s")
 _NEIGHBOURHOOD_CUES = {"حي", "حيي"}
 _NEIGHBOURHOODS_BEFORE = re.compile(rf"(?<![{AR}])[وب]?(?:حي|حيي)\s+[^.،,]{{0,40}}?(?:في|ب|وسط)\s*(?:مدينه\s+)?$")
@@ -772,7 +777,9 @@ def _fallback_place(T, c, sentences, mentions, roles, sent_index) -> int | None:
     or the dateline's place."""
     si = sent_index[id(c.sentence)]
     lo = sentences[max(0, si - 1)].start
-    cands = [i for i, m in enumerate(mentions) if lo <= m.start < c.clause[1] and roles[i][0] in ROLE_RANK
+    # an anaphoric "the town" whose own clause names places passed over (a road's ends) points before it
+    hi = c.clause[0] if c.fallback else c.clause[1]
+    cands = [i for i, m in enumerate(mentions) if lo <= m.start < hi and roles[i][0] in ROLE_RANK
              and sentences[_sentence_of(sentences, m.start)].kind not in ("dateline", "teaser")]
     # a sentence with foreign places only (Lebanon, Iraq) does not borrow a Syrian one
     if any(mentions[i].foreign for i, m in enumerate(mentions) if c.clause[0] <= m.start < c.clause[1]):

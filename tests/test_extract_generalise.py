@@ -176,3 +176,13 @@ def test_several_bullets_fired_at_a_man_are_a_shooting(ex):
 def test_a_handover_with_a_long_subject(ex):
     ev = _events(ex, "تسلمت وحدات من الجيش العربي السوري، اليوم الأحد، النقاط العسكرية في بلدة دير حافر.")
     assert [e["sub_event_type"] for e in ev] == ["non_violent_transfer_of_territory"]
+
+
+def test_residents_blocking_a_road_between_two_cities_riot_in_their_town(ex):
+    ev = _events(ex, "قتل شاب مساء أمس برصاص حاجز عند مدخل بلدة سراقب.\n"
+                     "وصباح اليوم، قطع العشرات من أهالي البلدة الطريق الواصل بين حلب وإدلب، وأشعلوا الإطارات.")
+    got = {(e["location_name"], e["event_type"]) for e in ev}
+    assert ("سراقب", "riot") in got and not any(t == "riot" and p != "سراقب" for p, t in got)
+    # a crowd of no named town at a road's end stays there
+    ev = _events(ex, "قطع العشرات اليوم الطريق الواصل بين حلب وإدلب وأشعلوا الإطارات.")
+    assert [e["event_type"] for e in ev] == ["riot"]
