@@ -313,6 +313,7 @@ class Extractor:
         last = None
         last_missing = False
         last_key = None
+        last_line = None
         for c in cands:
             ad = c.__dict__.get("anaphoric_date")
             if ad is not None:
@@ -328,9 +329,14 @@ class Extractor:
                     last, last_missing, last_key = None, True, c.date_key
                 else:
                     last, last_missing, last_key = c.date, False, c.date_key
+                last_line = c.sentence.line
                 continue
             if c.sentence.kind == "headline":
                 c.date = main
+                continue
+            if last_line is not None and c.sentence.line != last_line and _bulleted(T, c.sentence.start):
+                # "- إصابة طفلين ..." in a bulletin: each item is its own report, dated by the bulletin
+                c.date = ref or main
                 continue
             if last is not None:
                 c.date = last
@@ -660,6 +666,14 @@ _REGION_BEFORE = re.compile(rf"(?<![{AR}])[وب]?(?:حوض|سهل|منطقه\s+�
 
 
 _RESIDENTS_OF_THE_TOWN = re.compile(rf"(?<![{AR}])(?:[وم]ن\s+)?(?:ابناء|اهالي|سكان|اهل)\s+(?:البلده|المدينه|القريه|الحي|المخيم)(?![{AR}])")
+_BULLET = re.compile(r"[ \t]*(?:[-–•*▪●]|\d{1,2}[).-])\s")
+
+
+def _bulleted(T: str, pos: int) -> bool:
+    """The sentence at pos is on a line that starts with a bullet or an item number."""
+    return bool(_BULLET.match(T, T.rfind("\n", 0, pos) + 1))
+
+
 _WHERE = re.compile(r"\s*[,،]?\s*[و]?حيث\s")
 _NEIGHBOURHOOD_CUES = {"حي", "حيي"}
 _NEIGHBOURHOODS_BEFORE = re.compile(rf"(?<![{AR}])[وب]?(?:حي|حيي)\s+[^.،,]{{0,40}}?(?:في|ب|وسط)\s*(?:مدينه\s+)?$")

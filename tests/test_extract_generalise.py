@@ -186,3 +186,30 @@ def test_residents_blocking_a_road_between_two_cities_riot_in_their_town(ex):
     # a crowd of no named town at a road's end stays there
     ev = _events(ex, "قطع العشرات اليوم الطريق الواصل بين حلب وإدلب وأشعلوا الإطارات.")
     assert [e["event_type"] for e in ev] == ["riot"]
+
+
+def test_a_tally_glued_after_a_death_from_wounds_does_not_hide_it(ex):
+    ev = _events(ex, "توفي اليوم شاب متأثراً بجروح أصيب بها قبل ثلاثة أيام بانفجار لغم قرب بلدة سراقب، "
+                     "ليرتفع بذلك عدد ضحايا الألغام منذ بداية العام إلى 20 شخصاً.", published="2025-03-10")
+    assert [(e["location_name"], e["fatalities"]) for e in ev] == [("سراقب", 1)]
+    assert _events(ex, "ارتفع عدد ضحايا الألغام في ريف إدلب منذ بداية العام إلى 20 شخصاً.") == []
+
+
+def test_last_night_is_yesterday():
+    from datetime import date
+    from etl_project.text.dates import find_dates
+    t = normalize_text("أضرم مجهولون النار في حقل، الليلة الماضية، دون معرفة الأسباب")
+    assert [d.value for d in find_dates(t, date(2025, 5, 5))] == [date(2025, 5, 4)]
+    t = normalize_text("قضى الجريح الليلة في المستشفى")
+    assert find_dates(t, date(2025, 5, 5)) == []
+
+
+def test_each_bulletin_item_has_its_own_date(ex):
+    ev = _events(ex, "حصاد اليوم:\n- مقتل شاب برصاص مجهولين في بلدة سراقب مساء السبت.\n"
+                     "- إصابة طفلين بانفجار لغم في مدينة منبج.", published="2025-03-10")
+    got = {e["location_name"]: e["event_date"] for e in ev}
+    assert got == {"سراقب": "2025-03-08", "منبج": "2025-03-10"}
+    # in running prose the last date carries on
+    ev = _events(ex, "قتل شاب برصاص مجهولين في بلدة سراقب مساء السبت. وأصيب طفلان بانفجار لغم في مدينة منبج.",
+                 published="2025-03-10")
+    assert {e["location_name"]: e["event_date"] for e in ev} == {"سراقب": "2025-03-08", "منبج": "2025-03-08"}

@@ -340,7 +340,7 @@ def _keywords(kind: str) -> tuple[str, ...]:
     if kind == "counted":
         return ("منذ", "قبل")
     if kind == "relative":
-        return ("اليوم", "امس", "البارحه", "حينه", "حينذاك", "انذاك", "وقتها", "ذات اليوم", "نفس اليوم")
+        return ("اليوم", "امس", "البارحه", "الليله", "حينه", "حينذاك", "انذاك", "وقتها", "ذات اليوم", "نفس اليوم")
     if kind == "weekday":
         return tuple(w.removeprefix("ال") for w in _weekdays())
     return ()
