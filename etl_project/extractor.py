@@ -478,7 +478,10 @@ class Extractor:
         by_sentence: dict[int, list[Casualties]] = {}
         for x in [c] + c.members:
             if x.cas is not None:
-                by_sentence.setdefault(id(x.sentence), []).append(x.cas)
+                # another source's figure for the same dead ("في حين تحدثت مصادر عن خمسة قتلى") is an
+                # alternative, not an addition: it is kept apart and the lower figure wins
+                key = (id(x.sentence), x.clause) if _ALT_REPORT.match(T, x.clause[0]) else id(x.sentence)
+                by_sentence.setdefault(key, []).append(x.cas)
         fat = _conservative([_sum_stated(v, "deaths") for v in by_sentence.values()],
                             [x.deaths_vague for v in by_sentence.values() for x in v])
         inj = _conservative([_sum_stated(v, "injuries") for v in by_sentence.values()],
@@ -674,6 +677,8 @@ def _bulleted(T: str, pos: int) -> bool:
     return bool(_BULLET.match(T, T.rfind("\n", 0, pos) + 1))
 
 
+_ALT_REPORT = re.compile(rf"\s*[,،]?\s*(?:في حين|فيما|بينما|وفيما|وبينما)\s+(?:[{AR}]+\s+){{0,1}}?"
+                         rf"(?:تحدثت|تحدث|قالت|قال|افادت|افاد|ذكرت|ذكر|اشارت|اشار|اكدت|اكد|رجحت|قدرت|نقلت)(?![{AR}])")
 _WHERE = re.compile(r"\s*[,،]?\s*[و]?حيث\s")
 _NEIGHBOURHOOD_CUES = {"حي", "حيي"}
 _NEIGHBOURHOODS_BEFORE = re.compile(rf"(?<![{AR}])[وب]?(?:حي|حيي)\s+[^.،,]{{0,40}}?(?:في|ب|وسط)\s*(?:مدينه\s+)?$")

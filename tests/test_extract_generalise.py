@@ -32,7 +32,8 @@ def test_a_dual_death_noun_keeps_its_figure_before_injuries():
 
 
 def test_met_his_death_counts_one():
-    assert _cas("وقد لقي حتفه قبل وصوله إلى المستوصف").deaths == 1
+    c = _cas("وقد لقي حتفه قبل وصوله إلى المستوصف")
+    assert c.deaths is None and c.deaths_vague == 1  # one, told by a pronoun: the victim already named
     assert _cas("لقيت سيدتان مصرعهما في الحادث").deaths == 2
     c = _cas("لقي عدد من الرعاة مصرعهم")
     assert c.deaths is None and c.deaths_vague == 10
@@ -213,3 +214,23 @@ def test_each_bulletin_item_has_its_own_date(ex):
     ev = _events(ex, "قتل شاب برصاص مجهولين في بلدة سراقب مساء السبت. وأصيب طفلان بانفجار لغم في مدينة منبج.",
                  published="2025-03-10")
     assert {e["location_name"]: e["event_date"] for e in ev} == {"سراقب": "2025-03-08", "منبج": "2025-03-08"}
+
+
+def test_a_victim_named_then_met_his_death_is_one_death(ex):
+    ev = _events(ex, "قتل راعي أغنام اليوم بانفجار لغم قرب بلدة سراقب، إذ لقي حتفه على الفور.")
+    assert [e["fatalities"] for e in ev] == [1]
+    ev = _events(ex, "لقي شاب حتفه اليوم بانفجار لغم قرب بلدة سراقب.")
+    assert [e["fatalities"] for e in ev] == [1]
+
+
+def test_another_sources_toll_is_an_alternative_not_an_addition(ex):
+    ev = _events(ex, "قتل ثلاثة عناصر اليوم في اشتباكات قرب بلدة سراقب، في حين تحدثت مصادر محلية عن خمسة قتلى.")
+    assert [e["fatalities"] for e in ev] == [3]
+    ev = _events(ex, "قتل ثلاثة عناصر اليوم في اشتباكات قرب بلدة سراقب، كما قتل اثنان من المهاجمين.")
+    assert [e["fatalities"] for e in ev] == [5]
+
+
+def test_the_shooters_may_be_named_between_fired_and_fire(ex):
+    ev = _events(ex, "أطلق مسلحون من إحدى العشائر النار على شاب في سوق بلدة سراقب اليوم، فأصيب بجروح.")
+    assert [(e["location_name"], e["event_type"]) for e in ev] == [("سراقب", "violence_against_civilians")]
+    assert _events(ex, "أطلقت مديرية الصحة في سراقب اليوم حملة لقاح ضد شلل الأطفال.") == []

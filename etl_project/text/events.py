@@ -437,7 +437,8 @@ def _anchor_count(text: str, m: re.Match, start: int, end: int, kind: str) -> tu
             if w.endswith("هما"):
                 return (2, False, after[2] if after else None)
             if w.endswith(("ه", "ها")) and not w.endswith("هم"):
-                return (1, False, after[2] if after else None)
+                # one, but a pronoun: often the victim already counted ("مقتل راعٍ ... إذ لقي حتفه")
+                return (1, True, after[2] if after else None)
     if after is not None:
         return after
     if _REL_ONE.search(text[max(start, m.start() - 20):m.start()]):
