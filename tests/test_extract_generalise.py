@@ -234,3 +234,9 @@ def test_the_shooters_may_be_named_between_fired_and_fire(ex):
     ev = _events(ex, "أطلق مسلحون من إحدى العشائر النار على شاب في سوق بلدة سراقب اليوم، فأصيب بجروح.")
     assert [(e["location_name"], e["event_type"]) for e in ev] == [("سراقب", "violence_against_civilians")]
     assert _events(ex, "أطلقت مديرية الصحة في سراقب اليوم حملة لقاح ضد شلل الأطفال.") == []
+
+
+def test_an_attempt_to_break_through_is_no_incursion(ex):
+    assert _events(ex, "وزعمت الشرطة في بيان أن السيارة حاولت اقتحام الحاجز في مدينة منبج أمس.") == []
+    ev = _events(ex, "اقتحمت دورية أمنية اليوم بلدة سراقب وفتشت عدة منازل.")
+    assert [e["event_type"] for e in ev] == ["strategic_development"]

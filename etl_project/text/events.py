@@ -160,6 +160,8 @@ def trigger_blocked(text: str, t: Trigger, clause_start: int) -> str | None:
         return "warning_shots"
     if t.rule.sub_event_type == "arrests" and cue_re("attempt").search(text[max(clause_start, t.start - 20):t.start]):
         return "attempt"
+    if t.rule.name == "incursion" and _TRIED.search(text[max(clause_start, t.start - 20):t.start]):
+        return "attempt"  # "حاولت السيارة اقتحام الحاجز": a claimed attempt to break through, not an incursion
     if t.rule.sub_event_type == "arrests" and _DETENTION_NOUN.search(text, max(clause_start, t.start - 12), t.start):
         return "place_noun"  # "مراكز الاحتجاز", "فترة اعتقاله": a place or a period, not an arrest
     if t.rule.typing == "body" and not _BODY_CTX.search(text[clause_start:min(len(text), t.end + 60)]):
@@ -167,6 +169,7 @@ def trigger_blocked(text: str, t: Trigger, clause_start: int) -> str | None:
     return None
 
 
+_TRIED = re.compile(rf"(?<![{AR}])[وف]?(?:حاول|حاولت|حاولوا|حاولا|يحاول|تحاول|يحاولون|محاوله|محاولات|محاولتهم|محاولتها|محاولته)(?![{AR}])(?:\s+[{AR}]+)?\s*$")
 _TIME_CLAUSE = re.compile(rf"(?<![{AR}])(?:بعد|عقب|اثر|قبل|قبيل|اعقاب)\s+(?:(?:ايام|ساعات|اسابيع|اشهر|يوم|ساعه|شهر|اسبوع|يومين|قليل)\s+(?:من|علي)\s+)?(?:ال)?$")
 
 
