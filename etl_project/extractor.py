@@ -613,8 +613,8 @@ def _place_roles(T: str, mentions, actor_spans=None) -> list[tuple[str, int | No
     for i, m in enumerate(mentions):
         before = T[max(0, m.start - 60):m.start]
         role = "head"
-        if m.foreign or m.place is None:
-            role = "foreign"
+        if m.foreign or m.place is None or _FOREIGN_ADJ_AFTER.match(T, m.end):
+            role = "foreign"  # "بلدة القصير اللبنانية": a homonym across the border
         elif cue_re("origin", "end").search(before) or re.search(rf"{_origin_settlement()}$", before):
             role = "origin"
         elif _CARE_BEFORE.search(before):
@@ -679,6 +679,7 @@ def _bulleted(T: str, pos: int) -> bool:
 
 _ALT_REPORT = re.compile(rf"\s*[,،]?\s*(?:في حين|فيما|بينما|وفيما|وبينما)\s+(?:[{AR}]+\s+){{0,1}}?"
                          rf"(?:تحدثت|تحدث|قالت|قال|افادت|افاد|ذكرت|ذكر|اشارت|اشار|اكدت|اكد|رجحت|قدرت|نقلت)(?![{AR}])")
+_FOREIGN_ADJ_AFTER = re.compile(rf"\s*[\"']?\s*ال(?:لبنانيه|لبناني|عراقيه|عراقي|تركيه|اردنيه|اردني|فلسطينيه)(?![{AR}])")
 _WHERE = re.compile(r"\s*[,،]?\s*[و]?حيث\s")
 _NEIGHBOURHOOD_CUES = {"حي", "حيي"}
 _NEIGHBOURHOODS_BEFORE = re.compile(rf"(?<![{AR}])[وب]?(?:حي|حيي)\s+[^.،,]{{0,40}}?(?:في|ب|وسط)\s*(?:مدينه\s+)?$")
@@ -801,7 +802,8 @@ def _fallback_place(T, c, sentences, mentions, roles, sent_index) -> int | None:
     cands = [i for i, m in enumerate(mentions) if lo <= m.start < hi and roles[i][0] in ROLE_RANK
              and sentences[_sentence_of(sentences, m.start)].kind not in ("dateline", "teaser")]
     # a sentence with foreign places only (Lebanon, Iraq) does not borrow a Syrian one
-    if any(mentions[i].foreign for i, m in enumerate(mentions) if c.clause[0] <= m.start < c.clause[1]):
+    if any(mentions[i].foreign or roles[i][0] == "foreign" for i, m in enumerate(mentions)
+           if c.clause[0] <= m.start < c.clause[1]):
         return None
     if cands:
         best = min(ROLE_RANK[roles[i][0]] for i in cands)

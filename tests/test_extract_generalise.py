@@ -240,3 +240,10 @@ def test_an_attempt_to_break_through_is_no_incursion(ex):
     assert _events(ex, "وزعمت الشرطة في بيان أن السيارة حاولت اقتحام الحاجز في مدينة منبج أمس.") == []
     ev = _events(ex, "اقتحمت دورية أمنية اليوم بلدة سراقب وفتشت عدة منازل.")
     assert [e["event_type"] for e in ev] == ["strategic_development"]
+
+
+def test_a_town_named_with_a_foreign_nationality_is_across_the_border(ex):
+    ev = _events(ex, "قتل شاب اليوم بقصف على بلدة سراقب.\nوقتل ثلاثة أشخاص بغارة على بلدة القصير اللبنانية مساء أمس.")
+    assert [e["location_name"] for e in ev] == ["سراقب"]
+    ev = _events(ex, "قتل ثلاثة أشخاص بغارة على مدينة القصير الحدودية مع لبنان مساء أمس.")
+    assert [e["location_name"] for e in ev] == ["القصير"]
