@@ -361,6 +361,9 @@ class Extractor:
         # ("وسبق أن نفذ الأمن حملة مماثلة في مدينة X الشهر الماضي" is one incident: kept, mid-month)
         cands = [c for c in cands if not (c.background and c.date_explicit and c.date_precision == 3
                                           and (c.place is None or _vague(c)))]
+        # "وكان الجسر قد دمر بغارات التحالف عام 2017": a recall dated only by a past year is history
+        cands = [c for c in cands if not (c.background and not c.date_explicit and ref is not None
+                                          and _past_year_only(T, c.clause, ref))]
 
         sent_index = {id(s): i for i, s in enumerate(sentences)}
         # a lead placed only at governorate level takes the precise place of the next sentence when that
@@ -680,6 +683,13 @@ def _bulleted(T: str, pos: int) -> bool:
 _ALT_REPORT = re.compile(rf"\s*[,،]?\s*(?:في حين|فيما|بينما|وفيما|وبينما)\s+(?:[{AR}]+\s+){{0,1}}?"
                          rf"(?:تحدثت|تحدث|قالت|قال|افادت|افاد|ذكرت|ذكر|اشارت|اشار|اكدت|اكد|رجحت|قدرت|نقلت)(?![{AR}])")
 _FOREIGN_ADJ_AFTER = re.compile(rf"\s*[\"']?\s*ال(?:لبنانيه|لبناني|عراقيه|عراقي|تركيه|اردنيه|اردني|فلسطينيه)(?![{AR}])")
+_YEAR_ONLY = re.compile(r"(?<![\u0621-\u064a])(?:عام|العام|سنه|خلال|في)\s+((?:19|20)\d\d)(?!\d)")
+
+
+def _past_year_only(T: str, clause: tuple[int, int], ref) -> bool:
+    return any(int(m.group(1)) < ref.year for m in _YEAR_ONLY.finditer(T, *clause))
+
+
 _WHERE = re.compile(r"\s*[,،]?\s*[و]?حيث\s")
 _NEIGHBOURHOOD_CUES = {"حي", "حيي"}
 _NEIGHBOURHOODS_BEFORE = re.compile(rf"(?<![{AR}])[وب]?(?:حي|حيي)\s+[^.،,]{{0,40}}?(?:في|ب|وسط)\s*(?:مدينه\s+)?$")

@@ -247,3 +247,26 @@ def test_a_town_named_with_a_foreign_nationality_is_across_the_border(ex):
     assert [e["location_name"] for e in ev] == ["سراقب"]
     ev = _events(ex, "قتل ثلاثة أشخاص بغارة على مدينة القصير الحدودية مع لبنان مساء أمس.")
     assert [e["location_name"] for e in ev] == ["القصير"]
+
+
+def test_an_explosion_caused_by_heat_or_a_fault_is_an_accident(ex):
+    assert _events(ex, "دوت انفجارات ليل الثلاثاء في مستودع ذخيرة قرب مدينة منبج نتيجة ارتفاع درجات الحرارة.") == []
+    ev = _events(ex, "دوت انفجارات ليل الثلاثاء في مستودع ذخيرة قرب مدينة منبج إثر غارة جوية.")
+    assert [e["event_type"] for e in ev] == ["explosion_remote_violence"]
+
+
+def test_suicide_drones_are_drone_strikes_not_suicide_bombings(ex):
+    ev = _events(ex, "هاجمت مسيرات انتحارية اليوم مواقع عسكرية قرب مدينة منبج.")
+    assert [e["sub_event_type"] for e in ev] == ["air_drone_strike"]
+
+
+def test_a_march_in_solidarity_is_a_protest_a_drone_is_not(ex):
+    ev = _events(ex, "خرج طلاب الجامعة اليوم في مسيرة في مدينة حلب تضامناً مع غزة.")
+    assert [e["event_type"] for e in ev] == ["protest"]
+    ev = _events(ex, "استهدفت طائرة مسيرة اليوم سيارة قرب مدينة منبج.")
+    assert [e["event_type"] for e in ev] == ["explosion_remote_violence"]
+
+
+def test_a_recall_dated_only_by_a_past_year_is_history(ex):
+    assert _events(ex, "افتتح المحافظ اليوم جسر منبج بعد ترميمه. وكان الجسر قد دمر بغارات جوية عام 2017.",
+                   published="2025-10-11") == []
