@@ -270,3 +270,10 @@ def test_a_march_in_solidarity_is_a_protest_a_drone_is_not(ex):
 def test_a_recall_dated_only_by_a_past_year_is_history(ex):
     assert _events(ex, "افتتح المحافظ اليوم جسر منبج بعد ترميمه. وكان الجسر قد دمر بغارات جوية عام 2017.",
                    published="2025-10-11") == []
+
+
+def test_destroyed_is_not_the_suburb_of_dummar(ex):
+    ev = _events(ex, "قصف الطيران بلدة سراقب اليوم، وقد دمر القصف عدة منازل.")
+    assert [e["location_name"] for e in ev] == ["سراقب"]
+    ev = _events(ex, "انفجرت عبوة ناسفة اليوم في ضاحية دمر بدمشق.")
+    assert ev and all(abs(e["latitude"] - 33.53) < 0.1 for e in ev)
