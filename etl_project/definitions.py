@@ -9,7 +9,7 @@ from etl_project.assets.gazetteer import places
 from etl_project.assets.sensors import inbox_sensor
 from etl_project.assets.warehouse import warehouse_tables
 from etl_project.config import Settings, load_settings
-from etl_project.resources import ExtractorResource, SourcesResource, WarehouseResource
+from etl_project.resources import ExtractorResource, FrameIOManager, SourcesResource, WarehouseResource
 
 PARTITIONED_ASSETS = [raw_articles, extracted_incidents, validated_incidents, warehouse_tables]
 ALL_ASSETS = [places, *PARTITIONED_ASSETS]
@@ -26,6 +26,8 @@ nightly_schedule = build_schedule_from_partitioned_job(nightly_job, hour_of_day=
 
 def build_resources(settings: Settings) -> dict:
     return {
+        # step outputs as Arrow IPC files, not pickles (see resources._FrameFiles)
+        "io_manager": FrameIOManager(),
         "warehouse_db": WarehouseResource(database=str(settings.warehouse_path)),
         "extractor": ExtractorResource(
             gazetteer_dir=str(settings.gazetteer_dir) if settings.gazetteer_dir else None,

@@ -31,6 +31,19 @@ _INT64_FIELDS = tuple(k for k, t in MENTION_SCHEMA.items() if t == pl.Int64)
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 
 
+def release_memory() -> None:
+    """Hand the heap that the previous step freed back to the system (glibc keeps it otherwise: a step that
+    built 100k Python strings would hold their memory through the rest of the run). A no-op elsewhere."""
+    import ctypes
+    import gc
+
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
+
+
 def extractor_version(extractor) -> str:
     """The version stamped on every event: the extractor's rules and lexicons plus its gazetteer."""
     from etl_project.extractor import EXTRACTOR_VERSION
@@ -132,11 +145,14 @@ def _extract_chunk(extractor, version: str, chunk: pl.DataFrame, partition_date:
 _worker_extractor = None
 
 
-def _init_worker(loader_args: tuple) -> None:
+def _init_worker(loader_args: tuple, code: str) -> None:
     global _worker_extractor
-    from etl_project.resources import _load_extractor
+    from etl_project.resources import _load_extractor, loaded_code_fingerprint
 
     _worker_extractor = _load_extractor(*loader_args)
+    if loaded_code_fingerprint() != code:
+        # the code on disk is not the code the run started with: this worker's extraction could differ
+        raise RuntimeError("the package changed on disk since the run started; extracting in the run's process")
 
 
 def _worker_chunk(version: str, chunk: pl.DataFrame, partition_date: date) -> pl.DataFrame:
@@ -150,13 +166,15 @@ def _extract_parallel(chunks: list[pl.DataFrame], extractor, version: str, parti
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
+    from etl_project.resources import loaded_code_fingerprint
+
     results: list[pl.DataFrame | None] = [None] * len(chunks)
     pending: dict = {}
     in_flight = 2 * (workers - 1)  # each worker has a chunk queued while it extracts another
     try:
         # 'spawn', not fork: a forked copy of a process holding DuckDB connections and Dagster's threads is not safe
         pool = ProcessPoolExecutor(max_workers=workers - 1, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=_init_worker, initargs=(loader_args,))
+                                   initializer=_init_worker, initargs=(loader_args, loaded_code_fingerprint()))
     except Exception:
         pool = None
     try:
@@ -270,4 +288,4 @@ def mentions_frame(events: pl.DataFrame, ledger_rows: pl.DataFrame) -> pl.DataFr
     return frame.select(list(MENTION_COLUMNS))
 
 
-__all__ = ["check_articles", "extract_articles", "check_events", "ledger", "quarantine_rows", "mentions_frame", "EVENT_FIELDS"]
+__all__ = ["release_memory", "check_articles", "extract_articles", "check_events", "ledger", "quarantine_rows", "mentions_frame", "EVENT_FIELDS"]

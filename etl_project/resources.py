@@ -5,7 +5,7 @@ from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
-from dagster import ConfigurableResource
+from dagster import ConfigurableIOManagerFactory, ConfigurableResource, InitResourceContext, UPathIOManager
 from dagster_duckdb import DuckDBResource
 
 from etl_project import warehouse
@@ -21,11 +21,38 @@ class WarehouseResource(DuckDBResource):
             yield con
 
 
+def code_fingerprint() -> str:
+    """sha1 of the package's files (code, lexicons, shipped data) as they are on disk now."""
+    import hashlib
+
+    root = Path(__file__).resolve().parent
+    h = hashlib.sha1()
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            h.update(str(path.relative_to(root)).encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+_code_loaded: str | None = None
+
+
+def loaded_code_fingerprint() -> str:
+    """The package's files as they were when this process first loaded the extractor: a worker process that
+    finds other files on disk (the code changed while the run was going) must not extract for this run."""
+    global _code_loaded
+    if _code_loaded is None:
+        _code_loaded = code_fingerprint()
+    return _code_loaded
+
+
 @lru_cache(maxsize=4)
 def _load_extractor(gazetteer_dir: str | None, cache_dir: str | None):
     # The gazetteer takes seconds to load; one copy per process serves every partition of a run.
     from etl_project.extractor import Extractor
     from etl_project.geo.geocoder import Geocoder
+
+    loaded_code_fingerprint()
 
     geocoder = Geocoder.load(Path(gazetteer_dir) if gazetteer_dir else None, Path(cache_dir) if cache_dir else None)
     return Extractor(geocoder)
@@ -58,3 +85,66 @@ class SourcesResource(ConfigurableResource):
 
     def config(self) -> SourceConfig:
         return SourceConfig.load(Path(self.sources_file), Path(self.seeds_dir))
+
+
+class _FrameFiles(UPathIOManager):
+    """Polars frames as Arrow IPC files; anything else pickled, as Dagster's default does.
+
+    The default IO manager pickles a frame, and pickling a polars frame builds its whole serialised copy
+    in memory first: for a partition of 100k articles that is ~400 MB more at the end of raw_articles.
+    An IPC file is written from the frame's buffers and read back without the pickle round trip."""
+
+    extension = ""
+
+    def dump_to_path(self, context, obj, path) -> None:
+        import os
+        import pickle
+
+        import polars as pl
+
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        if isinstance(obj, pl.DataFrame):
+            obj.write_ipc(tmp, compression="uncompressed")
+            target = path.with_name(path.name + ".arrow")
+            stale = path.with_name(path.name + ".pickle")
+        else:
+            with tmp.open("wb") as fh:
+                pickle.dump(obj, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            target = path.with_name(path.name + ".pickle")
+            stale = path.with_name(path.name + ".arrow")
+        tmp.replace(target)  # a reader of the previous file keeps the old one whole
+        stale.unlink(missing_ok=True)
+
+    def load_from_path(self, context, path):
+        import pickle
+
+        import polars as pl
+
+        path = Path(path)
+        arrow = path.with_name(path.name + ".arrow")
+        if arrow.exists():
+            return pl.read_ipc(arrow)
+        with path.with_name(path.name + ".pickle").open("rb") as fh:
+            return pickle.load(fh)
+
+    def path_exists(self, path) -> bool:
+        path = Path(path)
+        return path.with_name(path.name + ".arrow").exists() or path.with_name(path.name + ".pickle").exists()
+
+
+class FrameIOManager(ConfigurableIOManagerFactory):
+    """Step outputs in the instance's storage folder (as Dagster's default), frames as Arrow IPC files."""
+
+    base_dir: str | None = None
+
+    def create_io_manager(self, context: InitResourceContext) -> _FrameFiles:
+        from upath import UPath
+
+        base = self.base_dir or (context.instance.storage_directory() if context.instance else None)
+        if base is None:
+            import tempfile
+
+            base = tempfile.mkdtemp(prefix="etl-io-")
+        return _FrameFiles(base_path=UPath(base))

@@ -80,3 +80,16 @@ def test_etl_workers_setting():
     assert load_settings({"ETL_WORKERS": "1"}).workers == 1
     assert load_settings({"ETL_WORKERS": "3"}).workers == 3
     assert 1 <= load_settings({}).workers <= 2
+
+
+def test_workers_refuse_when_the_code_on_disk_is_not_the_runs(offline_extractor, monkeypatch):
+    """A worker imports the package from disk: if it changed since this process loaded the extractor, the
+    worker refuses and this process extracts every chunk, so one run never mixes two versions of the rules."""
+    from etl_project import resources
+
+    monkeypatch.setattr(pipeline, "EXTRACT_CHUNK", 10)
+    raw = raw_frame(30)
+    one = pipeline.extract_articles(raw, offline_extractor, DAY)
+    monkeypatch.setattr(resources, "_code_loaded", "not-the-code-on-disk")
+    two = pipeline.extract_articles(raw, offline_extractor, DAY, workers=2, loader_args=(None, None), min_parallel=1)
+    assert one.equals(two)

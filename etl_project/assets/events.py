@@ -8,7 +8,7 @@ from dagster_pandera import pandera_schema_to_dagster_type
 
 from etl_project.assets.partitions import OWNERS, daily_partitions
 from etl_project.checks.contracts import Event
-from etl_project.pipeline import check_events, extract_articles, extractor_version
+from etl_project.pipeline import check_events, extract_articles, extractor_version, release_memory
 from etl_project.resources import ExtractorResource
 
 
@@ -27,6 +27,7 @@ from etl_project.resources import ExtractorResource
 def extracted_incidents(
     context: AssetExecutionContext, raw_articles: pl.DataFrame, extractor: ExtractorResource
 ) -> Output[pl.DataFrame]:
+    release_memory()
     ex = extractor.get()
     frame = extract_articles(raw_articles, ex, date.fromisoformat(context.partition_key),
                              workers=extractor.workers, loader_args=extractor.loader_args())
@@ -60,6 +61,7 @@ def extracted_incidents(
     },
 )
 def validated_incidents(context: AssetExecutionContext, extracted_incidents: pl.DataFrame):
+    release_memory()
     valid, rejected = check_events(extracted_incidents)
     n = max(valid.height, 1)
     yield Output(

@@ -10,7 +10,7 @@ from dagster import AssetCheckSpec, AssetExecutionContext, AssetIn, AssetSpec, M
 from etl_project import maps, warehouse
 from etl_project.assets.partitions import OWNERS, WRITER_POOL, daily_partitions
 from etl_project.checks.warehouse_checks import ARTICLE_CHECKS, ARTICLES, EVENT_CHECKS, EVENTS, event_check_results, ledger_check_result
-from etl_project.pipeline import extractor_version, ledger, mentions_frame, quarantine_rows
+from etl_project.pipeline import extractor_version, ledger, mentions_frame, quarantine_rows, release_memory
 from etl_project.previews import events_markdown
 from etl_project.resources import ExtractorResource, WarehouseResource
 
@@ -48,6 +48,7 @@ def warehouse_tables(
     warehouse_db: WarehouseResource,
     extractor: ExtractorResource,
 ):
+    release_memory()
     day = date.fromisoformat(context.partition_key)
     version = extractor_version(extractor.get())
     articles = ledger(raw_articles, incident_events, rejected_incidents, version)
