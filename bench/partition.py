@@ -5,7 +5,8 @@
 Meant to run in a process of its own (bench.run starts one per size), so that its peak memory is the
 partition's alone. Prints one JSON object on the last line of stdout:
 wall time and CPU time of the run, time per step (from the run's STEP_START / STEP_SUCCESS events in the Dagster
-instance), peak RSS of the process, and the warehouse's row counts. The 1-minute load average before and after the run is reported too:
+instance), peak RSS of the process (and, sampled every 50 ms, per step and with the extraction workers of
+ETL_WORKERS added), and the warehouse's row counts. CPU time includes the workers'. The 1-minute load average before and after the run is reported too:
 on a shared machine, a wall time well above the CPU time means the run waited for a core.
 
 Everything lives in a temporary folder: the articles (one JSONL file, every article with the same
@@ -31,21 +32,43 @@ def rss_mb() -> float:
 
 
 def cpu_s() -> float:
-    """User + system CPU seconds of this process so far, every thread (DuckDB's, Polars') included."""
+    """User + system CPU seconds of this process so far, every thread (DuckDB's, Polars') included, and of its
+    finished child processes (the extraction workers, ETL_WORKERS)."""
     ru = resource.getrusage(resource.RUSAGE_SELF)
-    return ru.ru_utime + ru.ru_stime
+    ch = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime + ch.ru_utime + ch.ru_stime
+
+
+def tree_rss_mb() -> float:
+    """RSS of this process plus its live descendants (extraction workers), in MB."""
+    page = os.sysconf("SC_PAGE_SIZE")
+    total, todo, seen = 0, [os.getpid()], set()
+    while todo:
+        pid = todo.pop()
+        if pid in seen:
+            continue
+        seen.add(pid)
+        try:
+            with open(f"/proc/{pid}/statm") as fh:
+                total += int(fh.read().split()[1]) * page
+            for tid in os.listdir(f"/proc/{pid}/task"):
+                with open(f"/proc/{pid}/task/{tid}/children") as fh:
+                    todo.extend(int(c) for c in fh.read().split())
+        except (OSError, ValueError):
+            continue
+    return total / 2**20
 
 
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux
 
 
-def step_times(instance, run_id: str) -> dict[str, float]:
-    """Seconds per step, from the STEP_START and STEP_SUCCESS events the run recorded."""
+def step_windows(instance, run_id: str) -> dict[str, tuple[float, float]]:
+    """(start, end) wall-clock timestamps per step, from the run's STEP_START and STEP_SUCCESS events."""
     from dagster import DagsterEventType
 
     starts: dict[str, float] = {}
-    out: dict[str, float] = {}
+    out: dict[str, tuple[float, float]] = {}
     for rec in instance.all_logs(run_id):
         ev = rec.dagster_event
         if ev is None or not rec.step_key:
@@ -53,8 +76,46 @@ def step_times(instance, run_id: str) -> dict[str, float]:
         if ev.event_type == DagsterEventType.STEP_START:
             starts[rec.step_key] = rec.timestamp
         elif ev.event_type == DagsterEventType.STEP_SUCCESS and rec.step_key in starts:
-            out[rec.step_key] = rec.timestamp - starts[rec.step_key]
+            out[rec.step_key] = (starts[rec.step_key], rec.timestamp)
     return out
+
+
+def step_times(instance, run_id: str) -> dict[str, float]:
+    """Seconds per step, from the STEP_START and STEP_SUCCESS events the run recorded."""
+    return {k: end - start for k, (start, end) in step_windows(instance, run_id).items()}
+
+
+class RssSampler:
+    """Samples this process's RSS every `interval` seconds in a thread, so that the peak of each step
+    can be told apart (ru_maxrss gives only the peak of the whole process)."""
+
+    def __init__(self, interval: float = 0.05) -> None:
+        import threading
+
+        self.interval = interval
+        self.samples: list[tuple[float, float]] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self.samples.append((time.time(), rss_mb(), tree_rss_mb()))
+            self._stop.wait(self.interval)
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def peak_between(self, start: float, end: float, tree: bool = False) -> float | None:
+        inside = [(tmb if tree else mb) for t, mb, tmb in self.samples if start <= t <= end]
+        return round(max(inside), 1) if inside else None
+
+    def peak_tree(self) -> float | None:
+        return round(max(tmb for _, _, tmb in self.samples), 1) if self.samples else None
 
 
 def run(n: int, seed: int, day: date, offline: bool, workdir: Path, profile: Path | None = None) -> dict:
@@ -98,7 +159,8 @@ def run(n: int, seed: int, day: date, offline: bool, workdir: Path, profile: Pat
     load_before = os.getloadavg()[0]
     cpu0 = cpu_s()
     t0 = time.perf_counter()
-    result = job.execute_in_process(partition_key=day.isoformat(), instance=instance, raise_on_error=False, run_config=QUIET)
+    with RssSampler() as sampler:
+        result = job.execute_in_process(partition_key=day.isoformat(), instance=instance, raise_on_error=False, run_config=QUIET)
     wall = time.perf_counter() - t0
     cpu = cpu_s() - cpu0
     if prof:
@@ -112,7 +174,8 @@ def run(n: int, seed: int, day: date, offline: bool, workdir: Path, profile: Pat
         statuses = dict(con.execute("SELECT status, count(*) FROM articles GROUP BY 1").fetchall())
         n_events = con.execute("SELECT count(*) FROM events").fetchone()[0]
         n_quarantine = con.execute("SELECT count(*) FROM quarantine").fetchone()[0]
-    steps = step_times(instance, result.run_id)
+    windows = step_windows(instance, result.run_id)
+    steps = {k: end - start for k, (start, end) in windows.items()}
     return {
         "articles": n,
         "success": result.success,
@@ -124,6 +187,12 @@ def run(n: int, seed: int, day: date, offline: bool, workdir: Path, profile: Pat
         "steps_s": {k: round(v, 3) for k, v in steps.items()},
         "steps_share": {k: round(v / wall, 3) for k, v in steps.items()},
         "peak_rss_mb": round(peak, 1),
+        "steps_peak_rss_mb": {k: sampler.peak_between(start, end) for k, (start, end) in windows.items()},
+        # the run's process and its extraction workers together (sampled every 50 ms), and the biggest worker alone
+        "peak_rss_with_workers_mb": sampler.peak_tree(),
+        "steps_peak_rss_with_workers_mb": {k: sampler.peak_between(start, end, tree=True) for k, (start, end) in windows.items()},
+        "peak_rss_worker_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
+        "workers": settings.workers,
         "rss_before_run_mb": round(rss_before, 1),
         "corpus_mb": round((articles_dir / "corpus.jsonl").stat().st_size / 2**20, 1),
         "generate_s": round(generated_s, 2),

@@ -86,8 +86,11 @@ def verdicts(result: dict) -> list[str]:
             out.append(f"10k partition: {p['wall_s']} s wall, {p['cpu_s']} s CPU "
                        f"({'met' if ok else 'MISSED'}, target <{TARGET_10K_S} s)")
         if p.get("articles") == 100_000 and p.get("success"):
-            ok = p["peak_rss_mb"] < TARGET_PEAK_MB
-            out.append(f"100k peak memory: {p['peak_rss_mb']} MB ({'met' if ok else 'MISSED'}, target <{TARGET_PEAK_MB} MB)")
+            # the run's process and its extraction workers together: the memory the machine must have
+            peak = max(p["peak_rss_mb"], p.get("peak_rss_with_workers_mb") or 0)
+            ok = peak < TARGET_PEAK_MB
+            out.append(f"100k peak memory: {peak} MB with the workers, {p['peak_rss_mb']} MB in the run's process "
+                       f"({'met' if ok else 'MISSED'}, target <{TARGET_PEAK_MB} MB)")
     if not any(p.get("articles") == 100_000 for p in result.get("partitions", [])):
         out.append("100k partition: not run (add 100000 to --sizes)")
     return out
@@ -112,7 +115,7 @@ def table(result: dict) -> str:
     parts = result.get("partitions", [])
     if parts:
         lines.append("")
-        lines.append(f"{'articles':>8} {'wall s':>8} {'CPU s':>8} {'art/s':>7} {'peak MB':>8} {'events':>7}  "
+        lines.append(f"{'articles':>8} {'wall s':>8} {'CPU s':>8} {'art/s':>7} {'peak MB':>8} {'+workers':>8} {'events':>7}  "
                      "step shares (raw / extract / validate / warehouse)")
         for p in parts:
             if not p.get("success"):
@@ -122,7 +125,8 @@ def table(result: dict) -> str:
             shares = " / ".join(f"{100 * s.get(k, 0):.0f}%" for k in ("raw_articles", "extracted_incidents",
                                                                       "validated_incidents", "warehouse_tables"))
             lines.append(f"{p['articles']:>8} {p['wall_s']:>8.1f} {p['cpu_s']:>8.1f} {p['articles_per_s']:>7.0f} "
-                         f"{p['peak_rss_mb']:>8.0f} {p['events']:>7}  {shares}   (load {p['loadavg_1min']})")
+                         f"{p['peak_rss_mb']:>8.0f} {p.get('peak_rss_with_workers_mb') or 0:>8.0f} {p['events']:>7}  {shares}"
+                         f"   (load {p['loadavg_1min']}, {p.get('workers', 1)} workers)")
     for g in result.get("growth", []):
         lines.append(f"×10 ({g['from']} → {g['to']}): time ×{g['time_x']}, CPU ×{g['cpu_x']}, peak RSS ×{g['peak_rss_x']} "
                      f"(memory added by the run ×{g['added_rss_x']})")
