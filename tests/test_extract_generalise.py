@@ -277,3 +277,20 @@ def test_destroyed_is_not_the_suburb_of_dummar(ex):
     assert [e["location_name"] for e in ev] == ["سراقب"]
     ev = _events(ex, "انفجرت عبوة ناسفة اليوم في ضاحية دمر بدمشق.")
     assert ev and all(abs(e["latitude"] - 33.53) < 0.1 for e in ev)
+
+
+def test_a_preliminary_toll_of_one_bombing_is_not_aggregate_talk(ex):
+    ev = _events(ex, "فجر انتحاري حزامه الناسف في سوق مدينة منبج مساء أمس، ما أدى إلى مقتل 9 أشخاص وفق حصيلة أولية.")
+    assert [(e["sub_event_type"], e["fatalities"]) for e in ev] == [("suicide_bomb", 9)]
+    assert _events(ex, "بلغت حصيلة ضحايا التفجيرات في منبج منذ بداية العام 40 قتيلاً.") == []
+
+
+def test_control_taken_with_the_day_between_verb_and_town(ex):
+    ev = _events(ex, "سيطرت فصائل المعارضة المسلحة، اليوم الأحد، على مدينة سراقب بعد انسحاب القوات منها.")
+    assert [e["event_type"] for e in ev] == ["strategic_development"]
+
+
+def test_a_gathering_of_dozens_is_a_protest(ex):
+    ev = _events(ex, "تجمع العشرات من أهالي المعتقلين اليوم أمام القصر العدلي في مدينة إدلب مطالبين بالإفراج عنهم.")
+    assert [e["event_type"] for e in ev] == ["protest"]
+    assert _events(ex, "أصدر تجمع أحرار حوران اليوم تقريراً عن الخدمات في مدينة إدلب.") == []
