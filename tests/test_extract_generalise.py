@@ -294,3 +294,8 @@ def test_a_gathering_of_dozens_is_a_protest(ex):
     ev = _events(ex, "تجمع العشرات من أهالي المعتقلين اليوم أمام القصر العدلي في مدينة إدلب مطالبين بالإفراج عنهم.")
     assert [e["event_type"] for e in ev] == ["protest"]
     assert _events(ex, "أصدر تجمع أحرار حوران اليوم تقريراً عن الخدمات في مدينة إدلب.") == []
+
+
+def test_the_day_told_between_fired_and_fire(ex):
+    ev = _events(ex, "أطلق مسلحون، مساء أمس، النار على شاب في بلدة سراقب.", published="2025-03-10")
+    assert [(e["event_date"], e["event_type"]) for e in ev] == [("2025-03-09", "violence_against_civilians")]
