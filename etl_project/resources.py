@@ -126,12 +126,14 @@ class _FrameFiles(UPathIOManager):
         arrow = path.with_name(path.name + ".arrow")
         if arrow.exists():
             return pl.read_ipc(arrow)
-        with path.with_name(path.name + ".pickle").open("rb") as fh:
+        pickled = path.with_name(path.name + ".pickle")
+        # without a suffix: an output stored by Dagster's default IO manager before this one (a re-execution of an old run)
+        with (pickled if pickled.exists() else path).open("rb") as fh:
             return pickle.load(fh)
 
     def path_exists(self, path) -> bool:
         path = Path(path)
-        return path.with_name(path.name + ".arrow").exists() or path.with_name(path.name + ".pickle").exists()
+        return any(p.exists() for p in (path.with_name(path.name + ".arrow"), path.with_name(path.name + ".pickle"), path))
 
 
 class FrameIOManager(ConfigurableIOManagerFactory):
