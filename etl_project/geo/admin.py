@@ -84,5 +84,20 @@ def admin_names(admin1_pcode: str | None, admin2_pcode: str | None) -> tuple[str
     return (a1.name_en if a1 else None, a2.name_en if a2 else None)
 
 
+def unit_place(unit, gazetteer_id: str, latitude: float, longitude: float, source: str,
+               names_ar: tuple[str, ...], population: int | None = None):
+    """A governorate or district as a Place, named and coded the same whichever gazetteer holds it."""
+    from etl_project.geo.types import Place
+
+    a1, a2 = (unit.pcode, None) if unit.level == "governorate" else (unit.admin1_pcode, unit.pcode)
+    n1, n2 = admin_names(a1, a2)
+    return Place(
+        gazetteer_id=gazetteer_id, name_ar=unit.name_ar, name_en=unit.name_en, placetype=unit.level,
+        admin1=n1, admin2=n2, admin1_pcode=a1, admin2_pcode=a2, latitude=latitude, longitude=longitude,
+        population=population, feature_code="ADM1" if unit.level == "governorate" else "ADM2",
+        source=source, names_ar=names_ar,
+    )
+
+
 def arabic_key(name: str) -> str:
     return " ".join(normalize_text(name).split())

@@ -7,7 +7,7 @@ import hashlib
 from functools import lru_cache
 from importlib import resources
 
-from etl_project.geo.admin import admin_names, admin_units, arabic_key
+from etl_project.geo.admin import admin_names, admin_units, arabic_key, unit_place
 from etl_project.geo.types import Place
 
 BUILTIN_FILE = "builtin_places.csv"
@@ -60,23 +60,6 @@ def builtin_places() -> tuple[Place, ...]:
         town = seat.get((arabic_key(u.seat_ar), u.admin1_pcode))
         if town is None:
             continue
-        a1, a2 = (u.pcode, None) if u.level == "governorate" else (u.admin1_pcode, u.pcode)
-        n1, n2 = admin_names(a1, a2)
-        units.append(
-            Place(
-                gazetteer_id=f"builtin:{u.pcode.lower()}",
-                name_ar=u.name_ar,
-                name_en=u.name_en,
-                placetype=u.level,
-                admin1=n1,
-                admin2=n2,
-                admin1_pcode=a1,
-                admin2_pcode=a2,
-                latitude=town.latitude,
-                longitude=town.longitude,
-                feature_code="ADM1" if u.level == "governorate" else "ADM2",
-                source="builtin",
-                names_ar=tuple([u.name_ar, *u.aliases_ar]),
-            )
-        )
+        units.append(unit_place(u, f"builtin:{u.pcode.lower()}", town.latitude, town.longitude, "builtin",
+                                tuple([u.name_ar, *u.aliases_ar])))
     return tuple(units + towns)

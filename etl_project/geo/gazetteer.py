@@ -32,6 +32,7 @@ from etl_project.geo.admin import (
     admin_units,
     arabic_key,
     district_pcode_for_english,
+    unit_place,
     districts,
     governorates,
 )
@@ -477,26 +478,8 @@ def parse_gazetteer(gazetteer_dir: Path) -> list[Place]:
             continue
         names = [u.name_ar, *u.aliases_ar, *os_names.get(u.pcode, [])]
         lat, lon = seats[u.pcode]
-        a1, a2 = (u.pcode, None) if u.level == "governorate" else (u.admin1_pcode, u.pcode)
-        n1, n2 = admin_names(a1, a2)
-        admin_places.append(
-            Place(
-                gazetteer_id=u.pcode,
-                name_ar=u.name_ar,
-                name_en=u.name_en,
-                placetype=u.level,
-                admin1=n1,
-                admin2=n2,
-                admin1_pcode=a1,
-                admin2_pcode=a2,
-                latitude=round(lat, 5),
-                longitude=round(lon, 5),
-                population=os_pop.get(u.pcode),
-                feature_code="ADM1" if u.level == "governorate" else "ADM2",
-                source="opensyria",
-                names_ar=_unique_names(names),
-            )
-        )
+        admin_places.append(unit_place(u, u.pcode, round(lat, 5), round(lon, 5), "opensyria",
+                                       _unique_names(names), population=os_pop.get(u.pcode)))
     # Sub-districts (nahiya): polygon centroids, so only a last resort for names nothing else has.
     units = admin_units()
     for rec in opensyria.get("subdistricts", []):
