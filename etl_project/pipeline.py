@@ -282,7 +282,7 @@ def quarantine_rows(articles: pl.DataFrame, rejected: pl.DataFrame, partition_da
     return frame.unique("quarantine_id", keep="first", maintain_order=True)
 
 
-def mentions_frame(events: pl.DataFrame, ledger_rows: pl.DataFrame) -> pl.DataFrame:
+def mentions_frame(events: pl.DataFrame) -> pl.DataFrame:
     """The valid events in the warehouse's `event_mentions` shape."""
     frame = events.rename({"event_id": "mention_id"})
     return frame.select(list(MENTION_COLUMNS))

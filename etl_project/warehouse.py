@@ -152,7 +152,7 @@ def write_partition(
         _insert(con, "event_mentions", mentions, MENTION_COLUMNS)
         _insert(con, "quarantine", quarantine, QUARANTINE_COLUMNS)
         new_dates = set(mentions.get_column("event_date").to_list()) if mentions.height else set()
-        revisions, deletions, merged = _remerge(con, old_dates | new_dates, partition_date, extractor_version, now)
+        revisions, deletions, merged = _remerge(con, old_dates | new_dates, extractor_version, now)
         counts = dict(articles.group_by("status").len().iter_rows()) if articles.height else {}
         load = PartitionLoad(
             partition_date=partition_date,
@@ -309,7 +309,7 @@ def _primary_order(m: dict):
     return (bool(m["is_background"]), m["partition_date"], m.get("geo_precision") or 9, m["article_id"], m["mention_id"])
 
 
-def _remerge(con, dates: set, partition_date: date, extractor_version: str, now: datetime) -> tuple[int, int, int]:
+def _remerge(con, dates: set, extractor_version: str, now: datetime) -> tuple[int, int, int]:
     """Rebuild `events` and `event_sources` for the dates this partition touches; record revisions."""
     dated = sorted(d for d in dates if d is not None)
     has_undated = None in dates

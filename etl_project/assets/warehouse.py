@@ -53,7 +53,7 @@ def warehouse_tables(
     version = extractor_version(extractor.get())
     articles = ledger(raw_articles, incident_events, rejected_incidents, version)
     quarantine = quarantine_rows(raw_articles, rejected_incidents, day)
-    mentions = mentions_frame(incident_events, articles)
+    mentions = mentions_frame(incident_events)
     with warehouse_db.get_connection() as con:
         load = warehouse.write_partition(con, day, articles, mentions, quarantine, version, run_id=context.run.run_id)
         checks = event_check_results(con, day) + [ledger_check_result(con, day, raw_articles.height)]
