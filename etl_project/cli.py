@@ -106,7 +106,7 @@ def cmd_run(args) -> int:
     from etl_project.definitions import build_definitions, build_resources
 
     defs = build_definitions(settings)
-    instance = DagsterInstance.get()
+    instance = _open_instance(DagsterInstance)
     for run_id in _release_dead_runs(instance):
         print(f"run {run_id} was killed before it finished: marked failed, its writer slot released")
     tags = {PID_TAG: str(os.getpid())}
@@ -156,6 +156,21 @@ def cmd_run(args) -> int:
     for f in failed_checks:
         print(f"  FAILED: {f}")
     return 1 if failed_checks else 0
+
+
+def _open_instance(instance_class):
+    """Open the Dagster instance; two runs starting at once on a fresh DAGSTER_HOME would otherwise race
+    to create its SQLite tables ("table ... already exists"), so creation is serialised by a file lock."""
+    import fcntl
+
+    with open(dagster_home() / ".instance.lock", "a+") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            instance = instance_class.get()
+            instance.get_runs(limit=1)  # touches every storage, so each is created under the lock
+            return instance
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def _checks(result) -> tuple[int, list[str], list[str]]:
