@@ -225,6 +225,14 @@ def test_death_counts_with_relatives_and_counted_subjects(text, deaths):
     assert casualties(t, 0, len(t)).deaths == deaths
 
 
+@pytest.mark.parametrize("text", ["أكثر من 10 قتلوا وأصيبوا في اقتتال مسلح", "عشرة قتلوا وجرحوا في القصف",
+                                  "قتل وجرح عدد من العناصر"])
+def test_one_figure_for_killed_and_wounded_together_is_no_death_toll(text):
+    # ACLED's conservative rule: "ten killed and wounded" does not say how many died
+    t = N(text)
+    assert casualties(t, 0, len(t)).deaths is None
+
+
 @pytest.mark.parametrize("text", ["هاجم أهالي القتلى مقر الشرطة", "شارك المئات في تشييع القتيل", "طالب ذوي القتلى بمحاسبة الجناة"])
 def test_the_dead_of_an_earlier_incident_are_not_new_deaths(text):
     t = N(text)

@@ -326,11 +326,11 @@ _DEATH_RE = re.compile(
 )
 _INJURY_RE = re.compile(
     rf"(?<![{AR}])(?:[وفبل]|لل)?(?:ال)?(?P<a>"
-    r"اصيب|اصيبت|اصيبوا|اصيبا|اصابه|اصابات|اصابتهم|اصابته|اصابتها|اصابتهما|جرح|جرحي|جريح|جريحا|جريحين|جرحت|"
+    r"اصيب|اصيبت|اصيبوا|اصيبا|اصابه|اصابات|اصابتهم|اصابته|اصابتها|اصابتهما|جرح|جرحي|جريح|جريحا|جريحين|جرحت|جرحوا|"
     r"المصابين|مصابين|مصابا|مصابون"
     rf")(?![{AR}])"
 )
-_COMBINED = re.compile(r"^\s*و\s*(?:ال)?(?:جرح|جرحي|جريح|اصيب|اصيبوا|اصابه|جرحت)(?![" + AR + "])")
+_COMBINED = re.compile(r"^\s*و\s*(?:ال)?(?:جرح|جرحي|جريح|اصيب|اصيبوا|اصيبت|اصابه|جرحت|جرحوا)(?![" + AR + "])")
 _COMBINED_BEFORE = re.compile(r"(?:قتيل|قتلي|قتل|قتلوا)\s+و\s*$")
 _FILLERS = re.compile(
     r"(?:\s|[\"'()]|علي\s+الاقل|ما\s+لا\s+يقل\s+عن|لا\s+يقل\s+عن|نحو|حوالي|قرابه|زهاء|ما\s+يقارب|اكثر\s+من|ازيد\s+من|ما\s+يزيد\s+عن|"
@@ -507,7 +507,11 @@ def casualties(text: str, start: int, end: int, blocked=None) -> Casualties:
             # "قتل وجرح عدد من العناصر": one vague figure for both — unless the dead were counted before
             # the verb ("ثلاثة من عناصرها قتلوا وأصيب خمسة")
             before = _count_before(text, m.start(), start)
-            if not (before and before[0] is not None and not before[1]):
+            # "أكثر من 10 قتلوا وأصيبوا": the figure before counts the dead only when the wounded
+            # have a figure of their own after them
+            inj = _COMBINED.match(text[m.end():end])
+            own_injured = _count_after(text, m.end() + inj.end(), end) if inj else None
+            if not (before and before[0] is not None and not before[1]) or not (own_injured and own_injured[0]):
                 d_vague.append(None)
                 i_vague.append(None)
                 continue
