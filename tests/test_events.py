@@ -110,6 +110,7 @@ def test_types(text, expected):
     "توعد التنظيم بقتل المتعاونين",                    # a threat of killing, not a killing
     "ندد الأهالي بمحاولة اعتقال الشاب",                # attempted arrest (no arrest)
     "جرى التوصل إلى وقف إطلاق النار",                  # ceasefire, not shooting
+    "قبل أن يتم التوصل لوقف إطلاق النار برعاية روسية",  # the same with a clitic on وقف
 ])
 def test_no_incident(text):
     t = main_type(text)
