@@ -189,6 +189,9 @@ class Extractor:
                     trigs = []
                 if not trigs and not has_deaths:
                     continue
+                if any(cs <= d.start < ce and d.future and (d.value is None or d.kind == "relative") for d in dates) \
+                        and not any(cs <= d.start < ce for d in sent_dates):
+                    continue  # "وقفة ثالثة يوم الثلاثاء المقبل", "غداً": a day still to come
                 actors = [a for a in all_actors if cs <= a.start < ce]
                 weak = False
                 if trigs:
@@ -250,8 +253,12 @@ class Extractor:
                                                                for i, _ in chosen)):
                     # "تظاهر العشرات من أهالي مدينة X": residents protest in their town (not in the
                     # governorate the reporter writes from)
-                    chosen = [(i, None) for i, m in enumerate(mentions) if cs <= m.start < ce
-                              and roles[i][0] == "origin"][:1] or chosen
+                    home = [(i, None) for i, m in enumerate(mentions) if cs <= m.start < ce
+                            and roles[i][0] == "origin"][:1]
+                    crowd_home = bool(home)
+                    chosen = home or chosen
+                else:
+                    crowd_home = False
                 anaphor_place = bool(cue_re("anaphor_place").search(T, cs, ce))
                 if not chosen and not anaphor_place:
                     chosen = _choose_places(sent_places, roles) if len(s.clauses) > 1 else []
@@ -291,6 +298,9 @@ class Extractor:
                         c.place = mentions[mi]
                         c.role = roles[mi][0]
                         c.__dict__["city"] = _names_the_city(T, mentions[mi])
+                        if crowd_home:
+                            # the residents' own town is where they gathered: the town itself, not a frame
+                            c.role, c.__dict__["city"] = "head", True
                         c.list_id = lid
                         if "_anaphoric_date" in base:
                             c.__dict__["anaphoric_date"] = base["_anaphoric_date"]

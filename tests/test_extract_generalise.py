@@ -299,3 +299,35 @@ def test_a_gathering_of_dozens_is_a_protest(ex):
 def test_the_day_told_between_fired_and_fire(ex):
     ev = _events(ex, "أطلق مسلحون، مساء أمس، النار على شاب في بلدة سراقب.", published="2025-03-10")
     assert [(e["event_date"], e["event_type"]) for e in ev] == [("2025-03-09", "violence_against_civilians")]
+
+
+def test_residents_protesting_in_their_own_city_are_at_that_city_and_a_planned_protest_is_none(ex):
+    ev = _events(ex, "خرج العشرات من أهالي مدينة السويداء، اليوم الأحد، في وقفة احتجاجية أمام مبنى المحافظة. "
+                     "فيما نظم آخرون وقفة مماثلة في مدينة شهبا. "
+                     "ومن المقرر أن تنظم وقفة ثالثة يوم الثلاثاء المقبل في بلدة القريا.", published="2025-08-10")
+    assert sorted(e["location_name"] for e in ev) == ["السويداء", "شهبا"]
+    assert all(e["event_type"] == "protest" and e["event_date"] == "2025-08-10" for e in ev)
+
+
+def test_tomorrow_is_no_event(ex):
+    assert _events(ex, "يعتصم المعلمون غداً أمام مديرية التربية في مدينة حماة.") == []
+    assert [e["location_name"] for e in _events(ex, "اعتصم المعلمون اليوم أمام مديرية التربية في مدينة حماة.")] == ["حماة"]
+
+
+def test_a_war_that_destroyed_a_district_is_history_not_an_incident(ex):
+    assert _events(ex, "بحث المحافظ إعادة إعمار الأحياء الشرقية من مدينة حلب التي دمرها القصف خلال سنوات الحرب.") == []
+
+
+def test_weapons_confiscated_in_a_raid_are_not_an_explosion(ex):
+    ev = _events(ex, "داهمت دورية منزلاً في مدينة طفس اليوم وصادرت أسلحة فردية وقنابل يدوية.")
+    assert [e["event_type"] for e in ev] == ["strategic_development"]
+
+
+def test_a_town_qualified_by_its_governorate_is_not_a_homonym_elsewhere():
+    # WOF has no الرصافة in Raqqa, only one in Hama: the Hama village is not the place of a Raqqa attack
+    from tests.test_geo import GAZ_DIR
+    if GAZ_DIR is None:
+        pytest.skip("full gazetteer not found")
+    ex_full = Extractor(Geocoder.load(GAZ_DIR))
+    ev = _events(ex_full, "قتل 3 عناصر من قوات النظام جراء هجوم لخلايا التنظيم في بادية الرصافة بريف الرقة الجنوبي اليوم.")
+    assert ev and all(e["admin1"] == "Ar-Raqqa" for e in ev)

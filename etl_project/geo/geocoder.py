@@ -46,6 +46,9 @@ _FAMOUS_FEATURE_CODES = {"PPLC", "PPLA", "PPLA2", "PPLA3", "ADM1", "ADM2"}
 _FC_PRIOR = {"PPLC": 1.2, "PPLA": 1.0, "PPLA2": 0.8, "PPLA3": 0.6, "PPLA4": 0.3, "PPL": 0.0,
              "PPLL": -0.2, "PPLF": -0.3, "PPLW": -0.6, "PPLQ": -1.0, "PPLH": -1.0, "AIRP": -0.2}
 _MAX_PREFIX = 5
+# "X بريف Y", "X في محافظة Y", "X، ريف Y": the governorate or district that X lies in
+_QUALIFIER_CUES = frozenset({"ريف", "محافظه"})
+_QUALIFIER_GAP = re.compile(r"\s*[,،]?\s*(?:(?:الواقعه|الواقع|التابعه|التابع)\s+)?(?:في\s+|ب|ل)?")
 _NON_LETTER = re.compile(r"[^\u0621-\u064A ]")  # spaces stay spaces: fewer substitutions
 _NO_PREFIX = (False, False, "")
 _QUOTES_SPACES = frozenset(" \"'(")
@@ -597,6 +600,23 @@ class Geocoder:
                     if sc > best_sc:
                         best_k, best_sc = k, sc
                 resolved[i] = best_k
+
+        # "بادية الرصافة بريف الرقة الجنوبي": a town qualified by the governorate it lies in is a place of
+        # that governorate; a homonym elsewhere is the wrong reading, and none at all is better than it
+        for i, s in enumerate(spans[:-1]):
+            t = spans[i + 1]
+            if resolved[i] < 0 or resolved[i + 1] < 0 or s.in_name or s.landmark or t.in_name \
+                    or t.cue is None or t.cue.word not in _QUALIFIER_CUES:
+                continue
+            p = places[s.entries[resolved[i]].idx]
+            q = places[t.entries[resolved[i + 1]].idx]
+            if p.placetype not in ("locality", "neighbourhood") or not q.admin1_pcode \
+                    or p.admin1_pcode == q.admin1_pcode or p.gazetteer_id == q.gazetteer_id:
+                continue
+            if not _QUALIFIER_GAP.fullmatch(text, s.end, self._cue_start(text, t.word_start)):
+                continue
+            alt = [k for k, e in enumerate(s.entries) if places[e.idx].admin1_pcode == q.admin1_pcode]
+            resolved[i] = max(alt, key=priors[i].__getitem__) if alt else -1
 
         # names admitted on weak evidence must fit the geography of the others
         strong = [places[s.entries[resolved[i]].idx] for i, s in enumerate(spans)

@@ -301,8 +301,8 @@ def _resolve(kind: str, m: re.Match, ref: date | None, text: str) -> DateMention
         if rk in ("same", "next"):
             return DateMention(s, e, None, prec, rk)
         if ref is None:
-            return DateMention(s, e, None, prec, "relative", needs_reference=True)
-        return DateMention(s, e, ref + timedelta(days=off), prec, "relative")
+            return DateMention(s, e, None, prec, "relative", needs_reference=True, future=off > 0)
+        return DateMention(s, e, ref + timedelta(days=off), prec, "relative", future=off > 0)
     if kind == "weekday":
         wd = _weekdays().get("ال" + g["wd"], _weekdays().get(g["wd"]))
         if wd is None:
@@ -340,7 +340,7 @@ def _keywords(kind: str) -> tuple[str, ...]:
     if kind == "counted":
         return ("منذ", "قبل")
     if kind == "relative":
-        return ("اليوم", "امس", "البارحه", "الليله", "حينه", "حينذاك", "انذاك", "وقتها", "ذات اليوم", "نفس اليوم")
+        return ("اليوم", "امس", "البارحه", "الليله", "حينه", "حينذاك", "انذاك", "وقتها", "ذات اليوم", "نفس اليوم", "غد")
     if kind == "weekday":
         return tuple(w.removeprefix("ال") for w in _weekdays())
     return ()
