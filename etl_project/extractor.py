@@ -197,6 +197,10 @@ class Extractor:
                 if trigs:
                     real = [t for t in trigs if t.rule.typing != "anaphor"] or trigs
                     main = max(real, key=lambda t: (t.rule.priority, -t.start))
+                    crowd = [t for t in real if t.rule.event_type in _CROWD_TYPES]
+                    if main.rule.sub_event_type == "arrests" and crowd and not any(a.inter == 1 for a in actors):
+                        # "قطع شبان البلدة الطريق بالإطارات واحتجزوا سيارتين": the crowd held cars; no arrest
+                        main = max(crowd, key=lambda t: (t.rule.priority, -t.start))
                     trig_pos = main.start
                     etype, sub = type_event(main.rule, T, cs, ce, main.start, cas.victim_class, actors)
                     prio = main.rule.priority
@@ -212,6 +216,8 @@ class Extractor:
                     refs = [t for t in trigs if t.rule.anaphor and (t.definite or is_demonstrative(T, t))
                             and (t is main or t.rule.typing == "anaphor")
                             and not _AFTER_THE.search(T, max(cs, t.start - 16), t.start)]
+                    if refs and refs[0] is not main and refs[0].rule.typing == "anaphor" and main.rule.priority >= 50:
+                        refs = []  # "أقارب المخطوف قطعوا الطريق": the kidnapped man is named; the clause tells a new incident
                     if refs and prev_types and main.rule.priority < 85:
                         ref_t = refs[0]
                         for pt, ps in reversed(prev_types):

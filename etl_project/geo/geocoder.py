@@ -34,6 +34,14 @@ from etl_project.geo.types import Place, PlaceMention
 
 GEOCODER_RULES_VERSION = "1"
 
+def _definite_form(written: str, cue_word: str) -> bool:
+    """The cue word as written carries the article ("البلدة", "بالقرية") while its base form does not."""
+    if cue_word.startswith("ال") or not written.endswith(cue_word):
+        return False
+    head = written[: len(written) - len(cue_word)]
+    return head.endswith("ال") or head.endswith("لل")
+
+
 def _fold(s: str) -> str:
     """ص/س, ذ/ز and ظ/ض, written one for the other, compare equal (one char for one: offsets hold)."""
     return s.replace("ص", "س").replace("ذ", "ز").replace("ظ", "ض")
@@ -382,6 +390,8 @@ class Geocoder:
                 prev = None
                 continue
             cue = cues.get(before)
+            if cue is not None and cue.kind in ("settlement", "neighbourhood") and _definite_form(before, cue.word):
+                cue = None  # "شبان البلدة على ...": "the town" names no town after it
             s.cue = cue
             s.prep = before in preps or (cue is not None and cue.kind in ("area", "admin"))
             if before in heads:
