@@ -330,22 +330,36 @@ class Extractor:
         last_missing = False
         last_key = None
         last_line = None
+        recalled = None
         for c in cands:
             ad = c.__dict__.get("anaphoric_date")
             if ad is not None:
-                if last is not None:
-                    c.date = last if ad.kind == "same" else last.fromordinal(last.toordinal() + 1)
+                told = recalled or last  # "حينها" after a recall is the recalled day, and tells more of it
+                if recalled is not None:
+                    c.background = True
+                if told is not None:
+                    c.date = told if ad.kind == "same" else told.fromordinal(told.toordinal() + 1)
                     c.date_explicit = True
                     c.date_text_span = (ad.start, ad.end)
                 elif last_missing:
                     c.date_known_missing = True
                     c.date_text_span = (ad.start, ad.end)
             if c.date_explicit or c.date_known_missing:
+                if c.background and not c.date_known_missing:
+                    # "وكان X قد ... الثلاثاء الماضي": the recalled day dates only what continues that
+                    # recall; the next news item goes back to the report's own day
+                    recalled = c.date
+                    last_line = c.sentence.line
+                    continue
+                recalled = None
                 if c.date_known_missing:
                     last, last_missing, last_key = None, True, c.date_key
                 else:
                     last, last_missing, last_key = c.date, False, c.date_key
                 last_line = c.sentence.line
+                continue
+            if recalled is not None and c.weak:
+                c.date = recalled
                 continue
             if c.sentence.kind == "headline":
                 c.date = main

@@ -17,6 +17,9 @@ def one(text, ref=REF):
 
 @pytest.mark.parametrize("text,expected,prec", [
     ("قتل رجل اليوم في البلدة", date(2024, 3, 13), 1),
+    ("قصفت القوات منذ صباح اليوم قرى المنطقة", date(2024, 3, 13), 1),   # since this morning: today
+    ("قتل مقاتل بعد منتصف ليل الإثنين – الثلاثاء", date(2024, 3, 12), 1),  # after midnight: the second day
+    ("قتل مقاتل ليل الإثنين – الثلاثاء", date(2024, 3, 11), 1),            # the night: the first day
     ("فجر اليوم الأربعاء", date(2024, 3, 13), 1),
     ("مساء أمس الثلاثاء", date(2024, 3, 12), 1),
     ("صباح أمس", date(2024, 3, 12), 1),
@@ -120,3 +123,9 @@ def test_ordinal_days(text, expected):
 def test_ordinals_without_a_month_are_no_day(text):
     ds = find_dates(normalize(text).text, REF)
     assert all(d.kind not in ("absolute",) or d.value is None for d in ds)
+
+
+@pytest.mark.parametrize("text", ["تنظم وقفة غداً أمام المبنى", "يعقد الاجتماع بعد غد"])
+def test_tomorrow_is_a_future_day(text):
+    d = one(text)
+    assert d.future and d.value > REF

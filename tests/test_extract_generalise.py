@@ -331,3 +331,13 @@ def test_a_town_qualified_by_its_governorate_is_not_a_homonym_elsewhere():
     ex_full = Extractor(Geocoder.load(GAZ_DIR))
     ev = _events(ex_full, "قتل 3 عناصر من قوات النظام جراء هجوم لخلايا التنظيم في بادية الرصافة بريف الرقة الجنوبي اليوم.")
     assert ev and all(e["admin1"] == "Ar-Raqqa" for e in ev)
+
+
+def test_the_news_after_a_recalled_incident_is_dated_by_the_report_not_the_recall(ex):
+    ev = _events(ex, "قتل شاب برصاص مجهولين اليوم في مدينة نوى. "
+                     "وكان مسلحون قد اغتالوا، الثلاثاء الماضي، عنصراً سابقاً في بلدة تسيل. "
+                     "في حين، نفذت قوات الأمن حملة دهم في مدينة طفس أسفرت عن اعتقال ثلاثة أشخاص.",
+                 published="2025-03-13")
+    by_place = {e["location_name"]: e for e in ev}
+    assert by_place["تسيل"]["event_date"] == "2025-03-11" and by_place["تسيل"]["is_background"]
+    assert by_place["طفس"]["event_date"] == "2025-03-13" and not by_place["طفس"]["is_background"]

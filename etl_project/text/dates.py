@@ -296,7 +296,9 @@ def _resolve(kind: str, m: re.Match, ref: date | None, text: str) -> DateMention
         word = re.sub(r"\s+", " ", g["r"])
         off, prec, rk = _relatives()[word]
         if word == "اليوم":
-            if _NOT_TODAY_BEFORE.search(text[max(0, s - 12):s]) or _NOT_TODAY_AFTER.match(text[e:e + 12]):
+            # "منذ اليوم" is from today on, but "منذ صباح اليوم" is since this morning: today
+            bare = m.start("r") == s or text[s] in "وف" and m.start("r") == s + 1
+            if bare and _NOT_TODAY_BEFORE.search(text[max(0, s - 12):s]) or _NOT_TODAY_AFTER.match(text[e:e + 12]):
                 return None
         if rk in ("same", "next"):
             return DateMention(s, e, None, prec, rk)
@@ -348,6 +350,7 @@ def _keywords(kind: str) -> tuple[str, ...]:
 
 _SPECIFICITY = {"numeric": 6, "absolute": 5, "relative": 4, "weekday": 3, "counted": 3, "period": 2, "month": 1,
                 "same": 4, "next": 4}
+_AFTER_MIDNIGHT = re.compile(r"بعد\s+منتصف\s+ليل")
 _GLUE = re.compile(r"^[\s,()\"'\-–]*$")
 
 
@@ -387,6 +390,9 @@ def find_dates(text: str, reference: date | None, start: int = 0, end: int | Non
             # a relative day ("اليوم", "أمس") fixes the day even when a weekday follows it
             if prev.kind == "relative" and d.kind == "weekday":
                 best = prev
+            # "ليل الثلاثاء - الأربعاء" is the Tuesday night; "بعد منتصف ليل الثلاثاء - الأربعاء" is the Wednesday
+            if prev.kind == d.kind == "weekday" and _AFTER_MIDNIGHT.search(text, max(0, prev.start - 8), prev.start + 12):
+                best = d
             joined[-1] = replace(best, start=prev.start, end=d.end)
             continue
         joined.append(d)
