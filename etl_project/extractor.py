@@ -216,7 +216,8 @@ class Extractor:
                     refs = [t for t in trigs if t.rule.anaphor and (t.definite or is_demonstrative(T, t))
                             and (t is main or t.rule.typing == "anaphor")
                             and not _AFTER_THE.search(T, max(cs, t.start - 16), t.start)]
-                    if refs and refs[0] is not main and refs[0].rule.typing == "anaphor" and main.rule.priority >= 50:
+                    if refs and refs[0] is not main and refs[0].rule.typing == "anaphor" and main.rule.priority >= 50 \
+                            and not (main.rule.sub_event_type == "arrests" and refs[0].rule.event_type == "violence_against_civilians"):
                         refs = []  # "أقارب المخطوف قطعوا الطريق": the kidnapped man is named; the clause tells a new incident
                     if refs and prev_types and main.rule.priority < 85:
                         ref_t = refs[0]
@@ -345,7 +346,7 @@ class Extractor:
                     c.date_known_missing = True
                     c.date_text_span = (ad.start, ad.end)
             if c.date_explicit or c.date_known_missing:
-                if c.background and not c.date_known_missing:
+                if (c.background or main and c.date and c.date < main) and not c.date_known_missing:
                     # "وكان X قد ... الثلاثاء الماضي": the recalled day dates only what continues that
                     # recall; the next news item goes back to the report's own day
                     recalled = c.date
