@@ -686,6 +686,14 @@ def _place_roles(T: str, mentions, actor_spans=None) -> list[tuple[str, int | No
             lid = list_id
         roles.append((role, lid))
         prev_end, prev_role = m.end, role
+    # "بلدتي القصر وحوش السيد علي اللبنانيتين": an adjective after a list makes every member foreign
+    for i, m in enumerate(mentions):
+        if roles[i][0] != "foreign" or not _FOREIGN_ADJ_AFTER.match(T, m.end):
+            continue
+        for j in range(i - 1, -1, -1):
+            if roles[j][0] not in ("head", "near", "admin") or not _LIST_GAP.match(T[mentions[j].end:mentions[j + 1].start]):
+                break
+            roles[j] = ("foreign", roles[j][1])
     return roles
 
 
@@ -713,7 +721,8 @@ def _bulleted(T: str, pos: int) -> bool:
 
 _ALT_REPORT = re.compile(rf"\s*[,،]?\s*(?:في حين|فيما|بينما|وفيما|وبينما)\s+(?:[{AR}]+\s+){{0,1}}?"
                          rf"(?:تحدثت|تحدث|قالت|قال|افادت|افاد|ذكرت|ذكر|اشارت|اشار|اكدت|اكد|رجحت|قدرت|نقلت)(?![{AR}])")
-_FOREIGN_ADJ_AFTER = re.compile(rf"\s*[\"']?\s*ال(?:لبنانيه|لبناني|عراقيه|عراقي|تركيه|اردنيه|اردني|فلسطينيه)(?![{AR}])")
+_FOREIGN_ADJ_AFTER = re.compile(rf"\s*[\"']?\s*(?:[{AR}]+\s+)?[\"']?\s*ال(?:لبنانيه|لبناني|لبنانيتين|لبنانيتان|لبنانيين|عراقيه|عراقي|عراقيتين|"
+                                rf"عراقيين|تركيه|تركيتين|اردنيه|اردني|اردنيتين|فلسطينيه)(?![{AR}])")
 _YEAR_ONLY = re.compile(r"(?<![\u0621-\u064a])(?:عام|العام|سنه|خلال|في)\s+((?:19|20)\d\d)(?!\d)")
 
 
