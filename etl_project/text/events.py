@@ -106,6 +106,9 @@ _ISRAEL_CTX = re.compile(r"اسرائيل|صهيون|الاحتلال(?!\s+ال�
 _NEG_END = None
 _DEMONSTRATIVE = re.compile(r"(?:هذا|هذه|ذلك|تلك|هذين|هاتين)\s+$")
 _WITHDRAWAL = re.compile(r"انسحاب|انسحب|انسحبت|بعد خروج|اخلاء")
+_ENTERED = re.compile(r"(?:دخلت|دخل|دخلوا|دخول)\s+(?:ال)?(?:وحدات|وحده|جنود|عناصر|فصائل)|(?:وحدات|فصائل)(?:\s+[\u0621-\u064a]+){0,3}\s+(?:قد\s+)?(?:دخلت|دخل|دخلوا)")
+_FOREIGN_FORCE = re.compile(r"تركي|امريكي|روسي|ايراني|التحالف|الاحتلال")
+_FIGHTING = re.compile(r"معارك|اشتباكات|مواجهات|قصف|غارات|هجوم|قتال|عنيف|تمهيد")
 _ATTACK_ON_PROPERTY = None
 
 
@@ -163,6 +166,10 @@ def trigger_blocked(text: str, t: Trigger, clause_start: int) -> str | None:
         return "warning_shots"
     if t.rule.sub_event_type == "arrests" and cue_re("attempt").search(text[max(clause_start, t.start - 20):t.start]):
         return "attempt"
+    if t.rule.name == "incursion" and _ENTERED.search(text, t.start, t.end):
+        rest = text[clause_start:t.end + 160].split(".")[0]
+        if not (_WITHDRAWAL.search(rest) or _ISRAEL_CTX.search(rest) or _FOREIGN_FORCE.search(rest)):
+            return "deployment"  # "دخلت وحدات من الأمن الداخلي إلى البلدة": forces deployed in their own country
     if t.rule.name == "incursion" and _TRIED.search(text[max(clause_start, t.start - 20):t.start]):
         return "attempt"  # "حاولت السيارة اقتحام الحاجز": a claimed attempt to break through, not an incursion
     if t.rule.sub_event_type == "arrests" and _DETENTION_NOUN.search(text, max(clause_start, t.start - 12), t.start):
@@ -259,8 +266,9 @@ def type_event(rule: TriggerRule, text: str, start: int, end: int, trig_pos: int
         if _ISRAEL_CTX.search(seg) and not _ARTILLERY_CTX.search(seg):
             return "explosion_remote_violence", "air_drone_strike"
         return rule.event_type, rule.sub_event_type
-    if rule.typing == "territory":
-        if _WITHDRAWAL.search(seg):
+    if rule.typing == "territory" or rule.name == "incursion" and _WITHDRAWAL.search(seg) and not _ISRAEL_CTX.search(seg):
+        # "دخلت وحدات الجيش المدينة عقب انسحاب قسد": a handover; "سيطرت ... بعد انسحاب الفصائل تحت القصف": taken
+        if _WITHDRAWAL.search(seg) and (rule.typing != "territory" or not _FIGHTING.search(seg)):
             return "strategic_development", "non_violent_transfer_of_territory"
         perp = [a for a in actors if a.start < trig_pos + 40]
         if perp and perp[0].inter == 1:
