@@ -68,6 +68,8 @@ OUTPUT_FIELDS = (
 )
 
 _CROWD_TYPES = {"protest", "riot"}
+_DEATH_DATED = re.compile(rf"(?<![{AR}])(?:فارق|فارقت|توفي|توفيت|قتل|قتلت|قضي|استشهد)(?![{AR}])[^.,،]{{0,25}}?"
+                          rf"(?<![{AR}])(?:يوم|امس|اليوم|صباح|مساء|فجر|ليل|في\s+\d)")
 _SIMILAR = re.compile(rf"(?<![{AR}])(?:مماثل|مماثله|مماثلا|مماثلتين|مشابه|مشابهه|مشابها)(?![{AR}])")
 _AFTER_INCIDENT = re.compile(rf"(?<![{AR}])(?:عقب|بعد|اثر|قبيل|اعقاب)\s+(?:ال)?(?:حادثه|حادث|هجوم|انفجار|تفجير|اعتداء|"
                              rf"جريمه|واقعه|اشتباك|اشتباكات|قصف|غاره|كمين|اغتيال)(?![{AR}])")
@@ -183,6 +185,11 @@ class Extractor:
                     return bool(cue_re("plan").search(before)) or irrealis_before(T, cs, pos)
 
                 cas = casualties(T, cs, ce, blocked)
+                if cue_re("followup").search(T, cs, ce) and not _DEATH_DATED.search(T, cs, ce):
+                    # a funeral, mourning or outrage: the dead are those of an incident already told (unless
+                    # the clause dates the death itself: "تشييع الطفل الذي فارق الحياة يوم أمس برصاص طائش")
+                    trigs = [t for t in trigs if t.rule.event_type in _CROWD_TYPES]
+                    cas = Casualties(None, None, None, None, cas.victim_class, cas.no_casualties)
                 has_deaths = cas.deaths is not None or cas.deaths_vague is not None
                 if trigs and all(t.rule.name in _OBJECT_ONLY for t in trigs) and not has_deaths \
                         and cas.injuries is None and cas.injuries_vague is None:

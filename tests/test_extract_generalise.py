@@ -341,3 +341,23 @@ def test_the_news_after_a_recalled_incident_is_dated_by_the_report_not_the_recal
     by_place = {e["location_name"]: e for e in ev}
     assert by_place["تسيل"]["event_date"] == "2025-03-11" and by_place["تسيل"]["is_background"]
     assert by_place["طفس"]["event_date"] == "2025-03-13" and not by_place["طفس"]["is_background"]
+
+
+def test_a_funeral_of_fighters_killed_in_a_told_clash_is_no_new_battle(ex):
+    ev = _events(ex, "قتل مقاتلان اليوم خلال اشتباكات مع مسلحين في بلدة الكسوة. "
+                     "وشيّع أهالي بلدة جرمانا ظهر اليوم أحد المقاتلين اللذين قُتلا في اشتباكات الكسوة.", published="2025-08-22")
+    assert [e["location_name"] for e in ev] == ["الكسوة"]
+    # a funeral that turns into a protest is the protest; a death dated inside the clause is still told
+    ev = _events(ex, "شيّع المئات اليوم جثمان الطفل الذي فارق الحياة يوم أمس برصاص طائش في مدينة عفرين، "
+                     "وتحولت الجنازة إلى مظاهرة حاشدة.", published="2025-08-22")
+    assert {e["event_type"] for e in ev} >= {"protest"}
+
+
+def test_forces_entering_a_town_after_a_withdrawal_is_a_handover_and_own_forces_deploying_is_none(ex):
+    ev = _events(ex, "دخلت وحدات من الجيش السوري صباح اليوم مدينة دير حافر عقب انسحاب قوات سوريا الديمقراطية منها.",
+                 published="2026-01-18")
+    assert [(e["location_name"], e["sub_event_type"]) for e in ev] == [("دير حافر", "non_violent_transfer_of_territory")]
+    assert _events(ex, "ودخلت وحدات من الأمن الداخلي إلى مدينة حماة عصر اليوم وفرضت طوقاً حول الأحياء.") == []
+    ev = _events(ex, "سيطرت قوات النظام اليوم على بلدة حريتان بعد انسحاب الفصائل منها تحت قصف جوي عنيف.",
+                 published="2020-02-16")
+    assert [(e["event_type"], e["sub_event_type"]) for e in ev] == [("battle", "government_regains_territory")]
