@@ -68,6 +68,7 @@ OUTPUT_FIELDS = (
 )
 
 _CROWD_TYPES = {"protest", "riot"}
+_DIED_OF_WOUNDS = re.compile(rf"(?<![{AR}])(?:متاثرا|متاثره|متاثرين|متاثرتين|متاثرين|متاثرون)\s+(?:ب)?(?:ال)?(?:جراح|جروح|اصاب|اصابت)")
 _DEATH_DATED = re.compile(rf"(?<![{AR}])(?:فارق|فارقت|توفي|توفيت|قتل|قتلت|قضي|استشهد)(?![{AR}])[^.,،]{{0,25}}?"
                           rf"(?<![{AR}])(?:يوم|امس|اليوم|صباح|مساء|فجر|ليل|في\s+\d)")
 _SIMILAR = re.compile(rf"(?<![{AR}])(?:مماثل|مماثله|مماثلا|مماثلتين|مشابه|مشابهه|مشابها)(?![{AR}])")
@@ -78,11 +79,13 @@ _AFTER_THE = re.compile(r"(?:عقب|بعد|اثر|قبيل|قبل|اعقاب|خ�
 # trigger in their clause ("ملصقات توضح أشكال مخلفات الحرب" is not an explosion).
 _OBJECT_ONLY = {"ied"}
 # Place roles, best first. Roles not listed are never the incident's place.
-ROLE_RANK = {"head": 0, "near": 1, "between": 1, "road": 2, "admin": 3, "ref": 4, "anaphor": 5, "fallback": 5}
+ROLE_RANK = {"head": 0, "near": 1, "between": 1, "road": 2, "admin": 3, "ref": 4, "anaphor": 5, "fallback": 5, "reporter": 6}
 _SETTLEMENT = r"(?:مدينه|بلده|قريه|بلدات|قري|مدن|بلدتي|قريتي|مدينتي|حي|احياء|مخيم|منطقه|مناطق|ناحيه|محافظه|ريف|منطقتي|مزرعه|بلدتا|قريتا)"
-_ROAD_BEFORE = re.compile(rf"(?:طريق|الطريق|اوتوستراد|الاوتوستراد|اتوستراد)\s+(?:[{AR}]+\s+){{0,2}}?(?:بين\s+)?(?:(?:مدينتي|بلدتي|قريتي)\s+)?[\"']?$")
-_BETWEEN_BEFORE = re.compile(r"بين\s+(?:(?:مدينتي|بلدتي|قريتي|منطقتي|بلدات|قري)\s+)?[\"']?$")
-_SECOND_OF_PAIR = re.compile(r"^\s*[\"']?\s*(?:و|-|–)\s*[\"']?\s*$")
+_PAIR_NOUN = r"(?:مدينتي|بلدتي|قريتي|منطقتي|بلدات|قري|مدينه|بلده|قريه|منطقه|مخيم|حي)"
+_ROAD_BEFORE = re.compile(rf"(?:طريق|الطريق|اوتوستراد|الاوتوستراد|اتوستراد)\s+(?:[{AR}]+\s+){{0,2}}?(?:بين\s+)?(?:{_PAIR_NOUN}\s+)?[\"']?$")
+_BETWEEN_BEFORE = re.compile(rf"بين\s+(?:{_PAIR_NOUN}\s+)?[\"']?$")
+# "بين بلدة داعل ومدينة طفس": the second end of a pair may carry its own settlement noun
+_SECOND_OF_PAIR = re.compile(rf"^\s*[\"']?\s*(?:و|-|–)\s*(?:{_PAIR_NOUN}\s+)?[\"']?\s*$")
 _LIST_GAP = re.compile(rf"^\s*[\"']?\s*(?:,|،)?\s*(?:و)?\s*(?:{_SETTLEMENT}\s+)?[\"']?\s*$")
 _ADMIN_CUES = {"ريف", "محافظه", "ناحيه", "منطقه", "ريفي", "مناطق", "محافظتي", "محافظات"}
 _NEAR_CUES = {"باديه"}
@@ -254,6 +257,10 @@ class Extractor:
                 # dates of the clause, else of the sentence
                 cl_dates = [d for d in sent_dates if cs <= d.start < ce]
                 dm = _pick_date(T, cl_dates, trig_pos, cs) or _pick_date(T, sent_dates, trig_pos, s.start)
+                wounds = _DIED_OF_WOUNDS.search(T, cs, ce)
+                if wounds and [d for d in cl_dates if d.start > wounds.end()]:
+                    # "توفي اليوم متأثراً بجروح أصيب بها ... الخميس الماضي": ACLED codes the day of the injury
+                    dm = [d for d in cl_dates if d.start > wounds.end()][0]
                 if trigs and main.rule.typing == "anaphor":
                     dm = None  # it tells more of an earlier incident: a date here is of what followed it
                 bg = clause_is_background(T, cs, ce, s.start)
@@ -274,6 +281,8 @@ class Extractor:
                 else:
                     crowd_home = False
                 anaphor_place = bool(cue_re("anaphor_place").search(T, cs, ce))
+                if anaphor_place and chosen and all(roles[i][0] == "reporter" for i, _ in chosen):
+                    chosen = []  # "قال مراسلنا في درعا إن ... في الحي الشرقي من المدينة": the town told before
                 if not chosen and not anaphor_place:
                     chosen = _choose_places(sent_places, roles) if len(s.clauses) > 1 else []
                 if etype in _CROWD_TYPES and _RESIDENTS_OF_THE_TOWN.search(T, s.start, ce) and \
@@ -658,6 +667,10 @@ def _place_roles(T: str, mentions, actor_spans=None) -> list[tuple[str, int | No
             role = "foreign"  # "بلدة القصير اللبنانية": a homonym across the border
         elif cue_re("origin", "end").search(before) or re.search(rf"{_origin_settlement()}$", before):
             role = "origin"
+        elif _OF_THE_TOWN_AFTER.match(T, m.end):
+            role = "part"  # "في الحي الشرقي من المدينة": a part of the town told before, not a homonym elsewhere
+        elif _CORRESPONDENT_BEFORE.search(before):
+            role = "reporter"  # "وقال مراسل عنب بلدي في درعا إن ...": where the reporter is, the place only if nothing else is
         elif _CARE_BEFORE.search(before):
             role = "care"  # "نقل المصابون إلى مشفى مدينة X": where the wounded were treated, not the incident
         elif cue_re("outlet", "end").search(before) or _outlet_two(before):
@@ -714,6 +727,9 @@ _CARE_BEFORE = re.compile(
 )
 
 
+_OF_THE_TOWN_AFTER = re.compile(rf"\s+(?:من|في)\s+(?:ال)?(?:مدينه|بلده|قريه|مخيم)(?![{AR}])|\s+ب(?:ال)?(?:مدينه|بلده|قريه|مخيم)(?![{AR}])")
+_CORRESPONDENT_BEFORE = re.compile(rf"(?<![{AR}])[ولب]?(?:مراسل|مراسله|مراسلو|مراسلي|مراسلنا|مراسلها|مراسلة)(?:\s+[{AR}0-9+]+){{0,3}}?"
+                                   rf"\s+(?:في|ب)\s*(?:مدينه\s+|محافظه\s+)?[\"']?$")
 _REGION_BEFORE = re.compile(rf"(?<![{AR}])[وب]?(?:حوض|سهل|منطقه\s+حوض)\s+[\"']?$")
 
 

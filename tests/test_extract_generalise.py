@@ -361,3 +361,26 @@ def test_forces_entering_a_town_after_a_withdrawal_is_a_handover_and_own_forces_
     ev = _events(ex, "سيطرت قوات النظام اليوم على بلدة حريتان بعد انسحاب الفصائل منها تحت قصف جوي عنيف.",
                  published="2020-02-16")
     assert [(e["event_type"], e["sub_event_type"]) for e in ev] == [("battle", "government_regains_territory")]
+
+
+def test_a_death_from_wounds_is_dated_by_the_injury_and_placed_on_the_road_between_two_towns():
+    from tests.test_geo import GAZ_DIR
+    if GAZ_DIR is None:
+        pytest.skip("full gazetteer not found")
+    ex_full = Extractor(Geocoder.load(GAZ_DIR))
+    ev = _events(ex_full, "من جهة أخرى، توفي عنصر في اللواء الثامن التابع للفيلق الخامس، اليوم، متأثراً بجروح أصيب بها "
+                          "إثر استهدافه برصاص مجهولين على الطريق الواصل بين بلدة داعل ومدينة طفس، الخميس الماضي.",
+                 published="2020-06-22")
+    # the unit names ("الفيلق الخامس") are no tally of incidents; one event, on the day of the shooting
+    assert [(e["location_name"], e["event_date"]) for e in ev] == [("داعل", "2020-06-18")]
+
+
+def test_the_reporters_city_is_not_the_incident_place(ex):
+    ev = _events(ex, "قتل شاب برصاص مجهولين في مدينة نوى اليوم. وقال مراسلنا في درعا إن المسلحين أطلقوا النار "
+                     "على الشاب أمام منزله في الحي الشرقي من المدينة.", published="2020-06-22")
+    assert [e["location_name"] for e in ev] == ["نوى"]
+
+
+def test_a_former_commander_killed_is_a_civilian(ex):
+    ev = _events(ex, "قتل قيادي سابق في فصائل المعارضة برصاص مجهولين في مدينة نوى صباح اليوم.", published="2020-06-22")
+    assert [(e["event_type"], e["sub_event_type"]) for e in ev] == [("violence_against_civilians", "attack")]

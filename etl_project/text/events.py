@@ -307,6 +307,10 @@ def target_class(text: str, start: int, end: int, trig_pos: int, victim_class: s
     m = _ARMED_TARGET.search(text, trig_pos, min(end, trig_pos + 70))
     if m and _FORMER.match(text, m.end()):
         return "civilian"  # "اغتالوا القيادي السابق في الفصائل": a former fighter
+    if victim_class == "armed":
+        nouns = list(_ARMED_TARGET.finditer(text, start, end))
+        if nouns and all(_FORMER.match(text, n.end()) for n in nouns):
+            return "civilian"  # "قتل قيادي سابق في فصائل المعارضة برصاص مجهولين"
     if victim_class in ("armed", "civilian"):
         return victim_class
     if _PERP_TRIGGER.match(text[trig_pos:trig_pos + 12]):
