@@ -180,7 +180,13 @@ class Extractor:
             for (cs, ce) in s.clauses:
                 where_before, prev_cl_places = prev_cl_places, [i for i in sent_places if cs <= mentions[i].start < ce]
                 if clause_is_generic(T, cs, ce):
-                    continue
+                    # "شن الطيران اليوم الأربعاء غارات على X، في تصعيد هو الأوسع منذ اندلاع المواجهات": a dated
+                    # incident told before the context words is still an incident; what follows them is context
+                    gm = cue_re("generic").search(T, cs, ce) or cue_re("aggregate").search(T, cs, ce)
+                    if not (gm and any(cs <= d.start and d.end <= gm.start() and d.precision == 1 for d in sent_dates)
+                            and clause_triggers(T, cs, gm.start())):
+                        continue
+                    ce = gm.start()
                 trigs = clause_triggers(T, cs, ce)
 
                 def blocked(pos, cs=cs):

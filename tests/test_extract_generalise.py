@@ -384,3 +384,17 @@ def test_the_reporters_city_is_not_the_incident_place(ex):
 def test_a_former_commander_killed_is_a_civilian(ex):
     ev = _events(ex, "قتل قيادي سابق في فصائل المعارضة برصاص مجهولين في مدينة نوى صباح اليوم.", published="2020-06-22")
     assert [(e["event_type"], e["sub_event_type"]) for e in ev] == [("violence_against_civilians", "attack")]
+
+
+def test_a_dated_incident_before_context_words_is_kept_and_the_tally_after_them_is_not(ex):
+    ev = _events(ex, "شنّ الطيران الإسرائيلي، اليوم الأربعاء، غارات على مبنى في مدينة درعا، في تصعيد هو الأوسع "
+                     "منذ اندلاع المواجهات، أسفرت عن مقتل 300 شخص.", published="2025-07-16")
+    assert [(e["location_name"], e["event_date"], e["fatalities"]) for e in ev] == [("درعا", "2025-07-16", 0)]
+    # with no day of its own, a clause with "منذ" is a tally
+    assert _events(ex, "قتل 45 شخصاً في مدينة درعا منذ مطلع العام.", published="2025-07-16") == []
+
+
+def test_control_told_with_a_long_subject_is_taken_territory(ex):
+    ev = _events(ex, "سيطرت قوات النظام والميليشيات الإيرانية المساندة لها، اليوم الأحد، على بلدة حريتان بعد انسحاب "
+                     "فصائل المعارضة منها إثر قصف جوي وبري عنيف.", published="2020-02-16")
+    assert [(e["event_type"], e["sub_event_type"]) for e in ev] == [("battle", "government_regains_territory")]
