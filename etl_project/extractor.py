@@ -454,7 +454,8 @@ class Extractor:
             if target is None and c.weak and c.trig_pos != c.clause[0]:
                 # "الانفجار الذي هز المدينة" told sentences later: the last incident of its kind
                 target = next((p for p in sorted(placed, key=lambda p: -p.order) if p.order < c.order
-                               and p.event_type == c.event_type and _dates_compatible(p, c)), None)
+                               and p.event_type == c.event_type and _dates_compatible(p, c)
+                               and not (c.background and c.date_explicit and not p.background)), None)
             if target is not None:
                 _absorb(target, c)
                 continue
@@ -863,6 +864,8 @@ def _neighbour(c: Candidate, placed: list[Candidate], sent_index) -> Candidate |
             continue
         if c.background != p.background and c.date_explicit and p.date_explicit:
             continue
+        if c.background and c.date_explicit and not p.background:
+            continue  # "وكانت القوات قد سيطرت الأحد على القمة": a recall joins no incident of the day
         if c.date_explicit and c.date and p.date and c.date != p.date:
             continue  # a dated incident does not join one that took another day by inheritance
         key = (abs(d) if d <= 0 else d + 0.5, -p.order if d <= 0 else p.order)

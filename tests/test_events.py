@@ -268,3 +268,23 @@ def test_the_subject_after_a_targeting_verb_is_the_perpetrator():
 def test_injuries_counted_after_the_dead(text, injuries):
     t = N(text)
     assert casualties(t, 0, len(t)).injuries == injuries
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("أعلن الجيش الوطني، الأحد، سيطرته الكاملة على مركز مدينة تل أبيض", ("battle", "non_state_actor_overtakes_territory")),
+    ("واصلت القوات الإسرائيلية أمس توغلها داخل الأراضي السورية في القنيطرة", ("strategic_development", "other")),
+    ("استهدفت المقاتلات التركية مواقع للتنظيم في منطقة عين العرب", ("explosion_remote_violence", "air_drone_strike")),
+    ("شن مسلحو التنظيم هجوماً على سجن الصناعة في حي غويران", ("battle", "armed_clash")),
+])
+def test_types_of_control_incursion_jets_and_prisons(text, expected):
+    assert main_type(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "وبذلك يرتفع عدد القتلى في المخيم منذ مطلع العام إلى 47 شخصا",
+    "أعلن المتحدث أن عدد الموقوفين ارتفع إلى 125 شخصا",
+    "وتشهد المنطقة الواصلة بين المحافظتين حالات خطف متبادل",
+    "أوضحت القيادة أن التسجيل المصور المتداول عن خطف فتاة يعود لعام 2019",
+])
+def test_tallies_exchanges_and_old_videos_are_no_incident(text):
+    assert main_type(text) is None
