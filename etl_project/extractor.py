@@ -119,6 +119,7 @@ class Candidate:
     members: list["Candidate"] = field(default_factory=list)
     fallback: bool = False
     date_key: str | None = None  # the words of an unresolvable date, to tell two such dates apart
+    anaphor_only: bool = False  # typed only by a word that points back ("الحادث وقع على الطريق ...")
 
 
 def _parse_date(value) -> date | None:
@@ -303,7 +304,8 @@ class Extractor:
                     during = False
                 base = dict(sentence=s, clause=(cs, ce), event_type=etype, sub_event_type=sub, priority=prio,
                             weak=weak, cas=cas, background=bg, actor1=perp, actor2=victim,
-                            victim_class=cas.victim_class, trig_pos=trig_pos)
+                            victim_class=cas.victim_class, trig_pos=trig_pos,
+                            anaphor_only=bool(trigs) and main.rule.typing == "anaphor")
                 if dm is not None:
                     base["date_key"] = _date_key(T[dm.start:dm.end])
                     base.update(date=dm.value, date_precision=dm.precision, date_text_span=(dm.start, dm.end),
@@ -484,7 +486,10 @@ class Extractor:
                 # continues it, whatever type its own words suggest
                 continues = c.weak and not (c.background and not e.background) \
                     and abs(sent_index[id(c.sentence)] - sent_index[id(e.sentence)]) <= 2
-                if _same_place(e, c) and (e.event_type == c.event_type or continues) and _dates_compatible(e, c):
+                # "وأشار البيان إلى أن الحادث وقع على الطريق بين X وY": more of the incident just told, nearby
+                retold = c.anaphor_only and continues and e.event_type == c.event_type and _near_each_other(e, c) \
+                    and ROLE_RANK.get(c.role, 5) >= ROLE_RANK["road"]
+                if (_same_place(e, c) or retold) and (e.event_type == c.event_type or continues) and _dates_compatible(e, c):
                     _absorb(e, c)
                     merged = True
                     break

@@ -288,3 +288,9 @@ def test_types_of_control_incursion_jets_and_prisons(text, expected):
 ])
 def test_tallies_exchanges_and_old_videos_are_no_incident(text):
     assert main_type(text) is None
+
+
+def test_retaliatory_fire_at_the_sources_of_shelling_is_shelling():
+    assert main_type("ردت وحدات من الجيش على مصادر إطلاق القذائف بضربات مركزة على أوكار الإرهابيين") == \
+        ("explosion_remote_violence", "shelling_artillery_missile_attack")
+    assert main_type("ردت القوات على مصادر النيران واشتبكت مع المهاجمين") == ("battle", "armed_clash")

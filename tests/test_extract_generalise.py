@@ -398,3 +398,9 @@ def test_control_told_with_a_long_subject_is_taken_territory(ex):
     ev = _events(ex, "سيطرت قوات النظام والميليشيات الإيرانية المساندة لها، اليوم الأحد، على بلدة حريتان بعد انسحاب "
                      "فصائل المعارضة منها إثر قصف جوي وبري عنيف.", published="2020-02-16")
     assert [(e["event_type"], e["sub_event_type"]) for e in ev] == [("battle", "government_regains_territory")]
+
+
+def test_the_incident_retold_on_its_road_is_one_event(ex):
+    ev = _events(ex, "قالت الوزارة إن العبوة انفجرت أمس أثناء عودة رتل عسكري قرب بلدة الشحيل. "
+                     "وأشار البيان إلى أن الحادث وقع على الطريق الواصل بين دير الزور والميادين.", published="2020-08-19")
+    assert len(ev) == 1 and ev[0]["event_date"] == "2020-08-18"

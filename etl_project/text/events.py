@@ -108,6 +108,8 @@ _DEMONSTRATIVE = re.compile(r"(?:هذا|هذه|ذلك|تلك|هذين|هاتين
 _WITHDRAWAL = re.compile(r"انسحاب|انسحب|انسحبت|بعد خروج|اخلاء")
 _ENTERED = re.compile(r"(?:دخلت|دخل|دخلوا|دخول)\s+(?:ال)?(?:وحدات|وحده|جنود|عناصر|فصائل)|(?:وحدات|فصائل)(?:\s+[\u0621-\u064a]+){0,3}\s+(?:قد\s+)?(?:دخلت|دخل|دخلوا)")
 _FOREIGN_FORCE = re.compile(r"تركي|امريكي|روسي|ايراني|التحالف|الاحتلال")
+_RETALIATED = re.compile(r"[وف]?(?:رد|ردت|ردوا)\s")
+_STRIKES_WITH = re.compile(r"قذائف|صواريخ|صاروخي|ضربات|رشقات|مدفعي|المدفعيه|راجمات|بالمدفعيه")
 _FIGHTING = re.compile(r"معارك|اشتباكات|مواجهات|قصف|غارات|هجوم|قتال|عنيف|تمهيد")
 _ATTACK_ON_PROPERTY = None
 
@@ -260,6 +262,11 @@ def type_event(rule: TriggerRule, text: str, start: int, end: int, trig_pos: int
     crowd = crowd_typing(rule.name, text, start, end, trig_pos, actors)
     if crowd is not None:
         return crowd
+    if rule.name == "exchange_fire" and _RETALIATED.match(text, trig_pos) and _STRIKES_WITH.search(seg):
+        # "ردت وحدات الجيش على مصادر إطلاق القذائف بضربات مركزة على أوكارهم": retaliatory fire from afar
+        if _AIR_CTX.search(seg):
+            return "explosion_remote_violence", "air_drone_strike"
+        return "explosion_remote_violence", "shelling_artillery_missile_attack"
     if rule.typing == "air":
         if _AIR_CTX.search(seg):
             return "explosion_remote_violence", "air_drone_strike"
