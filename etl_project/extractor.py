@@ -514,6 +514,9 @@ class Extractor:
                         continue
                     if not _near_each_other(a, b):
                         continue
+                    if (a.place.place.placetype == "governorate" or a.role == "admin") and a.place.place.admin1_pcode \
+                            and a.place.place.admin1_pcode != b.place.place.admin1_pcode:
+                        continue  # "في ريف إدلب" does not stand for a town of Aleppo
                     if best is None or abs(b.order - a.order) < abs(best.order - a.order):
                         best = b
                 if best is not None:

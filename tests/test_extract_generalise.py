@@ -404,3 +404,16 @@ def test_the_incident_retold_on_its_road_is_one_event(ex):
     ev = _events(ex, "قالت الوزارة إن العبوة انفجرت أمس أثناء عودة رتل عسكري قرب بلدة الشحيل. "
                      "وأشار البيان إلى أن الحادث وقع على الطريق الواصل بين دير الزور والميادين.", published="2020-08-19")
     assert len(ev) == 1 and ev[0]["event_date"] == "2020-08-18"
+
+
+def test_a_governorate_lead_does_not_join_a_town_of_another_governorate_and_a_front_names_its_village(ex):
+    ev = _events(ex, "قضى 3 عناصر من قوات النظام، وأصيب 5 آخرون بجراح متفاوتة، جراء استهداف بصاروخ موجه سيارة عسكرية "
+                     "في ريف إدلب الجنوبي. وفي ريف حلب الغربي، سقطت قذائف صاروخية على أطراف بلدة الأتارب، "
+                     "دون معلومات عن خسائر بشرية.", published="2023-05-10")
+    by_gov = {e["admin1"]: e for e in ev}
+    assert by_gov["Idleb"]["fatalities"] == 3 and by_gov["Aleppo"]["fatalities"] == 0
+
+
+def test_war_remnants_of_shelling_are_a_landmine_not_shelling(ex):
+    ev = _events(ex, "أصيب أربعة أطفال اليوم بانفجار قنبلة عنقودية من مخلفات القصف في بلدة سراقب.")
+    assert [e["sub_event_type"] for e in ev] == ["remote_explosive_landmine_ied"]
