@@ -294,3 +294,12 @@ def test_retaliatory_fire_at_the_sources_of_shelling_is_shelling():
     assert main_type("ردت وحدات من الجيش على مصادر إطلاق القذائف بضربات مركزة على أوكار الإرهابيين") == \
         ("explosion_remote_violence", "shelling_artillery_missile_attack")
     assert main_type("ردت القوات على مصادر النيران واشتبكت مع المهاجمين") == ("battle", "armed_clash")
+
+
+@pytest.mark.parametrize("text", [
+    "أصدرت محكمة ألمانية حكماً بالسجن المؤبد على عنصر سابق في المخابرات بعد إدانته بتعذيب معتقلين وقتلهم",
+    "أحيا سوريون اليوم الذكرى الثانية عشرة لمجزرة الكيماوي التي قتل فيها أكثر من 1400 شخص",
+    "قال تقرير للأمم المتحدة إن أكثر من 500 مدني قتلوا في سوريا خلال العام الماضي جراء القصف والألغام",
+])
+def test_trials_anniversaries_and_yearly_reports_are_no_incident(text):
+    assert main_type(text) is None
