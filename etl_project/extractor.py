@@ -721,6 +721,11 @@ def _place_roles(T: str, mentions, actor_spans=None) -> list[tuple[str, int | No
             lid = list_id
         roles.append((role, lid))
         prev_end, prev_role = m.end, role
+    # "نقلوا إلى مشافي كوباني والطبقة": every town of a list of hospitals is where the wounded went
+    for i in range(1, len(mentions)):
+        if roles[i - 1][0] == "care" and roles[i][0] in ("head", "near") \
+                and _LIST_GAP.match(T[mentions[i - 1].end:mentions[i].start]):
+            roles[i] = ("care", roles[i - 1][1])
     # "بلدتي القصر وحوش السيد علي اللبنانيتين": an adjective after a list makes every member foreign
     for i, m in enumerate(mentions):
         if roles[i][0] != "foreign" or not _FOREIGN_ADJ_AFTER.match(T, m.end):
