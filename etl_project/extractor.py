@@ -68,6 +68,7 @@ OUTPUT_FIELDS = (
 )
 
 _CROWD_TYPES = {"protest", "riot"}
+_ALSO = re.compile(r"\s*[,،]?\s*(?:كما|وكذلك|كذلك)\s")
 _DIED_OF_WOUNDS = re.compile(rf"(?<![{AR}])(?:متاثرا|متاثره|متاثرين|متاثرتين|متاثرين|متاثرون)\s+(?:ب)?(?:ال)?(?:جراح|جروح|اصاب|اصابت)")
 _DEATH_DATED = re.compile(rf"(?<![{AR}])(?:فارق|فارقت|توفي|توفيت|قتل|قتلت|قضي|استشهد)(?![{AR}])[^.,،]{{0,25}}?"
                           rf"(?<![{AR}])(?:يوم|امس|اليوم|صباح|مساء|فجر|ليل|في\s+\d)")
@@ -273,7 +274,7 @@ class Extractor:
                 bg = clause_is_background(T, cs, ce, s.start)
                 # places of the clause, else of the sentence
                 cl_places = [i for i in sent_places if cs <= mentions[i].start < ce]
-                chosen = _choose_places(cl_places, roles)
+                chosen = _choose_places(cl_places, roles, mentions)
                 if where_before and _WHERE.match(T, cs) and all(mentions[i].start > trig_pos for i in cl_places):
                     # "شملت الحملة حي X في مدينة Y، حيث اعتقل تسعة": "where" points to the place just named
                     chosen = _choose_places(where_before, roles) or chosen
@@ -329,6 +330,7 @@ class Extractor:
                         c.place = mentions[mi]
                         c.role = roles[mi][0]
                         c.__dict__["city"] = _names_the_city(T, mentions[mi])
+                        c.__dict__["cue_city"] = mentions[mi].cue == "مدينه"
                         if crowd_home:
                             # the residents' own town is where they gathered: the town itself, not a frame
                             c.role, c.__dict__["city"] = "head", True
@@ -429,8 +431,8 @@ class Extractor:
                 continue
             si = sent_index[id(c.sentence)]
             for nxt in sentences[si + 1:si + 2]:
-                if nxt.kind != "body" or id(nxt) in with_cands:
-                    continue
+                if nxt.kind != "body" or id(nxt) in with_cands or _ALSO.match(T, nxt.start):
+                    continue  # ("كما طال القصف بلدة X": a second target, not the lead's place told precisely)
                 ids = [i for i, m in enumerate(mentions) if nxt.start <= m.start < nxt.end and roles[i][0] in ROLE_RANK
                        and ROLE_RANK[roles[i][0]] <= 2]
                 if not ids:
@@ -506,10 +508,14 @@ class Extractor:
                 for b in events:
                     if b is a or _level(b) <= _level(a) or b.event_type != a.event_type or not _dates_compatible(a, b):
                         continue
+                    if a.date and b.date and a.date != b.date and a.sentence.kind != "headline":
+                        continue  # the lead's day, even inherited, is not another day's incident
                     if b.list_id is not None and a.list_id == b.list_id:
                         continue
                     if _SIMILAR.search(T, *a.clause) or _SIMILAR.search(T, *b.clause):
                         continue  # "وقفة مماثلة في مدينة X": another incident, told as such
+                    if _ALSO.match(T, b.clause[0]) and b.sentence is not a.sentence and a.__dict__.get("cue_city"):
+                        continue  # "قصفت ... مدينة إدلب ... كما طال القصف بلدة النيرب": a second target
                     if abs(sent_index[id(b.sentence)] - sent_index[id(a.sentence)]) > 4:
                         continue
                     if not _near_each_other(a, b):
@@ -833,9 +839,18 @@ def _is_title(before: str) -> bool:
     return False
 
 
-def _choose_places(idxs: list[int], roles) -> list[tuple[int, int | None]]:
+def _choose_places(idxs: list[int], roles, mentions=None) -> list[tuple[int, int | None]]:
     """The incident's place(s) among a clause's mentions: the best role; all members of its list."""
     usable = [i for i in idxs if roles[i][0] in ROLE_RANK]
+    if mentions is not None and len(usable) > 1:
+        # "وفي السويداء، استهدفت مسيرات رتلاً ... قرب بلدة الصورة الكبرى": the bare governorate or capital
+        # that frames the clause gives way to a town named with its settlement word
+        precise = [i for i in usable if mentions[i].cue is not None and roles[i][0] in ("head", "near")
+                   and mentions[i].place.placetype in ("locality", "neighbourhood") and not _is_capital(mentions[i].place)]
+        framing = [i for i in usable if mentions[i].cue is None and roles[i][0] == "head"
+                   and (mentions[i].place.placetype in ("governorate", "district") or _is_capital(mentions[i].place))]
+        if precise and framing and framing[0] == usable[0]:
+            usable = [i for i in usable if i not in framing]
     if not usable:
         return []
     best_rank = min(ROLE_RANK[roles[i][0]] for i in usable)

@@ -417,3 +417,18 @@ def test_a_governorate_lead_does_not_join_a_town_of_another_governorate_and_a_fr
 def test_war_remnants_of_shelling_are_a_landmine_not_shelling(ex):
     ev = _events(ex, "أصيب أربعة أطفال اليوم بانفجار قنبلة عنقودية من مخلفات القصف في بلدة سراقب.")
     assert [e["sub_event_type"] for e in ev] == ["remote_explosive_landmine_ied"]
+
+
+def test_a_second_target_told_with_also_is_its_own_event_and_a_lead_joins_no_other_day(ex):
+    ev = _events(ex, "قتل العشرات أمس الخميس في هجوم بطائرات مسيرة على الكلية الحربية بمدينة حمص. "
+                     "وبعد ساعات من الهجوم، قصفت قوات النظام بالمدفعية مدينة إدلب، ما أدى إلى مقتل 5 مدنيين. "
+                     "كما طال القصف بلدة سرمين وأسفر عن مقتل امرأة. "
+                     "وفجر اليوم الجمعة، شنت طائرات حربية روسية غارات على محيط مدينة أريحا.", published="2023-10-06")
+    by_place = {e["location_name"]: e for e in ev}
+    assert set(by_place) == {"حمص", "إدلب", "سرمين", "أريحا"}
+    assert by_place["إدلب"]["fatalities"] == 5 and by_place["أريحا"]["event_date"] == "2023-10-06"
+
+
+def test_a_framing_governorate_gives_way_to_the_town_named_with_its_settlement_word(ex):
+    ev = _events(ex, "وفي السويداء، استهدفت مسيّرات رتلاً عسكرياً قرب بلدة شهبا اليوم، ما أسفر عن مقتل 7 عناصر.")
+    assert [(e["location_name"], e["fatalities"]) for e in ev] == [("شهبا", 7)]
