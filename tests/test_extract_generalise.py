@@ -432,3 +432,12 @@ def test_a_second_target_told_with_also_is_its_own_event_and_a_lead_joins_no_oth
 def test_a_framing_governorate_gives_way_to_the_town_named_with_its_settlement_word(ex):
     ev = _events(ex, "وفي السويداء، استهدفت مسيّرات رتلاً عسكرياً قرب بلدة شهبا اليوم، ما أسفر عن مقتل 7 عناصر.")
     assert [(e["location_name"], e["fatalities"]) for e in ev] == [("شهبا", 7)]
+
+
+def test_a_participle_opens_a_new_statement_with_its_own_place(ex):
+    ev = _events(ex, "قال المرصد إن تسعة أشخاص قتلوا فجر الخميس في الغارة على بلدة شهبا، مشيراً إلى أن غارة أخرى "
+                     "استهدفت منزلاً في بلدة القريا المجاورة دون أن تسفر عن إصابات.", published="2024-01-18")
+    assert sorted((e["location_name"], e["fatalities"]) for e in ev) == [("القريا", 0), ("شهبا", 9)]
+    # a tally since a month is no incident, even in its own clause
+    assert _events(ex, "وأضاف أن المحافظة من أكثر المحافظات تلوثاً، مشيراً إلى أن أكثر من 140 شخصاً قتلوا "
+                       "بانفجار مخلفات الحرب في مدينة دير الزور منذ كانون الأول 2024.", published="2025-12-08") == []
