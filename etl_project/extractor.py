@@ -491,6 +491,9 @@ class Extractor:
                 # "وأشار البيان إلى أن الحادث وقع على الطريق بين X وY": more of the incident just told, nearby
                 retold = c.anaphor_only and continues and e.event_type == c.event_type and _near_each_other(e, c) \
                     and ROLE_RANK.get(c.role, 5) >= ROLE_RANK["road"]
+                if c.background != e.background and c.date and e.date and c.date != e.date and not continues \
+                        and c.role in ("fallback", "anaphor"):
+                    continue  # a recall placed only by "المنطقة" borrows the town; it is not the day's incident there
                 if (_same_place(e, c) or retold) and (e.event_type == c.event_type or continues) and _dates_compatible(e, c):
                     _absorb(e, c)
                     merged = True
