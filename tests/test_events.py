@@ -303,3 +303,20 @@ def test_retaliatory_fire_at_the_sources_of_shelling_is_shelling():
 ])
 def test_trials_anniversaries_and_yearly_reports_are_no_incident(text):
     assert main_type(text) is None
+
+
+@pytest.mark.parametrize("text,deaths", [
+    ("أودى الانفجار بحياة ثلاثة مدنيين", 3),
+    ("أودت الغارة بحياة 5 أشخاص بينهم طفلان", 5),
+    ("أودى القصف بحياته", 1),
+    ("أعدم التنظيم ثلاثة رعاة في البادية", 3),
+])
+def test_took_the_lives_of_and_active_killings_with_the_subject_first(text, deaths):
+    t = N(text)
+    assert casualties(t, 0, len(t)).deaths == deaths
+
+
+def test_life_alone_is_no_death():
+    t = N("تمسك الرجل بحياته رغم المرض")
+    c = casualties(t, 0, len(t))
+    assert c.deaths is None and c.deaths_vague is None

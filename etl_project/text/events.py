@@ -340,7 +340,8 @@ _DEATH_RE = re.compile(
     r"استشهد|استشهدوا|استشهدت|استشهدا|استشهاد|استشهاده|استشهادهم|استشهادهما|"
     r"لقي|لقيت|لقوا|لقيا|مصرع|مصرعه|مصرعها|مصرعهم|مصرعهما|حتفه|حتفهم|"
     r"ارتقاء|ارتقي|ارتقت|وفاه|وفاته|وفاتها|وفاتهم|وفاتهما|توفي|توفيت|فارق الحياه|فارقت الحياه|"
-    r"قضي|قضوا|اغتيال|اغتال|اغتالوا|اغتالت|اغتيل|تصفيه|اعدام|اعدم|اعدموا|اعدمت|جثه|جثتين|جثتي|جثث"
+    r"قضي|قضوا|اغتيال|اغتال|اغتالوا|اغتالت|اغتيل|تصفيه|اعدام|اعدم|اعدموا|اعدمت|جثه|جثتين|جثتي|جثث|"
+    r"بحياه|بحياته|بحياتها|بحياتهم|بحياتهما"
     rf")(?![{AR}])"
 )
 _INJURY_RE = re.compile(
@@ -367,6 +368,7 @@ _KIN_PLUS = re.compile(
     rf"اخوه|اخيه|اخته|حفيده|مرافقه|سائقه)(?![{AR}])"
 )
 _SINGULAR_MASDAR = {"مقتل", "اغتيال", "استشهاد", "وفاه", "تصفيه", "اعدام"}
+_TOOK_LIFE = re.compile(rf"(?<![{AR}])[وف]?(?:اودي|اودت|يودي|تودي|اوديا)(?![{AR}])")
 _QUDI_OK = re.compile(r"^[^.]{0,80}?(?:برصاص|جراء|اثر|متاثر|بانفجار|بقصف|نحبه|تحت\s+التعذيب|بنيران)")
 _REL_ONE = re.compile(r"(?:الذي|التي)\s+(?:كان\s+|كانت\s+)?$")
 _REL_TWO = re.compile(r"(?:اللذين|اللتين|اللذان|اللتان)\s+$")
@@ -434,7 +436,7 @@ def _anchor_count(text: str, m: re.Match, start: int, end: int, kind: str) -> tu
     # pronoun suffixes: مقتله -> 1, مقتلهما -> 2, مقتلهم -> several
     if a.endswith("هما"):
         return (2, False, None)
-    if a.endswith(("ه", "ها")) and a not in ("جثه", "وفاه", "تصفيه", "اصابه"):
+    if a.endswith(("ه", "ها")) and a not in ("جثه", "وفاه", "تصفيه", "اصابه", "بحياه"):
         return (1, False, None)
     if a.endswith("هم"):
         before = _count_before(text, m.start(), start)
@@ -454,6 +456,11 @@ def _anchor_count(text: str, m: re.Match, start: int, end: int, kind: str) -> tu
             count, cls = _persons()[0][pm.group("w")]
             nm = None
             return (count, count is None, cls)
+        # "أعدم التنظيم ثلاثة رعاة": the figure of the victims after the subject
+        for tok in re.finditer(r"\S+", text[m.end():min(end, m.end() + 40)]):
+            nm = number_at(text, m.end() + tok.start())
+            if nm and not nm.vague and nm.start == m.end() + tok.start():
+                return (nm.value, False, None)
     if a in ("لقي", "لقيت", "لقيا") and (after is None or after[0] is None):
         # "لقي حتفه" / "لقيت امرأتان مصرعهما": the pronoun on the noun counts the dead
         nxt = re.match(rf"(?:\s*[{AR}]+){{0,2}}?\s*((?:حتف|مصرع)[{AR}]*)", text[m.end():end])
@@ -486,7 +493,7 @@ def _counted_in_itself(text: str, m: re.Match, start: int, end: int) -> bool:
     """A death word that carries its own figure ("قتيلين", "مقتله", "مقتل شاب") before "وإصابة ...": the
     injuries that follow are their own count, not one vague figure for both."""
     a = m.group("a")
-    if a in ("قتيلين", "قتيلان", "جثتين", "جثتي") or a.endswith(("هما", "ه", "ها")) and a not in ("جثه", "وفاه", "تصفيه"):
+    if a in ("قتيلين", "قتيلان", "جثتين", "جثتي") or a.endswith(("هما", "ه", "ها")) and a not in ("جثه", "وفاه", "تصفيه", "بحياه"):
         return True
     return False
 
@@ -509,6 +516,8 @@ def casualties(text: str, start: int, end: int, blocked=None) -> Casualties:
         a = m.group("a")
         if a in ("قضي", "قضوا") and not _QUDI_OK.match(text[m.end():end]):
             continue
+        if a.startswith("بحيا") and not _TOOK_LIFE.search(text, max(start, m.start() - 40), m.start()):
+            continue  # "أودى الانفجار بحياة ثلاثة مدنيين": took the lives of; not any "life"
         if a in ("لقي", "لقيت", "لقوا", "لقيا") and not re.search(r"مصرع|حتف", text[m.end():m.end() + 40]):
             continue
         if a.startswith(("مصرع", "حتف")) and re.search(r"لقي|لقوا|لقيت|لقيا", text[max(start, m.start() - 40):m.start()]):
