@@ -321,3 +321,9 @@ def test_spelling_variants_after_a_settlement_cue(full):
     assert near(by_text(ms, "الدرخبيه").place, 33.364, 36.160, 2)
     ms = resolved(full, "انفجر لغم من مخلفات الحرب في بلدة الفقيع بريف درعا الشمالي")
     assert near(by_text(ms, "الفقيع").place, 32.946, 36.168, 2)
+
+
+def test_the_villages_of_one_list_lie_in_one_governorate(full):
+    # al-Malikiyah (Derik) in Hasakah is famous; in a list of villages of the Aleppo countryside it is the Aleppo one
+    ms = resolved(full, "قصفت القوات التركية قرى مرعناز والمالكية وشوارغة الأرز بريف حلب الشمالي")
+    assert by_text(ms, "المالكية").place.admin1 == "Aleppo"

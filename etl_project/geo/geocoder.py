@@ -127,6 +127,7 @@ class _Span:
     landmark: bool = False  # the name of a square, street or building: placed at its town
     foreign: lexicon.Foreign | None = None
     entries: list[_Entry] | None = None
+    list_prev: "_Span | None" = None  # the place before it in a list ("قرى X وY وZ")
 
     def __init__(self, start: int, core_start: int, end: int, key: str, has_article: bool, clitic: str,
                  surface: str, word_start: int = 0):
@@ -405,6 +406,7 @@ class Geocoder:
             if prev is not None and s.cue is None and not s.prep and not s.in_name:
                 gap = text[prev.end:s.word_start]
                 if _LIST_GAP.fullmatch(gap) and ("," in gap or s.clitic.startswith("و")):
+                    s.list_prev = prev
                     s.cue = prev.cue
                     s.prep = prev.prep or not prev.weak
                     s.in_name = prev.in_name
@@ -627,6 +629,29 @@ class Geocoder:
                 continue
             alt = [k for k, e in enumerate(s.entries) if places[e.idx].admin1_pcode == q.admin1_pcode]
             resolved[i] = max(alt, key=priors[i].__getitem__) if alt else -1
+
+        # "قرى مرعناز والمالكية وشوارغة الأرز": the villages of one list lie in one governorate; a famous
+        # homonym elsewhere gives way to the reading in the governorate of the others
+        index_of = {id(s): i for i, s in enumerate(spans)}
+        for i, s in enumerate(spans):
+            if resolved[i] < 0 or len(s.entries) < 2:
+                continue
+            members = []
+            j = s
+            while j.list_prev is not None and id(j.list_prev) in index_of:
+                j = j.list_prev
+                members.append(index_of[id(j)])
+            k = i + 1
+            while k < len(spans) and spans[k].list_prev is spans[k - 1]:
+                members.append(k)
+                k += 1
+            govs = {places[spans[m].entries[resolved[m]].idx].admin1_pcode for m in members if resolved[m] >= 0}
+            mine = places[s.entries[resolved[i]].idx].admin1_pcode
+            if len(govs) != 1 or mine in govs:
+                continue
+            alt = [e for e, ent in enumerate(s.entries) if places[ent.idx].admin1_pcode in govs]
+            if alt:
+                resolved[i] = max(alt, key=priors[i].__getitem__)
 
         # names admitted on weak evidence must fit the geography of the others
         strong = [places[s.entries[resolved[i]].idx] for i, s in enumerate(spans)
