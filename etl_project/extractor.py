@@ -68,6 +68,7 @@ OUTPUT_FIELDS = (
 )
 
 _CROWD_TYPES = {"protest", "riot"}
+_NATIONALITY = re.compile(r"^(?:ال)?[\u0621-\u064a]+(?:يه|ي)$")  # "مسيرة تركية": a nationality, not a place abroad
 _ALSO = re.compile(r"\s*[,،]?\s*(?:كما|وكذلك|كذلك)\s")
 _DIED_OF_WOUNDS = re.compile(rf"(?<![{AR}])(?:متاثرا|متاثره|متاثرين|متاثرتين|متاثرين|متاثرون)\s+(?:ب)?(?:ال)?(?:جراح|جروح|اصاب|اصابت)")
 _DEATH_DATED = re.compile(rf"(?<![{AR}])(?:فارق|فارقت|توفي|توفيت|قتل|قتلت|قضي|استشهد)(?![{AR}])[^.,،]{{0,25}}?"
@@ -446,6 +447,9 @@ class Extractor:
         # placeless candidates: join a neighbour of the same type, else fall back to a nearby place
         placed = [c for c in cands if c.place is not None]
         for c in [c for c in cands if c.place is None]:
+            if any((m.foreign or roles[i][0] == "foreign") and c.clause[0] <= m.start < c.clause[1]
+                   and not _NATIONALITY.match(m.text) for i, m in enumerate(mentions)):
+                continue  # "سقوط قذائف على قضاء قرقميش بولاية غازي عنتاب": told abroad, not in Syria
             if c.__dict__.get("during"):
                 prev = [p for p in placed if p.order < c.order]
                 if prev:

@@ -441,3 +441,10 @@ def test_a_participle_opens_a_new_statement_with_its_own_place(ex):
     # a tally since a month is no incident, even in its own clause
     assert _events(ex, "وأضاف أن المحافظة من أكثر المحافظات تلوثاً، مشيراً إلى أن أكثر من 140 شخصاً قتلوا "
                        "بانفجار مخلفات الحرب في مدينة دير الزور منذ كانون الأول 2024.", published="2025-12-08") == []
+
+
+def test_an_incident_told_abroad_borrows_no_syrian_town(ex):
+    ev = _events(ex, "أصيب 3 مدنيين بجروح اليوم جراء قذائف سقطت على مدينة مارع. "
+                     "وفي المقابل، قتل مدنيان، اليوم، جراء سقوط قذائف صاروخية على قضاء قرقميش بولاية غازي عنتاب جنوبي تركيا.",
+                 published="2022-11-21")
+    assert [(e["location_name"], e["fatalities"]) for e in ev] == [("مارع", 0)]
