@@ -68,6 +68,8 @@ OUTPUT_FIELDS = (
 )
 
 _CROWD_TYPES = {"protest", "riot"}
+# "صليات من القذائف المدفعية التركية": a definite trigger with its own adjective describes a new incident
+_NEW_DESCRIPTION = re.compile(r"\s+ال(?:مدفعيه|صاروخيه|جويه|تركيه|اسرائيليه|روسيه|امريكيه|ايرانيه|مسيره|ناسفه|مفخخه|مدفعي|صاروخي|جوي|تركي|اسرائيلي|روسي)(?![\u0621-\u064a])")
 _NATIONALITY = re.compile(r"^(?:ال)?[\u0621-\u064a]+(?:يه|ي)$")  # "مسيرة تركية": a nationality, not a place abroad
 _ALSO = re.compile(r"\s*[,،]?\s*(?:كما|وكذلك|كذلك)\s")
 _DIED_OF_WOUNDS = re.compile(rf"(?<![{AR}])(?:متاثرا|متاثره|متاثرين|متاثرتين|متاثرين|متاثرون)\s+(?:ب)?(?:ال)?(?:جراح|جروح|اصاب|اصابت)")
@@ -234,7 +236,8 @@ class Extractor:
                     # "عقب الحادثة، هاجم الأهالي ...": the earlier incident only dates a new one
                     refs = [t for t in trigs if t.rule.anaphor and (t.definite or is_demonstrative(T, t))
                             and (t is main or t.rule.typing == "anaphor")
-                            and not _AFTER_THE.search(T, max(cs, t.start - 16), t.start)]
+                            and not _AFTER_THE.search(T, max(cs, t.start - 16), t.start)
+                            and not (is_demonstrative(T, t) is False and _NEW_DESCRIPTION.match(T, t.end))]
                     if refs and refs[0] is not main and refs[0].rule.typing == "anaphor" and main.rule.priority >= 50 \
                             and not (main.rule.sub_event_type == "arrests" and refs[0].rule.event_type == "violence_against_civilians"):
                         refs = []  # "أقارب المخطوف قطعوا الطريق": the kidnapped man is named; the clause tells a new incident
@@ -292,7 +295,9 @@ class Extractor:
                 anaphor_place = bool(cue_re("anaphor_place").search(T, cs, ce))
                 if anaphor_place and chosen and all(roles[i][0] == "reporter" for i, _ in chosen):
                     chosen = []  # "قال مراسلنا في درعا إن ... في الحي الشرقي من المدينة": the town told before
-                if not chosen and not anaphor_place:
+                if not chosen and not anaphor_place and not weak:
+                    # (a clause that only refers back, "وإن الاشتباكات استمرت ساعات", borrows no place of the
+                    # sentence's other clause: it joins the incident it refers to)
                     chosen = _choose_places(sent_places, roles) if len(s.clauses) > 1 else []
                 if etype in _CROWD_TYPES and _RESIDENTS_OF_THE_TOWN.search(T, s.start, ce) and \
                         all(roles[i][0] in ("road", "between", "admin", "ref", "second") for i, _ in chosen):
@@ -695,6 +700,10 @@ def _place_roles(T: str, mentions, actor_spans=None) -> list[tuple[str, int | No
             role = "foreign"  # "بلدة القصير اللبنانية": a homonym across the border
         elif cue_re("origin", "end").search(before) or re.search(rf"{_origin_settlement()}$", before):
             role = "origin"
+        elif _OUTLET_NUMBER_AFTER.match(T, m.end):
+            role = "outlet"  # "مراسل دير الزور 24", "السويداء 24": a network named after the place
+        elif _COUNTRYSIDE_OF_TOWN.search(before):
+            role = "admin"  # "في ريف بلدة تل تمر": the countryside of a town frames the villages named with it
         elif _OF_THE_TOWN_AFTER.match(T, m.end):
             role = "part"  # "في الحي الشرقي من المدينة": a part of the town told before, not a homonym elsewhere
         elif _CORRESPONDENT_BEFORE.search(before):
@@ -760,6 +769,8 @@ _CARE_BEFORE = re.compile(
 )
 
 
+_OUTLET_NUMBER_AFTER = re.compile(r"\s*[\"']?\s*\d+(?![\d/.-])")
+_COUNTRYSIDE_OF_TOWN = re.compile(rf"(?<![{AR}])[وب]?(?:ريف|ارياف)\s+(?:مدينه|بلده|قريه|ناحيه)\s+[\"']?$")
 _OF_THE_TOWN_AFTER = re.compile(rf"\s+(?:من|في)\s+(?:ال)?(?:مدينه|بلده|قريه|مخيم)(?![{AR}])|\s+ب(?:ال)?(?:مدينه|بلده|قريه|مخيم)(?![{AR}])")
 _CORRESPONDENT_BEFORE = re.compile(rf"(?<![{AR}])[ولب]?(?:مراسل|مراسله|مراسلو|مراسلي|مراسلنا|مراسلها|مراسلة)(?:\s+[{AR}0-9+]+){{0,3}}?"
                                    rf"\s+(?:في|ب)\s*(?:مدينه\s+|محافظه\s+)?[\"']?$")

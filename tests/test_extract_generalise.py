@@ -448,3 +448,28 @@ def test_an_incident_told_abroad_borrows_no_syrian_town(ex):
                      "وفي المقابل، قتل مدنيان، اليوم، جراء سقوط قذائف صاروخية على قضاء قرقميش بولاية غازي عنتاب جنوبي تركيا.",
                  published="2022-11-21")
     assert [(e["location_name"], e["fatalities"]) for e in ev] == [("مارع", 0)]
+
+
+def test_villages_of_a_towns_countryside_and_a_new_shelling_after_a_drone_strike():
+    from tests.test_geo import GAZ_DIR
+    if GAZ_DIR is None:
+        pytest.skip("full gazetteer not found (the villages are not in the offline list)")
+    ex = Extractor(Geocoder.load(GAZ_DIR))
+    ev = _events(ex, "أصيب ثلاثة مدنيين مساء الاثنين إثر استهداف طائرة مسيّرة تركية سيارة قرب مدينة عامودا. "
+                     "وفي ريف بلدة تل تمر، طالت صليات من القذائف المدفعية التركية، صباح اليوم، قرى تل جمعة وتل نصري، "
+                     "دون تسجيل إصابات.", published="2023-01-17")
+    shelled = sorted(e["location_name"] for e in ev if e["sub_event_type"] == "shelling_artillery_missile_attack")
+    assert shelled == ["تل جمعة", "تل نصري"]
+
+
+def test_a_network_named_after_a_town_is_not_the_place(ex):
+    ev = _events(ex, "شنّت دوريات، ليل الخميس - الجمعة، حملة دهم في مدينة الميادين، اقتادت خلالها ستة شبان. "
+                     "وأفاد مراسل دير الزور 24 بأن الأهالي خرجوا صباح اليوم وقطعوا الطريق العام المار من المدينة "
+                     "بالإطارات المشتعلة.", published="2022-08-19")
+    assert {e["location_name"] for e in ev} == {"الميادين"}
+
+
+def test_forces_entering_later_after_a_like_withdrawal_is_a_handover(ex):
+    ev = _events(ex, "دخلت في وقت لاحق من اليوم أرتال أخرى إلى بلدة مسكنة بعد انسحاب مماثل لقوات سوريا الديمقراطية.",
+                 published="2026-01-18")
+    assert [(e["location_name"], e["sub_event_type"]) for e in ev] == [("مسكنة", "non_violent_transfer_of_territory")]
