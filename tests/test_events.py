@@ -320,3 +320,12 @@ def test_life_alone_is_no_death():
     t = N("تمسك الرجل بحياته رغم المرض")
     c = casualties(t, 0, len(t))
     assert c.deaths is None and c.deaths_vague is None
+
+
+def test_helicopters_backing_a_raid_struck_nothing_and_a_dated_campaign_is_no_tally():
+    assert main_type("شنت دوريات حملة دهم في البلدة بمساندة مروحيات التحالف الدولي واقتادت ستة شبان") == \
+        ("strategic_development", "arrests")
+    # "2025/06/20 حملة" is a date before a campaign, not twenty campaigns
+    assert main_type("نفذت الوحدات يوم الجمعة 2025/06/20 حملة أمنية أسفرت عن إلقاء القبض على 17 مطلوباً") == \
+        ("strategic_development", "arrests")
+    assert main_type("نفذت قسد أكثر من 15 حملة مداهمة في ريف دير الزور") is None
