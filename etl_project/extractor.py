@@ -68,6 +68,7 @@ OUTPUT_FIELDS = (
 )
 
 _CROWD_TYPES = {"protest", "riot"}
+_EXPLAINS = re.compile(r"\s*[,،]?\s*اذ\s")
 # "صليات من القذائف المدفعية التركية": a definite trigger with its own adjective describes a new incident
 _NEW_DESCRIPTION = re.compile(r"\s+ال(?:مدفعيه|صاروخيه|جويه|تركيه|اسرائيليه|روسيه|امريكيه|ايرانيه|مسيره|ناسفه|مفخخه|مدفعي|صاروخي|جوي|تركي|اسرائيلي|روسي)(?![\u0621-\u064a])")
 _NATIONALITY = re.compile(r"^(?:ال)?[\u0621-\u064a]+(?:يه|ي)$")  # "مسيرة تركية": a nationality, not a place abroad
@@ -182,7 +183,11 @@ class Extractor:
             sent_places = [i for i, m in enumerate(mentions) if s.start <= m.start < s.end and roles[i][0] in ROLE_RANK]
             sent_dates = [d for d in dates if s.start <= d.start < s.end and not d.future]
             prev_cl_places: list[int] = []
+            prev_generic = False
             for (cs, ce) in s.clauses:
+                if prev_generic and _EXPLAINS.match(T, cs):
+                    continue  # "منذ مطلع الشهر، إذ قتل ثلاثة ...": the "as" clause counts the tally just told
+                prev_generic = bool(clause_is_generic(T, cs, ce))
                 where_before, prev_cl_places = prev_cl_places, [i for i in sent_places if cs <= mentions[i].start < ce]
                 if clause_is_generic(T, cs, ce):
                     # "شن الطيران اليوم الأربعاء غارات على X، في تصعيد هو الأوسع منذ اندلاع المواجهات": a dated
@@ -282,8 +287,8 @@ class Extractor:
                 if where_before and _WHERE.match(T, cs) and all(mentions[i].start > trig_pos for i in cl_places):
                     # "شملت الحملة حي X في مدينة Y، حيث اعتقل تسعة": "where" points to the place just named
                     chosen = _choose_places(where_before, roles) or chosen
-                if etype in _CROWD_TYPES and (not chosen or all(ROLE_RANK[roles[i][0]] >= ROLE_RANK["admin"]
-                                                               for i, _ in chosen)):
+                if (etype in _CROWD_TYPES or trigs and main.rule.typing == "body") and \
+                        (not chosen or all(ROLE_RANK[roles[i][0]] >= ROLE_RANK["admin"] for i, _ in chosen)):
                     # "تظاهر العشرات من أهالي مدينة X": residents protest in their town (not in the
                     # governorate the reporter writes from)
                     home = [(i, None) for i, m in enumerate(mentions) if cs <= m.start < ce
@@ -700,6 +705,8 @@ def _place_roles(T: str, mentions, actor_spans=None) -> list[tuple[str, int | No
             role = "foreign"  # "بلدة القصير اللبنانية": a homonym across the border
         elif cue_re("origin", "end").search(before) or re.search(rf"{_origin_settlement()}$", before):
             role = "origin"
+        elif _ITEM_LABEL_AFTER.match(T, m.end) and not T[T.rfind("\n", 0, m.start) + 1:m.start].strip():
+            role = "admin"  # "درعا: عثر أهالي بلدة داعل على جثة ...": a round-up's item label frames the item
         elif _OUTLET_NUMBER_AFTER.match(T, m.end):
             role = "outlet"  # "مراسل دير الزور 24", "السويداء 24": a network named after the place
         elif _COUNTRYSIDE_OF_TOWN.search(before):
@@ -769,6 +776,7 @@ _CARE_BEFORE = re.compile(
 )
 
 
+_ITEM_LABEL_AFTER = re.compile(r"\s*:")
 _OUTLET_NUMBER_AFTER = re.compile(r"\s*[\"']?\s*\d+(?![\d/.-])")
 _COUNTRYSIDE_OF_TOWN = re.compile(rf"(?<![{AR}])[وب]?(?:ريف|ارياف)\s+(?:مدينه|بلده|قريه|ناحيه)\s+[\"']?$")
 _OF_THE_TOWN_AFTER = re.compile(rf"\s+(?:من|في)\s+(?:ال)?(?:مدينه|بلده|قريه|مخيم)(?![{AR}])|\s+ب(?:ال)?(?:مدينه|بلده|قريه|مخيم)(?![{AR}])")

@@ -473,3 +473,16 @@ def test_forces_entering_later_after_a_like_withdrawal_is_a_handover(ex):
     ev = _events(ex, "دخلت في وقت لاحق من اليوم أرتال أخرى إلى بلدة مسكنة بعد انسحاب مماثل لقوات سوريا الديمقراطية.",
                  published="2026-01-18")
     assert [(e["location_name"], e["sub_event_type"]) for e in ev] == [("مسكنة", "non_violent_transfer_of_territory")]
+
+
+def test_a_round_up_item_label_frames_its_item_and_a_body_is_where_residents_found_it(ex):
+    ev = _events(ex, "حصاد اليوم\nدرعا: عثر أهالي بلدة نوى على جثة شاب مجهول الهوية ملقاة قرب الطريق الحربي، "
+                     "وعليها آثار إطلاق نار.\nإدلب: أصيب رجل وزوجته بجروح جراء قذائف مدفعية على بلدة سرمين.",
+                 published="2024-04-10")
+    assert sorted(e["location_name"] for e in ev) == ["سرمين", "نوى"]
+
+
+def test_helicopters_leaving_and_a_circulated_video_under_investigation_are_no_incident(ex):
+    assert _events(ex, "فرضت قوى الأمن طوقاً حول بلدة سرمين حتى انسحاب المروحيات.") == []
+    assert _events(ex, "أعلن الوزير تشكيل لجنة للتحقيق في مقاطع مصورة جرى تداولها يظهر فيها إعدام ميداني "
+                       "بحق موقوفين في بلدة نوى.") == []
