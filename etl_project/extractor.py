@@ -340,7 +340,9 @@ class Extractor:
                         c = Candidate(order=order, **{kk: v for kk, v in base.items() if not kk.startswith("_")})
                         c.place = mentions[mi]
                         c.role = roles[mi][0]
-                        c.__dict__["city"] = _names_the_city(T, mentions[mi])
+                        c.__dict__["city"] = _names_the_city(T, mentions[mi]) or any(
+                            mentions[j].cue in _NEIGHBOURHOOD_CUES and mentions[j].place is not None
+                            and mentions[j].place.gazetteer_id == mentions[mi].place.gazetteer_id for j in cl_places)
                         c.__dict__["cue_city"] = mentions[mi].cue == "مدينه"
                         if crowd_home:
                             # the residents' own town is where they gathered: the town itself, not a frame
@@ -469,6 +471,9 @@ class Extractor:
                     _absorb(target, c)
                     continue
             target = _neighbour(c, placed, sent_index)
+            own = _own_person_place(c, mentions, roles)
+            if own is not None and target is not None and sent_index[id(target.sentence)] > sent_index[id(c.sentence)]:
+                target = None  # "أطلقت القوة النار على راعٍ من أبناء قرية X": the victim's village, not the next item
             if target is None and c.weak and c.trig_pos != c.clause[0]:
                 # "الانفجار الذي هز المدينة" told sentences later: the last incident of its kind
                 target = next((p for p in sorted(placed, key=lambda p: -p.order) if p.order < c.order
@@ -701,7 +706,7 @@ def _place_roles(T: str, mentions, actor_spans=None) -> list[tuple[str, int | No
     for i, m in enumerate(mentions):
         before = T[max(0, m.start - 60):m.start]
         role = "head"
-        if m.foreign or m.place is None or _FOREIGN_ADJ_AFTER.match(T, m.end):
+        if m.foreign or m.place is None or _FOREIGN_ADJ_AFTER.match(T, m.end) or _FOREIGN_UNIT_AFTER.match(T, m.end):
             role = "foreign"  # "بلدة القصير اللبنانية": a homonym across the border
         elif cue_re("origin", "end").search(before) or re.search(rf"{_origin_settlement()}$", before):
             role = "origin"
@@ -796,6 +801,8 @@ def _bulleted(T: str, pos: int) -> bool:
 
 _ALT_REPORT = re.compile(rf"\s*[,،]?\s*(?:في حين|فيما|بينما|وفيما|وبينما)\s+(?:[{AR}]+\s+){{0,1}}?"
                          rf"(?:تحدثت|تحدث|قالت|قال|افادت|افاد|ذكرت|ذكر|اشارت|اشار|اكدت|اكد|رجحت|قدرت|نقلت)(?![{AR}])")
+# "بلدة القصر في قضاء الهرمل", "قضاء قرقميش بولاية غازي عنتاب": Lebanese, Iraqi and Turkish units, not Syrian ones
+_FOREIGN_UNIT_AFTER = re.compile(rf"\s*[,،]?\s*(?:في|ب)\s*(?:ال)?(?:قضاء|ولايه)(?![{AR}])")
 _FOREIGN_ADJ_AFTER = re.compile(rf"\s*[\"']?\s*(?:[{AR}]+\s+)?[\"']?\s*ال(?:لبنانيه|لبناني|لبنانيتين|لبنانيتان|لبنانيين|عراقيه|عراقي|عراقيتين|"
                                 rf"عراقيين|تركيه|تركيتين|اردنيه|اردني|اردنيتين|فلسطينيه)(?![{AR}])")
 _YEAR_ONLY = re.compile(r"(?<![\u0621-\u064a])(?:عام|العام|سنه|خلال|في)\s+((?:19|20)\d\d)(?!\d)")

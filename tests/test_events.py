@@ -329,3 +329,19 @@ def test_helicopters_backing_a_raid_struck_nothing_and_a_dated_campaign_is_no_ta
     assert main_type("نفذت الوحدات يوم الجمعة 2025/06/20 حملة أمنية أسفرت عن إلقاء القبض على 17 مطلوباً") == \
         ("strategic_development", "arrests")
     assert main_type("نفذت قسد أكثر من 15 حملة مداهمة في ريف دير الزور") is None
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("أطلقت عناصر القوة المتوغلة رشقات من رشاشاتها باتجاه راعي أغنام", ("violence_against_civilians", "attack")),
+    ("أطلق مسلحون مجهولون النار على عناصر حاجز للأمن العام", ("battle", "armed_clash")),
+])
+def test_the_target_of_shots_fired_is_after_the_shooters(text, expected):
+    assert main_type(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "تعرضت الحقول المحيطة بقرى جبل الزاوية لسنوات من القصف المدفعي والجوي",
+    "وتعمل وحدات الهندسة على تمشيط البلدة وتفكيك العبوات الناسفة",
+])
+def test_years_of_shelling_and_ongoing_clearance_are_no_incident(text):
+    assert main_type(text) is None

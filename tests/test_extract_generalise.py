@@ -486,3 +486,14 @@ def test_helicopters_leaving_and_a_circulated_video_under_investigation_are_no_i
     assert _events(ex, "فرضت قوى الأمن طوقاً حول بلدة سرمين حتى انسحاب المروحيات.") == []
     assert _events(ex, "أعلن الوزير تشكيل لجنة للتحقيق في مقاطع مصورة جرى تداولها يظهر فيها إعدام ميداني "
                        "بحق موقوفين في بلدة نوى.") == []
+
+
+def test_a_town_in_a_lebanese_qadaa_is_abroad(ex):
+    assert _events(ex, "قُتل 7 أشخاص جراء غارات إسرائيلية استهدفت فجر الإثنين بلدة القصير في قضاء الهرمل شمال شرقي لبنان.",
+                   published="2024-10-07") == []
+
+
+def test_forces_deploying_under_an_agreement_take_over_the_town(ex):
+    ev = _events(ex, "دخلت وحدات من الجيش السوري، صباح اليوم، مدينة منبج، وانتشرت في مواقع كانت تشغلها قوات سوريا "
+                     "الديمقراطية، بموجب التفاهم الذي أعلن مساء الأحد.", published="2019-10-15")
+    assert [(e["location_name"], e["sub_event_type"]) for e in ev] == [("منبج", "non_violent_transfer_of_territory")]

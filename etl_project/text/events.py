@@ -105,7 +105,7 @@ _ARTILLERY_CTX = re.compile(r"مدفع|هاون|دبابه|دبابات|راجم
 _ISRAEL_CTX = re.compile(r"اسرائيل|صهيون|الاحتلال(?!\s+التركي)|العدو(?!\s+التركي)")
 _NEG_END = None
 _DEMONSTRATIVE = re.compile(r"(?:هذا|هذه|ذلك|تلك|هذين|هاتين)\s+$")
-_WITHDRAWAL = re.compile(r"انسحاب|انسحب|انسحبت|بعد خروج|اخلاء")
+_WITHDRAWAL = re.compile(r"انسحاب|انسحب|انسحبت|بعد خروج|اخلاء|بموجب (?:ال)?(?:تفاهم|اتفاق)|كانت تشغلها|كانت تسيطر عليها|تسلمت|تسليم")
 _ENTERED = re.compile(r"(?:دخلت|دخل|دخلوا|دخول)\s+(?:[\u0621-\u064a]+\s+){0,5}?(?:ال)?(?:وحدات|وحده|جنود|عناصر|فصائل|ارتال|رتل|قوات|قوه)|(?:وحدات|فصائل)(?:\s+[\u0621-\u064a]+){0,3}\s+(?:قد\s+)?(?:دخلت|دخل|دخلوا)")
 _FOREIGN_FORCE = re.compile(r"تركي|امريكي|روسي|ايراني|التحالف|الاحتلال")
 _RETALIATED = re.compile(r"[وف]?(?:رد|ردت|ردوا)\s")
@@ -307,6 +307,8 @@ _INSTRUMENTAL = re.compile(rf"(?<![{AR}])[وف]?ب(?:ال)?(?:رصاص|نيرا�
 _DETENTION_NOUN = re.compile(rf"(?<![{AR}])[وبل]?(?:ال)?(?:مركز|مراكز|مقر|مقرات|زنازين|زنزانه|سجن|سجون|فتره|مده|ظروف|اماكن|مكان)\s+(?:ال)?$")
 _FORMER = re.compile(r"\s+(?:ال)?(?:سابق|سابقا|المنشق|منشق|المتقاعد|متقاعد)(?![\u0621-\u064a])")
 _SUFFERED = re.compile(rf"(?<![{AR}])[وف]?(?:تعرض|تعرضت|تعرضوا|تعرضا|تعرضتا)(?![{AR}])")
+_FIRED = re.compile(r"[وف]?(?:اطلق|اطلقت|اطلقوا|اطلقا|يطلق|تطلق)(?![\u0621-\u064a])")
+_AT_TARGET = re.compile(r"(?<![\u0621-\u064a])(?:علي|باتجاه|نحو|صوب|تجاه)\s+")
 _PERP_TRIGGER = re.compile(r"^(?:[وف]?ب(?:ال)?(?:رصاص|نيران)|رصاص)")
 
 
@@ -326,6 +328,12 @@ def target_class(text: str, start: int, end: int, trig_pos: int, victim_class: s
         return victim_class
     if _PERP_TRIGGER.match(text[trig_pos:trig_pos + 12]):
         return "civilian"
+    if _FIRED.match(text, trig_pos):
+        # "أطلقت عناصر القوة رشقات باتجاه راعي أغنام": the shooters come first; the target follows على/باتجاه
+        at = _AT_TARGET.search(text, trig_pos, min(end, trig_pos + 90))
+        if at:
+            target = text[at.end():min(end, at.end() + 40)]
+            return "armed" if any(not _FORMER.match(target, n.end()) for n in _ARMED_TARGET.finditer(target)) else "civilian"
     window = text[trig_pos:min(end, trig_pos + 70)]
     if any(not _FORMER.match(window, m.end()) for m in _ARMED_TARGET.finditer(window)):
         return "armed"  # ("القيادي السابق في الفصائل": a former fighter is not an armed target)
