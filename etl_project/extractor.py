@@ -68,6 +68,7 @@ OUTPUT_FIELDS = (
 )
 
 _CROWD_TYPES = {"protest", "riot"}
+_DAMASCUS_AND_ITS_COUNTRYSIDE = {"SY01", "SY03"}
 _EXPLAINS = re.compile(r"\s*[,،]?\s*اذ\s")
 # "صليات من القذائف المدفعية التركية": a definite trigger with its own adjective describes a new incident
 _NEW_DESCRIPTION = re.compile(r"\s+ال(?:مدفعيه|صاروخيه|جويه|تركيه|اسرائيليه|روسيه|امريكيه|ايرانيه|مسيره|ناسفه|مفخخه|مدفعي|صاروخي|جوي|تركي|اسرائيلي|روسي)(?![\u0621-\u064a])")
@@ -542,9 +543,11 @@ class Extractor:
                         continue
                     if not _near_each_other(a, b):
                         continue
-                    if (a.place.place.placetype == "governorate" or a.role == "admin") and a.place.place.admin1_pcode \
-                            and a.place.place.admin1_pcode != b.place.place.admin1_pcode:
-                        continue  # "في ريف إدلب" does not stand for a town of Aleppo
+                    if a.place.place.admin1_pcode and a.place.place.admin1_pcode != b.place.place.admin1_pcode \
+                            and not _DAMASCUS_AND_ITS_COUNTRYSIDE <= {a.place.place.admin1_pcode, b.place.place.admin1_pcode}:
+                        # "في ريف إدلب" does not stand for a town of Aleppo, nor Damascus for a town of Suwayda
+                        # (the capital's governorate is the city alone: its surroundings are Rif Dimashq)
+                        continue
                     if best is None or abs(b.order - a.order) < abs(best.order - a.order):
                         best = b
                 if best is not None:

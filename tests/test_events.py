@@ -345,3 +345,22 @@ def test_the_target_of_shots_fired_is_after_the_shooters(text, expected):
 ])
 def test_years_of_shelling_and_ongoing_clearance_are_no_incident(text):
     assert main_type(text) is None
+
+
+@pytest.mark.parametrize("text,deaths,injuries", [
+    ("فارق مواطنان الحياة، وأصيب خمسة آخرون بجروح", 2, 5),
+    ("فارق عنصر آخر الحياة متأثراً بجروح", 1, None),
+    ("ما أسفر عن مقتله مع اثنين من مرافقيه", 3, None),
+    ("أدى إلى مقتله وإصابة زوجته", 1, 1),
+    ("وقال الوزير إن حصيلة الهجوم بلغت 89 قتيلا", 89, None),
+])
+def test_departed_life_with_the_dead_between_killed_with_others_and_the_toll_of_one_attack(text, deaths, injuries):
+    t = N(text)
+    c = casualties(t, 0, len(t))
+    assert (c.deaths, c.injuries) == (deaths, injuries)
+    assert clause_is_generic(t, 0, len(t)) is None
+
+
+def test_a_monthly_toll_is_still_a_tally():
+    t = N("بلغت حصيلة القتلى منذ مطلع الشهر 40 شخصاً")
+    assert clause_is_generic(t, 0, len(t))

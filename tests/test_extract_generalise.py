@@ -497,3 +497,10 @@ def test_forces_deploying_under_an_agreement_take_over_the_town(ex):
     ev = _events(ex, "دخلت وحدات من الجيش السوري، صباح اليوم، مدينة منبج، وانتشرت في مواقع كانت تشغلها قوات سوريا "
                      "الديمقراطية، بموجب التفاهم الذي أعلن مساء الأحد.", published="2019-10-15")
     assert [(e["location_name"], e["sub_event_type"]) for e in ev] == [("منبج", "non_violent_transfer_of_territory")]
+
+
+def test_damascus_does_not_stand_for_a_town_of_another_governorate(ex):
+    ev = _events(ex, "شنّ الطيران الإسرائيلي اليوم غارات على مبنى وسط العاصمة دمشق، ما أسفر عن مقتل 3 أشخاص. "
+                     "وفي السويداء، استهدفت مسيّرات إسرائيلية رتلاً قرب بلدة شهبا، ما أسفر عن مقتل 7 عناصر.",
+                 published="2025-07-16")
+    assert sorted((e["location_name"], e["fatalities"]) for e in ev) == [("دمشق", 3), ("شهبا", 7)]

@@ -351,7 +351,7 @@ _DEATH_RE = re.compile(
     r"قتل|قتلوا|قتلا|قتلت|قتلته|قتلتهم|مقتل|مقتله|مقتلها|مقتلهم|مقتلهما|قتلي|قتيل|قتيلا|قتيلين|قتيلان|"
     r"استشهد|استشهدوا|استشهدت|استشهدا|استشهاد|استشهاده|استشهادهم|استشهادهما|"
     r"لقي|لقيت|لقوا|لقيا|مصرع|مصرعه|مصرعها|مصرعهم|مصرعهما|حتفه|حتفهم|"
-    r"ارتقاء|ارتقي|ارتقت|وفاه|وفاته|وفاتها|وفاتهم|وفاتهما|توفي|توفيت|فارق الحياه|فارقت الحياه|"
+    r"ارتقاء|ارتقي|ارتقت|وفاه|وفاته|وفاتها|وفاتهم|وفاتهما|توفي|توفيت|فارق الحياه|فارقت الحياه|فارق|فارقت|فارقا|"
     r"قضي|قضوا|اغتيال|اغتال|اغتالوا|اغتالت|اغتيل|تصفيه|اعدام|اعدم|اعدموا|اعدمت|جثه|جثتين|جثتي|جثث|"
     r"بحياه|بحياته|بحياتها|بحياتهم|بحياتهما"
     rf")(?![{AR}])"
@@ -380,6 +380,7 @@ _KIN_PLUS = re.compile(
     rf"اخوه|اخيه|اخته|حفيده|مرافقه|سائقه)(?![{AR}])"
 )
 _SINGULAR_MASDAR = {"مقتل", "اغتيال", "استشهاد", "وفاه", "تصفيه", "اعدام"}
+_WITH_OTHERS = re.compile(r"\s+(?:مع|و)\s*")
 _TOOK_LIFE = re.compile(rf"(?<![{AR}])[وف]?(?:اودي|اودت|يودي|تودي|اوديا)(?![{AR}])")
 _QUDI_OK = re.compile(r"^[^.]{0,80}?(?:برصاص|جراء|اثر|متاثر|بانفجار|بقصف|نحبه|تحت\s+التعذيب|بنيران)")
 _REL_ONE = re.compile(r"(?:الذي|التي)\s+(?:كان\s+|كانت\s+)?$")
@@ -464,15 +465,16 @@ def _anchor_count(text: str, m: re.Match, start: int, end: int, kind: str) -> tu
         # active verb: "قتلت قوات سوريا الديمقراطية شاباً" — the victim follows the subject
         seg_end = min(end, m.end() + 60)
         pm = _persons()[1].search(text, m.end(), seg_end)
-        if pm:
+        if pm and _persons()[0][pm.group("w")][0] is not None:
             count, cls = _persons()[0][pm.group("w")]
-            nm = None
-            return (count, count is None, cls)
+            return (count, False, cls)
         # "أعدم التنظيم ثلاثة رعاة": the figure of the victims after the subject
         for tok in re.finditer(r"\S+", text[m.end():min(end, m.end() + 40)]):
             nm = number_at(text, m.end() + tok.start())
             if nm and not nm.vague and nm.start == m.end() + tok.start():
-                return (nm.value, False, None)
+                return (nm.value, False, _persons()[0][pm.group("w")][1] if pm else None)
+        if pm:
+            return (None, True, _persons()[0][pm.group("w")][1])
     if a in ("لقي", "لقيت", "لقيا") and (after is None or after[0] is None):
         # "لقي حتفه" / "لقيت امرأتان مصرعهما": the pronoun on the noun counts the dead
         nxt = re.match(rf"(?:\s*[{AR}]+){{0,2}}?\s*((?:حتف|مصرع)[{AR}]*)", text[m.end():end])
@@ -532,6 +534,8 @@ def casualties(text: str, start: int, end: int, blocked=None) -> Casualties:
             continue  # "أودى الانفجار بحياة ثلاثة مدنيين": took the lives of; not any "life"
         if a in ("لقي", "لقيت", "لقوا", "لقيا") and not re.search(r"مصرع|حتف", text[m.end():m.end() + 40]):
             continue
+        if a in ("فارق", "فارقت", "فارقا") and not re.match(r"(?:\s+[\u0621-\u064a]+){1,3}?\s+الحياه", text[m.end():m.end() + 40]):
+            continue  # "فارق مواطنان الحياة": died, with the dead between the verb and "الحياة"
         if a.startswith(("مصرع", "حتف")) and re.search(r"لقي|لقوا|لقيت|لقيا", text[max(start, m.start() - 40):m.start()]):
             continue  # counted at لقي
         if (blocked and blocked(m.start())) or is_denied(m.start()):
@@ -556,6 +560,11 @@ def casualties(text: str, start: int, end: int, blocked=None) -> Casualties:
                 i_vague.append(None)
                 continue
         count, vague, cls = _anchor_count(text, m, start, end, DEATH)
+        with_others = _WITH_OTHERS.match(text, m.end(), end) if a.endswith(("ه", "ها")) else None
+        if count == 1 and not vague and with_others:
+            nm = number_at(text, with_others.end())
+            if nm and not nm.vague:
+                count += nm.value  # "أسفر عن مقتله مع اثنين من مرافقيه": three dead
         if count is not None and not vague and (_PLUS_ONE.search(text, m.end(), end)
                                                 or _KIN_PLUS.match(text, m.end(), min(end, m.end() + 40))):
             count += 1
