@@ -355,7 +355,8 @@ class Extractor:
                             c.cas = Casualties(None, None, None, None, cas.victim_class, cas.no_casualties)
                         cands.append(c)
                         order += 1
-                prev_types.append((etype, sub))
+                if trigs:  # a clause typed by its deaths alone is no incident a later "الحادث" refers to
+                    prev_types.append((etype, sub))
         return cands
 
     # ------------------------------------------------------------------ assembly
@@ -531,8 +532,8 @@ class Extractor:
                 for b in events:
                     if b is a or _level(b) <= _level(a) or b.event_type != a.event_type or not _dates_compatible(a, b):
                         continue
-                    if a.date and b.date and a.date != b.date and a.sentence.kind != "headline":
-                        continue  # the lead's day, even inherited, is not another day's incident
+                    if a.date and b.date and b.date > a.date and a.sentence.kind != "headline":
+                        continue  # the lead's day, even inherited, announces no incident of a later day
                     if b.list_id is not None and a.list_id == b.list_id:
                         continue
                     if _SIMILAR.search(T, *a.clause) or _SIMILAR.search(T, *b.clause):
