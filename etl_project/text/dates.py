@@ -25,6 +25,7 @@ from functools import lru_cache
 
 from etl_project.text.lexicon import AR, NA, NB, arabic_form, read_table, words_alternation
 from etl_project.text.numbers import number_at, number_pattern
+from etl_project.text.prefilter import prefiltered
 
 
 @dataclass(frozen=True, slots=True)
@@ -363,7 +364,7 @@ def find_dates(text: str, reference: date | None, start: int = 0, end: int | Non
             continue
         if need and need != "digit" and not any(k in seg for k in _keywords(need)):
             continue
-        for m in pat.finditer(text, start, end):
+        for m in prefiltered(pat).finditer(text, start, end):
             dm = _resolve(kind, m, reference, text)
             if dm is not None:
                 found.append(dm)

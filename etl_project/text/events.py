@@ -10,6 +10,7 @@ from functools import lru_cache
 
 from etl_project.text.lexicon import AR, NA, NB, arabic_form, read_table, words_alternation
 from etl_project.text.numbers import number_at
+from etl_project.text.prefilter import prefiltered
 
 PREFIX = r"(?P<pre>[وف]?(?:[بك]?ال|لل|[بلك])?)"
 DEATH, INJURY = "death", "injury"
@@ -119,7 +120,7 @@ def _neg_end() -> re.Pattern:
 def find_triggers(text: str, start: int, end: int) -> list[Trigger]:
     rules, pat = _rules()
     out = []
-    for m in pat.finditer(text, start, end):
+    for m in prefiltered(pat).finditer(text, start, end):
         g = m.lastgroup  # the rule's group closes last (rule patterns use no capturing groups of their own)
         i = int(g[1:])
         pre = m.group("pre") or ""
@@ -385,8 +386,8 @@ def _count_after(text: str, pos: int, end: int) -> tuple[int | None, bool, str |
 
 def _count_before(text: str, pos: int, start: int) -> tuple[int | None, bool, str | None] | None:
     # never reach back past another casualty word: "قتل شابان وأصيب ثالث" — ثالث is the injured one
-    prev = [m.end() for m in _DEATH_RE.finditer(text, max(start, pos - 45), pos)]
-    prev += [m.end() for m in _INJURY_RE.finditer(text, max(start, pos - 45), pos)]
+    prev = [m.end() for m in prefiltered(_DEATH_RE).finditer(text, max(start, pos - 45), pos)]
+    prev += [m.end() for m in prefiltered(_INJURY_RE).finditer(text, max(start, pos - 45), pos)]
     if prev:
         start = max(start, max(prev))
     seg = text[max(start, pos - 45):pos]
@@ -486,7 +487,7 @@ def casualties(text: str, start: int, end: int, blocked=None) -> Casualties:
 
     def is_denied(pos):
         return any(a <= pos < b for a, b in denied)
-    for m in _DEATH_RE.finditer(text, start, limit):
+    for m in prefiltered(_DEATH_RE).finditer(text, start, limit):
         a = m.group("a")
         if a in ("قضي", "قضوا") and not _QUDI_OK.match(text[m.end():end]):
             continue
@@ -520,7 +521,7 @@ def casualties(text: str, start: int, end: int, blocked=None) -> Casualties:
         else:
             d_vague.append(count)
         victim = victim or cls
-    for m in _INJURY_RE.finditer(text, start, limit):
+    for m in prefiltered(_INJURY_RE).finditer(text, start, limit):
         if _COMBINED_BEFORE.search(text[max(start, m.start() - 12):m.start()]):
             continue
         if (blocked and blocked(m.start())) or is_denied(m.start()):
@@ -578,7 +579,7 @@ def _actor_table() -> tuple[re.Pattern, list[tuple[str, int, str]]]:
 def find_actors(text: str, start: int, end: int) -> list[ActorMention]:
     pat, meta, index = _actor_table()
     out = []
-    for m in pat.finditer(text, start, end):
+    for m in prefiltered(pat).finditer(text, start, end):
         key = re.sub(r"\s+", " ", m.group("a"))
         i = index.get(key)
         if i is None:

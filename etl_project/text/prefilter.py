@@ -1,0 +1,187 @@
+"""Exact literal prefilters for big regexes: try a pattern only where a match can start.
+
+A regex like the trigger grammar (an optional clitic, then an alternation of hundreds of words) is tried by
+`re` at every position of the text. `Heads(pattern)` reads the pattern once and collects the literal strings
+that every match must start with (its first few characters, through optional parts and alternations); one
+Aho-Corasick pass over the text finds where they occur, and the pattern is then tried with `pattern.match`
+at those positions only. `finditer` and `search` return exactly the matches `pattern.finditer` and
+`pattern.search` would: a match attempt at a position does not depend on where the scan started
+(lookbehinds see the whole string), and no match can start where no head does. A pattern whose heads
+cannot be bounded (it may match the empty string, starts with a negated class, uses flags) is run as is.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+
+try:  # Python 3.11+
+    from re import _constants as _c
+    from re import _parser as _sre_parse
+except ImportError:  # pragma: no cover
+    import sre_constants as _c  # type: ignore
+    import sre_parse as _sre_parse  # type: ignore
+
+import ahocorasick
+
+_MAX_CLASS = 64  # a character class of more letters than this ends a head
+_MAX_HEADS = 50_000
+
+
+def _expand(items, k: int) -> set[tuple[str, bool]]:
+    """(prefix, open) pairs: every string the sequence matches starts with one of the prefixes; `open`
+    when the prefix is all the sequence consumed (what follows it may extend the head)."""
+    cur = {""}
+    closed: set[str] = set()
+    for op, av in items:
+        alts = _node(op, av, k)
+        nxt: set[str] = set()
+        for c in cur:
+            for s, o in alts:
+                t = c + s
+                if len(t) >= k:
+                    closed.add(t[:k])
+                elif o:
+                    nxt.add(t)
+                else:
+                    closed.add(t)
+        cur = nxt
+        if len(cur) + len(closed) > _MAX_HEADS:
+            closed |= cur
+            cur = set()
+        if not cur:
+            break
+    return {(s, False) for s in closed} | {(s, True) for s in cur}
+
+
+def _node(op, av, k: int) -> set[tuple[str, bool]]:
+    if op is _c.LITERAL:
+        return {(chr(av), True)}
+    if op is _c.IN:
+        chars: list[str] = []
+        for iop, iav in av:
+            if iop is _c.LITERAL:
+                chars.append(chr(iav))
+            elif iop is _c.RANGE and iav[1] - iav[0] < _MAX_CLASS:
+                chars.extend(chr(x) for x in range(iav[0], iav[1] + 1))
+            else:  # NEGATE, a category (\d, \s ...), a wide range: the head ends here
+                return {("", False)}
+        if len(chars) > _MAX_CLASS:
+            return {("", False)}
+        return {(ch, True) for ch in chars}
+    if op is _c.BRANCH:
+        out: set[tuple[str, bool]] = set()
+        for branch in av[1]:
+            out |= _expand(branch, k)
+        return out
+    if op is _c.SUBPATTERN:
+        _group, add_flags, del_flags, p = av
+        if add_flags or del_flags:
+            return {("", False)}
+        return _expand(p, k)
+    if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None)):
+        lo, hi, p = av
+        body = _expand(p, k)
+        if lo == 1 and hi == 1:
+            return body
+        # one iteration at most (an optional part) continues into what follows; later iterations of a
+        # longer repeat are not modelled: the head ends after the first
+        once = body if hi == 1 else {(s, False) for s, _o in body}
+        return ({("", True)} | once) if lo == 0 else once
+    if op is getattr(_c, "ATOMIC_GROUP", None):
+        return _expand(av, k)
+    if op in (_c.ASSERT, _c.ASSERT_NOT, _c.AT):
+        return {("", True)}  # zero-width: constrains, consumes nothing
+    return {("", False)}  # ANY, NOT_LITERAL, CATEGORY, a group reference ...
+
+
+def heads(pattern: re.Pattern, k: int = 6) -> set[str] | None:
+    """The literal strings every match of `pattern` starts with (at most k characters each, none a prefix
+    of another), or None when they cannot be bounded."""
+    if pattern.flags & ~(re.UNICODE):
+        return None
+    try:
+        parsed = _sre_parse.parse(pattern.pattern, pattern.flags)
+    except Exception:  # pragma: no cover
+        return None
+    found = {s for s, _o in _expand(list(parsed), k)}
+    if not found or "" in found:
+        return None
+    out = set()
+    for h in sorted(found, key=len):
+        if not any(h[:i] in out for i in range(1, len(h))):
+            out.add(h)
+    return out
+
+
+class Heads:
+    """`pattern` with a literal prefilter (see the module doc). The start positions are computed once per
+    text and kept for the last text seen, so clause after clause of one article costs one scan."""
+
+    __slots__ = ("pattern", "_auto", "_text", "_starts")
+
+    def __init__(self, pattern: re.Pattern, k: int = 6):
+        self.pattern = pattern
+        hs = heads(pattern, k)
+        self._auto = None
+        if hs:
+            auto = ahocorasick.Automaton()
+            for h in hs:
+                auto.add_word(h, len(h) - 1)
+            auto.make_automaton()
+            self._auto = auto
+        self._text: str | None = None
+        self._starts: list[int] = []
+
+    def starts(self, text: str) -> list[int]:
+        if text is not self._text:
+            # heads are prefix-free, so no two of them start at one position: no duplicates
+            self._starts = sorted([end - n for end, n in self._auto.iter(text)]) if text else []
+            self._text = text
+        return self._starts
+
+    def finditer(self, text: str, start: int = 0, end: int | None = None):
+        if end is None:
+            end = len(text)
+        if self._auto is None:
+            yield from self.pattern.finditer(text, start, end)
+            return
+        starts = self.starts(text)
+        match = self.pattern.match
+        pos = start
+        for i in range(bisect_left(starts, start), len(starts)):
+            p = starts[i]
+            if p >= end:
+                break
+            if p < pos:
+                continue
+            m = match(text, p, end)
+            if m is not None:
+                yield m
+                pos = m.end()
+
+    def search(self, text: str, start: int = 0, end: int | None = None):
+        if end is None:
+            end = len(text)
+        if self._auto is None:
+            return self.pattern.search(text, start, end)
+        starts = self.starts(text)
+        match = self.pattern.match
+        for i in range(bisect_left(starts, start), len(starts)):
+            p = starts[i]
+            if p >= end:
+                break
+            m = match(text, p, end)
+            if m is not None:
+                return m
+        return None
+
+
+_BY_PATTERN: dict[int, Heads] = {}  # by id: hashing a Pattern hashes its whole code; Heads keeps it alive
+
+
+def prefiltered(pattern: re.Pattern) -> Heads:
+    """The one `Heads` of a compiled pattern (built on first use)."""
+    h = _BY_PATTERN.get(id(pattern))
+    if h is None or h.pattern is not pattern:
+        h = _BY_PATTERN[id(pattern)] = Heads(pattern)
+    return h

@@ -1,0 +1,42 @@
+"""The literal prefilter returns exactly what the regex itself returns."""
+import json
+import random
+import re
+from pathlib import Path
+
+from etl_project.text.dates import _patterns
+from etl_project.text.events import _DEATH_RE, _INJURY_RE, _actor_table, _persons, _rules
+from etl_project.text.normalize import normalize
+from etl_project.text.prefilter import Heads, heads
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds" / "articles.jsonl"
+
+
+def _texts():
+    return [normalize(json.loads(line)["text"]).text for line in SEEDS.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _same(pat: re.Pattern, texts, rnd):
+    h = Heads(pat)
+    for t in texts:
+        for _ in range(8):
+            a = rnd.randrange(0, len(t) + 1)
+            b = rnd.randrange(a, len(t) + 1)
+            assert [(m.span(), m.groupdict()) for m in h.finditer(t, a, b)] == \
+                [(m.span(), m.groupdict()) for m in pat.finditer(t, a, b)]
+            s1, s2 = pat.search(t, a, b), h.search(t, a, b)
+            assert (s1 and s1.span()) == (s2 and s2.span())
+
+
+def test_lexicon_patterns_unchanged_by_prefilter():
+    texts, rnd = _texts(), random.Random(3)
+    for pat in [_rules()[1], _actor_table()[0], _persons()[1], _DEATH_RE, _INJURY_RE] + [p for _k, p in _patterns()]:
+        _same(pat, texts, rnd)
+
+
+def test_heads():
+    assert heads(re.compile(r"(?<![a-z])(?:ab|ac)?d+")) == {"abd", "acd", "d"}
+    assert heads(re.compile(r"x*")) is None  # may match the empty string
+    assert heads(re.compile(r"[^a]b")) is None
+    assert heads(re.compile(r"(?i)ab")) is None
+    _same(re.compile(r"(?<![a-z])(?:ab|ac)?d+(?!e)"), ["abd acdd xd d abde", "dd"], random.Random(1))
