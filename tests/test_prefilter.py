@@ -8,6 +8,7 @@ from etl_project.text.dates import _patterns
 from etl_project.text.events import _DEATH_RE, _INJURY_RE, _actor_table, _persons, _rules
 from etl_project.text.normalize import normalize
 from etl_project.text.prefilter import Heads, heads
+from etl_project.text.segment import _CLAUSE_SPLIT, _GLUED_REPORT, _SENT_END
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds" / "articles.jsonl"
 
@@ -26,11 +27,17 @@ def _same(pat: re.Pattern, texts, rnd):
                 [(m.span(), m.groupdict()) for m in pat.finditer(t, a, b)]
             s1, s2 = pat.search(t, a, b), h.search(t, a, b)
             assert (s1 and s1.span()) == (s2 and s2.span())
+            other = (t + "x")[:-1]  # not the text scanned last: the heads only gate the search
+            s3 = h.search(other, a, b)
+            assert (s1 and s1.span()) == (s3 and s3.span())
+            piece = t[a:b]
+            s4, s5 = pat.search(piece), h.search(piece)
+            assert (s4 and s4.span()) == (s5 and s5.span())
 
 
 def test_lexicon_patterns_unchanged_by_prefilter():
     texts, rnd = _texts(), random.Random(3)
-    for pat in [_rules()[1], _actor_table()[0], _persons()[1], _DEATH_RE, _INJURY_RE] + [p for _k, p in _patterns()]:
+    for pat in [_rules()[1], _actor_table()[0], _persons()[1], _DEATH_RE, _INJURY_RE, _SENT_END, _GLUED_REPORT, _CLAUSE_SPLIT] + [p for _k, p in _patterns()]:
         _same(pat, texts, rnd)
 
 
@@ -40,3 +47,15 @@ def test_heads():
     assert heads(re.compile(r"[^a]b")) is None
     assert heads(re.compile(r"(?i)ab")) is None
     _same(re.compile(r"(?<![a-z])(?:ab|ac)?d+(?!e)"), ["abd acdd xd d abde", "dd"], random.Random(1))
+    # zero-width patterns: their lookaheads give the heads
+    assert heads(re.compile(r"(?<=a)(?=bc|d)")) == {"bc", "d"}
+    assert heads(re.compile(r"(?=bc|d)x")) == {"x"}  # consumes: a lookahead is not used
+    _same(re.compile(r"(?<=a)(?=bc|d)"), ["abcad abd aabcc", "bc"], random.Random(2))
+    _same(re.compile(r"\s[|•]\s?|\."), ["a | b. c •d\u00a0|e"], random.Random(2))
+
+
+def test_space_chars_are_all_of_backslash_s():
+    from etl_project.text.prefilter import _space_chars
+
+    every = "".join(map(chr, range(0x110000)))
+    assert tuple(re.findall(r"\s", every)) == _space_chars()

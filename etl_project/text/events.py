@@ -65,9 +65,10 @@ def _cue_alt(cls: str) -> str:
 @lru_cache(maxsize=None)
 def cue_re(cls: str, mode: str = "search") -> re.Pattern:
     alt = _cue_alt(cls)
+    # searched with a prefilter on the cue words (same matches; see etl_project/text/prefilter.py)
     if mode == "end":  # the cue ends right before a position (fillers allowed)
-        return re.compile(rf"{NB}[وف]?(?:{alt})\s*[\"']?\s*$")
-    return re.compile(rf"{NB}[وفبل]?(?:{alt}){NA}")
+        return prefiltered(re.compile(rf"{NB}[وف]?(?:{alt})\s*[\"']?\s*$"))
+    return prefiltered(re.compile(rf"{NB}[وفبل]?(?:{alt}){NA}"))
 
 
 @lru_cache(maxsize=None)

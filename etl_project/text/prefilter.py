@@ -27,13 +27,25 @@ _MAX_CLASS = 64  # a character class of more letters than this ends a head
 _MAX_HEADS = 50_000
 
 
-def _expand(items, k: int) -> set[tuple[str, bool]]:
+_SPACES: tuple[str, ...] | None = None
+
+
+def _space_chars() -> tuple[str, ...]:
+    """The characters \\s matches in a str pattern: str.isspace is the predicate re uses, and no Unicode
+    white space lies above U+3000 (tests/test_prefilter.py checks the whole range)."""
+    global _SPACES
+    if _SPACES is None:
+        _SPACES = tuple(c for c in map(chr, range(0x3001)) if c.isspace())
+    return _SPACES
+
+
+def _expand(items, k: int, ahead: bool = False) -> set[tuple[str, bool]]:
     """(prefix, open) pairs: every string the sequence matches starts with one of the prefixes; `open`
     when the prefix is all the sequence consumed (what follows it may extend the head)."""
     cur = {""}
     closed: set[str] = set()
     for op, av in items:
-        alts = _node(op, av, k)
+        alts = _node(op, av, k, ahead)
         nxt: set[str] = set()
         for c in cur:
             for s, o in alts:
@@ -53,7 +65,7 @@ def _expand(items, k: int) -> set[tuple[str, bool]]:
     return {(s, False) for s in closed} | {(s, True) for s in cur}
 
 
-def _node(op, av, k: int) -> set[tuple[str, bool]]:
+def _node(op, av, k: int, ahead: bool = False) -> set[tuple[str, bool]]:
     if op is _c.LITERAL:
         return {(chr(av), True)}
     if op is _c.IN:
@@ -63,6 +75,8 @@ def _node(op, av, k: int) -> set[tuple[str, bool]]:
                 chars.append(chr(iav))
             elif iop is _c.RANGE and iav[1] - iav[0] < _MAX_CLASS:
                 chars.extend(chr(x) for x in range(iav[0], iav[1] + 1))
+            elif iop is _c.CATEGORY and iav is _c.CATEGORY_SPACE:
+                chars.extend(_space_chars())
             else:  # NEGATE, a category (\d, \s ...), a wide range: the head ends here
                 return {("", False)}
         if len(chars) > _MAX_CLASS:
@@ -71,16 +85,16 @@ def _node(op, av, k: int) -> set[tuple[str, bool]]:
     if op is _c.BRANCH:
         out: set[tuple[str, bool]] = set()
         for branch in av[1]:
-            out |= _expand(branch, k)
+            out |= _expand(branch, k, ahead)
         return out
     if op is _c.SUBPATTERN:
         _group, add_flags, del_flags, p = av
         if add_flags or del_flags:
             return {("", False)}
-        return _expand(p, k)
+        return _expand(p, k, ahead)
     if op in (_c.MAX_REPEAT, _c.MIN_REPEAT, getattr(_c, "POSSESSIVE_REPEAT", None)):
         lo, hi, p = av
-        body = _expand(p, k)
+        body = _expand(p, k, ahead)
         if lo == 1 and hi == 1:
             return body
         # one iteration at most (an optional part) continues into what follows; later iterations of a
@@ -88,7 +102,10 @@ def _node(op, av, k: int) -> set[tuple[str, bool]]:
         once = body if hi == 1 else {(s, False) for s, _o in body}
         return ({("", True)} | once) if lo == 0 else once
     if op is getattr(_c, "ATOMIC_GROUP", None):
-        return _expand(av, k)
+        return _expand(av, k, ahead)
+    if op is _c.ASSERT and ahead and av[0] == 1:
+        # a lookahead in a pattern that consumes nothing: the text there starts with what it matches
+        return {(s, False) for s, _o in _expand(av[1], k)}
     if op in (_c.ASSERT, _c.ASSERT_NOT, _c.AT):
         return {("", True)}  # zero-width: constrains, consumes nothing
     return {("", False)}  # ANY, NOT_LITERAL, CATEGORY, a group reference ...
@@ -103,7 +120,12 @@ def heads(pattern: re.Pattern, k: int = 6) -> set[str] | None:
         parsed = _sre_parse.parse(pattern.pattern, pattern.flags)
     except Exception:  # pragma: no cover
         return None
-    found = {s for s, _o in _expand(list(parsed), k)}
+    items = list(parsed)
+    found = {s for s, _o in _expand(items, k)}
+    if (not found or "" in found) and items and all(op in (_c.ASSERT, _c.ASSERT_NOT, _c.AT) for op, _av in items):
+        # zero-width only (every match is empty, so one match per position at most, as re finds them):
+        # its lookaheads say what the text starts with
+        found = {s for s, _o in _expand(items, k, ahead=True)}
     if not found or "" in found:
         return None
     out = set()
@@ -160,11 +182,19 @@ class Heads:
                 pos = m.end()
 
     def search(self, text: str, start: int = 0, end: int | None = None):
-        if end is None:
+        """pattern.search(text, start, end). For a text other than the last one scanned (a clause, the words
+        before a place) the heads only gate the search: none in the range, no match."""
+        if end is None or end > len(text):
             end = len(text)
         if self._auto is None:
             return self.pattern.search(text, start, end)
-        starts = self.starts(text)
+        if text is not self._text:
+            if start < 0 or start >= end:
+                return self.pattern.search(text, start, end)
+            for _hit in self._auto.iter(text, start, end):
+                return self.pattern.search(text, start, end)
+            return None
+        starts = self._starts
         match = self.pattern.match
         for i in range(bisect_left(starts, start), len(starts)):
             p = starts[i]
@@ -174,6 +204,9 @@ class Heads:
             if m is not None:
                 return m
         return None
+
+    def __getattr__(self, name):  # match, fullmatch, sub, pattern ...: the pattern's own
+        return getattr(self.pattern, name)
 
 
 _BY_PATTERN: dict[int, Heads] = {}  # by id: hashing a Pattern hashes its whole code; Heads keeps it alive
