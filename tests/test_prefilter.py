@@ -7,7 +7,7 @@ from pathlib import Path
 from etl_project.text.dates import _patterns
 from etl_project.text.events import _DEATH_RE, _INJURY_RE, _actor_table, _persons, _rules
 from etl_project.text.normalize import normalize
-from etl_project.text.prefilter import Heads, heads
+from etl_project.text.prefilter import Heads, heads, prefiltered
 from etl_project.text.segment import _CLAUSE_SPLIT, _GLUED_REPORT, _SENT_END
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds" / "articles.jsonl"
@@ -18,7 +18,7 @@ def _texts():
 
 
 def _same(pat: re.Pattern, texts, rnd):
-    h = Heads(pat)
+    h = prefiltered(pat)
     for t in texts:
         for _ in range(8):
             a = rnd.randrange(0, len(t) + 1)

@@ -135,40 +135,89 @@ def heads(pattern: re.Pattern, k: int = 6) -> set[str] | None:
     return out
 
 
-class Heads:
-    """`pattern` with a literal prefilter (see the module doc). The start positions are computed once per
-    text and kept for the last text seen, so clause after clause of one article costs one scan."""
+class _Scan:
+    """One Aho-Corasick automaton over the heads of every pattern run over whole articles, and the start
+    positions of each pattern's heads in the last text scanned: one pass per article serves them all."""
 
-    __slots__ = ("pattern", "_auto", "_text", "_starts")
+    def __init__(self):
+        self.members: list[Heads] = []
+        self.auto = None
+        self.text: str | None = None
+        self.starts: list[list[int]] = []
+
+    def join(self, h: "Heads") -> None:
+        h._idx = len(self.members)
+        self.members.append(h)
+        self.auto = None  # rebuilt on the next scan (patterns join while the first articles are read)
+        self.text = None
+
+    def _build(self) -> None:
+        by_head: dict[str, list[tuple[int, int]]] = {}
+        for i, h in enumerate(self.members):
+            for head in h._heads:
+                by_head.setdefault(head, []).append((i, len(head) - 1))
+        auto = ahocorasick.Automaton()
+        for head, vals in by_head.items():
+            auto.add_word(head, tuple(vals))
+        auto.make_automaton()
+        self.auto = auto
+
+    def of(self, h: "Heads", text: str) -> list[int]:
+        if text is not self.text:
+            if self.auto is None:
+                self._build()
+            lists: list[list[int]] = [[] for _ in self.members]
+            if text:
+                for end, vals in self.auto.iter(text):
+                    for i, n in vals:
+                        lists[i].append(end - n)
+            for lst in lists:
+                if len(lst) > 1:
+                    lst.sort()  # heads are prefix-free: no two of one pattern start at one position
+            self.starts = lists
+            self.text = text
+        return self.starts[h._idx]
+
+
+_SCAN = _Scan()
+
+
+class Heads:
+    """`pattern` with a literal prefilter (see the module doc). Over the article being read (the last text
+    given to `finditer`), the start positions come from one shared scan; over any other string (a clause,
+    the words before a place) the pattern's own heads only gate `search`."""
+
+    __slots__ = ("pattern", "_heads", "_auto", "_idx")
 
     def __init__(self, pattern: re.Pattern, k: int = 6):
         self.pattern = pattern
         hs = heads(pattern, k)
+        self._heads = tuple(sorted(hs)) if hs else ()
         self._auto = None
+        self._idx: int | None = None
         if hs:
             auto = ahocorasick.Automaton()
             for h in hs:
                 auto.add_word(h, len(h) - 1)
             auto.make_automaton()
             self._auto = auto
-        self._text: str | None = None
-        self._starts: list[int] = []
 
     def starts(self, text: str) -> list[int]:
-        if text is not self._text:
-            # heads are prefix-free, so no two of them start at one position: no duplicates
-            self._starts = sorted([end - n for end, n in self._auto.iter(text)]) if text else []
-            self._text = text
-        return self._starts
+        if self._idx is None:
+            _SCAN.join(self)
+        return _SCAN.of(self, text)
 
-    def finditer(self, text: str, start: int = 0, end: int | None = None):
-        if end is None:
+    def finditer(self, text: str, start: int = 0, end: int | None = None) -> list:
+        """The list of pattern.finditer(text, start, end)'s matches."""
+        if end is None or end > len(text):
             end = len(text)
         if self._auto is None:
-            yield from self.pattern.finditer(text, start, end)
-            return
+            return list(self.pattern.finditer(text, start, end))
+        if start < 0:
+            start = 0
         starts = self.starts(text)
         match = self.pattern.match
+        out = []
         pos = start
         for i in range(bisect_left(starts, start), len(starts)):
             p = starts[i]
@@ -178,23 +227,21 @@ class Heads:
                 continue
             m = match(text, p, end)
             if m is not None:
-                yield m
+                out.append(m)
                 pos = m.end()
+        return out
 
     def search(self, text: str, start: int = 0, end: int | None = None):
-        """pattern.search(text, start, end). For a text other than the last one scanned (a clause, the words
-        before a place) the heads only gate the search: none in the range, no match."""
+        """pattern.search(text, start, end)."""
         if end is None or end > len(text):
             end = len(text)
-        if self._auto is None:
+        if self._auto is None or start < 0 or start >= end:
             return self.pattern.search(text, start, end)
-        if text is not self._text:
-            if start < 0 or start >= end:
-                return self.pattern.search(text, start, end)
+        if text is not _SCAN.text:
             for _hit in self._auto.iter(text, start, end):
                 return self.pattern.search(text, start, end)
             return None
-        starts = self._starts
+        starts = self.starts(text)
         match = self.pattern.match
         for i in range(bisect_left(starts, start), len(starts)):
             p = starts[i]
