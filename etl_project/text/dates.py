@@ -347,6 +347,11 @@ def _keywords(kind: str) -> tuple[str, ...]:
     return ()
 
 
+# Besides its key word, what every match of a pattern contains: a month's name, "الشهر", digits on both sides of a
+# date separator. Patterns whose text lacks it cannot match and are not run (a speed gate, not a rule).
+_ALSO_NEEDS = {"absolute": "months", "day_of_month": "shahr", "numeric_dmy": re.compile(r"\d\s?[-/.]\s?\d"),
+               "numeric_ymd": re.compile(r"\d[-/.]\d")}
+
 _SPECIFICITY = {"numeric": 6, "absolute": 5, "relative": 4, "weekday": 3, "counted": 3, "period": 2, "month": 1,
                 "same": 4, "next": 4}
 _GLUE = re.compile(r"^[\s,()\"'\-–]*$")
@@ -363,6 +368,9 @@ def find_dates(text: str, reference: date | None, start: int = 0, end: int | Non
         if need == "digit" and not has_digit:
             continue
         if need and need != "digit" and not any(k in seg for k in _keywords(need)):
+            continue
+        also = _ALSO_NEEDS.get(kind)  # a speed gate only: what every match of the pattern contains
+        if also is not None and not (also.search(seg) if isinstance(also, re.Pattern) else any(k in seg for k in _keywords(also))):
             continue
         for m in prefiltered(pat).finditer(text, start, end):
             dm = _resolve(kind, m, reference, text)
