@@ -481,10 +481,10 @@ def casualties(text: str, start: int, end: int, blocked=None) -> Casualties:
     injuries: list[int] = []
     i_vague: list[int | None] = []
     victim = None
-    subset = _SUBSET.search(text, start, end)
+    subset = prefiltered(_SUBSET).search(text, start, end)
     limit = subset.start() if subset else end
     # "دون ورود أنباء عن إصابات": the casualty word inside a denial counts nothing
-    denied = [(m.start(), m.end()) for m in _NO_CASUALTIES.finditer(text, start, end)]
+    denied = [(m.start(), m.end()) for m in prefiltered(_NO_CASUALTIES).finditer(text, start, end)]
 
     def is_denied(pos):
         return any(a <= pos < b for a, b in denied)

@@ -215,11 +215,15 @@ class Heads:
             return list(self.pattern.finditer(text, start, end))
         if start < 0:
             start = 0
-        starts = self.starts(text)
+        scan = _SCAN
+        starts = scan.starts[self._idx] if text is scan.text and self._idx is not None else self.starts(text)
+        i = bisect_left(starts, start)
+        if i == len(starts) or starts[i] >= end:
+            return []
         match = self.pattern.match
         out = []
         pos = start
-        for i in range(bisect_left(starts, start), len(starts)):
+        for i in range(i, len(starts)):
             p = starts[i]
             if p >= end:
                 break
