@@ -235,17 +235,32 @@ class Heads:
                 pos = m.end()
         return out
 
+    def absent(self, text: str, start: int = 0, end: int | None = None) -> bool:
+        """True when no match can lie in text[start:end] (no head there); False when one may."""
+        if self._auto is None:
+            return False
+        if end is None or end > len(text):
+            end = len(text)
+        if start < 0:
+            start = 0
+        scan = _SCAN
+        starts = scan.starts[self._idx] if text is scan.text and self._idx is not None else self.starts(text)
+        i = bisect_left(starts, start)
+        return i == len(starts) or starts[i] >= end
+
     def search(self, text: str, start: int = 0, end: int | None = None):
         """pattern.search(text, start, end)."""
         if end is None or end > len(text):
             end = len(text)
         if self._auto is None or start < 0 or start >= end:
             return self.pattern.search(text, start, end)
-        if text is not _SCAN.text:
-            for _hit in self._auto.iter(text, start, end):
-                return self.pattern.search(text, start, end)
-            return None
-        starts = self.starts(text)
+        if text is not _SCAN.text:  # a clause, the words before a place: its own heads, found in the range
+            starts = [e - n for e, n in self._auto.iter(text, start, end)]
+            if not starts:
+                return None
+            starts.sort()
+        else:
+            starts = self.starts(text)
         match = self.pattern.match
         for i in range(bisect_left(starts, start), len(starts)):
             p = starts[i]

@@ -83,7 +83,7 @@ def segment(text: str, title: str | None = None) -> list[Sentence]:
         if not line.strip():
             continue
         n_words = _words(line)
-        stripped = re.sub(r"\s+", " ", line).strip()
+        stripped = " ".join(line.split())  # re.sub(r"\s+", " ", line).strip(): \s is str.isspace, as split()
         kind = "body"
         body_from = ls  # where body text starts on this line (after a teaser or dateline prefix)
         tm = _teaser_re().match(line)
