@@ -255,9 +255,12 @@ class Heads:
         if self._auto is None or start < 0 or start >= end:
             return self.pattern.search(text, start, end)
         if text is not _SCAN.text:  # a clause, the words before a place: its own heads, found in the range
-            starts = [e - n for e, n in self._auto.iter(text, start, end)]
-            if not starts:
-                return None
+            hits = self._auto.iter(text, start, end)
+            first = next(hits, None)
+            if first is None:
+                return None  # the usual case: no head, no match
+            starts = [first[0] - first[1]]
+            starts.extend(e - n for e, n in hits)
             starts.sort()
         else:
             starts = self.starts(text)
