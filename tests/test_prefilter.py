@@ -64,3 +64,27 @@ def test_space_chars_are_all_of_backslash_s():
 
     every = "".join(map(chr, range(0x110000)))
     assert tuple(re.findall(r"\s", every)) == _space_chars()
+
+
+def test_threads_get_their_own_results():
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = _texts()
+    pats = [_rules()[1], _DEATH_RE, _SENT_END] + [p for _k, p in _patterns()]
+
+    def work(seed):
+        rnd = random.Random(seed)
+        for _ in range(300):
+            t = rnd.choice(texts)
+            pat = rnd.choice(pats)
+            a = rnd.randrange(0, len(t) + 1)
+            got = [m.span() for m in prefiltered(pat).finditer(t, a)]
+            if got != [m.span() for m in pat.finditer(t, a)]:
+                return False
+            s1, s2 = pat.search(t, a), prefiltered(pat).search(t, a)
+            if (s1 and s1.span()) != (s2 and s2.span()):
+                return False
+        return True
+
+    with ThreadPoolExecutor(4) as pool:
+        assert all(pool.map(work, range(8)))

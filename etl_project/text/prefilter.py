@@ -12,7 +12,9 @@ cannot be bounded (it may match the empty string, starts with a negated class, u
 from __future__ import annotations
 
 import re
+import threading
 from bisect import bisect_left
+from threading import get_ident
 
 try:  # Python 3.11+
     from re import _constants as _c
@@ -137,46 +139,69 @@ def heads(pattern: re.Pattern, k: int = 6) -> set[str] | None:
 
 class _Scan:
     """One Aho-Corasick automaton over the heads of every pattern run over whole articles, and the start
-    positions of each pattern's heads in the last text scanned: one pass per article serves them all."""
+    positions of each pattern's heads in the last text scanned: one pass per article serves them all.
+
+    Safe from several threads: patterns join under a lock, an automaton is replaced, never changed, and the cache
+    of the last text is one tuple (text, thread, starts) replaced at once; another thread's text is scanned anew."""
 
     def __init__(self):
         self.members: list[Heads] = []
-        self.auto = None
-        self.text: str | None = None
-        self.starts: list[list[int]] = []
+        self.lock = threading.Lock()
+        self.built: tuple = (None, 0)  # (automaton, how many members it covers)
+        self.cache: tuple = (None, 0, [])  # (text, thread id, starts of each member)
 
     def join(self, h: "Heads") -> None:
-        h._idx = len(self.members)
-        self.members.append(h)
-        self.auto = None  # rebuilt on the next scan (patterns join while the first articles are read)
-        self.text = None
+        with self.lock:
+            if h._idx is None:
+                self.members.append(h)
+                h._idx = len(self.members) - 1
 
-    def _build(self) -> None:
-        by_head: dict[str, list[tuple[int, int]]] = {}
-        for i, h in enumerate(self.members):
-            for head in h._heads:
-                by_head.setdefault(head, []).append((i, len(head) - 1))
-        auto = ahocorasick.Automaton()
-        for head, vals in by_head.items():
-            auto.add_word(head, tuple(vals))
-        auto.make_automaton()
-        self.auto = auto
+    def _automaton(self):
+        auto, n = self.built
+        if n < len(self.members):
+            with self.lock:
+                members = list(self.members)
+            by_head: dict[str, list[tuple[int, int]]] = {}
+            for i, h in enumerate(members):
+                for head in h._heads:
+                    by_head.setdefault(head, []).append((i, len(head) - 1))
+            auto = ahocorasick.Automaton()
+            for head, vals in by_head.items():
+                auto.add_word(head, tuple(vals))
+            auto.make_automaton()
+            n = len(members)
+            self.built = (auto, n)
+        return auto, n
 
     def of(self, h: "Heads", text: str) -> list[int]:
-        if text is not self.text:
-            if self.auto is None:
-                self._build()
-            lists: list[list[int]] = [[] for _ in self.members]
-            if text:
-                for end, vals in self.auto.iter(text):
-                    for i, n in vals:
-                        lists[i].append(end - n)
-            for lst in lists:
-                if len(lst) > 1:
-                    lst.sort()  # heads are prefix-free: no two of one pattern start at one position
-            self.starts = lists
-            self.text = text
-        return self.starts[h._idx]
+        cached = self.cache
+        if cached[0] is text and cached[1] == get_ident() and h._idx < len(cached[2]):
+            return cached[2][h._idx]
+        auto, n = self._automaton()
+        while h._idx >= n:  # h joined (in another thread) after that automaton was built
+            auto, n = self._automaton()
+        lists: list[list[int]] = [[] for _ in range(n)]
+        if text:
+            for end, vals in auto.iter(text):
+                for i, k in vals:
+                    lists[i].append(end - k)
+        for lst in lists:
+            if len(lst) > 1:
+                lst.sort()  # heads are prefix-free: no two of one pattern start at one position
+        self.cache = (text, get_ident(), lists)
+        return lists[h._idx]
+
+    def current(self, text: str) -> bool:
+        """text is the last one this thread scanned (the article being read)."""
+        cached = self.cache
+        return cached[0] is text and cached[1] == get_ident()
+
+    def cached(self, h: "Heads", text: str) -> list[int] | None:
+        """The starts of h in text when text is the last one this thread scanned, else None."""
+        cached = self.cache
+        if cached[0] is text and cached[1] == get_ident() and h._idx is not None and h._idx < len(cached[2]):
+            return cached[2][h._idx]
+        return None
 
 
 _SCAN = _Scan()
@@ -215,8 +240,9 @@ class Heads:
             return list(self.pattern.finditer(text, start, end))
         if start < 0:
             start = 0
-        scan = _SCAN
-        starts = scan.starts[self._idx] if text is scan.text and self._idx is not None else self.starts(text)
+        starts = _SCAN.cached(self, text)
+        if starts is None:
+            starts = self.starts(text)
         i = bisect_left(starts, start)
         if i == len(starts) or starts[i] >= end:
             return []
@@ -243,8 +269,9 @@ class Heads:
             end = len(text)
         if start < 0:
             start = 0
-        scan = _SCAN
-        starts = scan.starts[self._idx] if text is scan.text and self._idx is not None else self.starts(text)
+        starts = _SCAN.cached(self, text)
+        if starts is None:
+            starts = self.starts(text)
         i = bisect_left(starts, start)
         return i == len(starts) or starts[i] >= end
 
@@ -254,7 +281,10 @@ class Heads:
             end = len(text)
         if self._auto is None or start < 0 or start >= end:
             return self.pattern.search(text, start, end)
-        if text is not _SCAN.text:  # a clause, the words before a place: its own heads, found in the range
+        starts = _SCAN.cached(self, text)
+        if starts is None and _SCAN.current(text):
+            starts = self.starts(text)  # a pattern searched over the article: it joins the shared scan
+        if starts is None:  # a clause, the words before a place: its own heads, found in the range
             hits = self._auto.iter(text, start, end)
             first = next(hits, None)
             if first is None:
@@ -262,8 +292,6 @@ class Heads:
             starts = [first[0] - first[1]]
             starts.extend(e - n for e, n in hits)
             starts.sort()
-        else:
-            starts = self.starts(text)
         match = self.pattern.match
         for i in range(bisect_left(starts, start), len(starts)):
             p = starts[i]
