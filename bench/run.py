@@ -104,13 +104,13 @@ def table(result: dict) -> str:
     ex = result.get("extraction")
     if ex:
         lines.append(f"gazetteer: {ex['gazetteer']}")
-        lines.append(f"{'corpus':<22} {'articles':>8} {'extractor ms (median/p95)':>26} {'art/s':>8} "
+        lines.append(f"{'corpus':<22} {'articles':>8} {'extractor ms (median/p95)':>26} {'CPU ms':>7} {'art/s':>8} "
                      f"{'dateparser ms (median)':>22} {'sample':>6} {'ratio (median)':>14}")
         for name in ("bench_corpus", "bench_extract_corpus"):
             c = ex.get(name)
             if c:
                 e, d = c["extractor"], c["dateparser"]
-                lines.append(f"{name:<22} {e['n']:>8} {e['median_ms']:>13.3f} / {e['p95_ms']:<10.3f} {e['articles_per_s']:>8.0f} "
+                lines.append(f"{name:<22} {e['n']:>8} {e['median_ms']:>13.3f} / {e['p95_ms']:<10.3f} {e.get('cpu_median_ms', 0):>7.3f} {e['articles_per_s']:>8.0f} "
                              f"{d['median_ms']:>22.1f} {d['n']:>6} {c['ratio_median']:>13.0f}x")
     parts = result.get("partitions", [])
     if parts:

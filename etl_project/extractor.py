@@ -712,7 +712,7 @@ def _place_roles(T: str, mentions, actor_spans=None) -> list[tuple[str, int | No
         role = "head"
         if m.foreign or m.place is None or _FOREIGN_ADJ_AFTER.match(T, m.end) or _FOREIGN_UNIT_AFTER.match(T, m.end):
             role = "foreign"  # "بلدة القصير اللبنانية": a homonym across the border
-        elif cue_re("origin", "end").search(before) or re.search(rf"{_origin_settlement()}$", before):
+        elif cue_re("origin", "end").search(before) or _rx(rf"{_origin_settlement()}$").search(before):
             role = "origin"
         elif _ITEM_LABEL_AFTER.match(T, m.end) and not T[T.rfind("\n", 0, m.start) + 1:m.start].strip():
             role = "admin"  # "درعا: عثر أهالي بلدة داعل على جثة ...": a round-up's item label frames the item
@@ -740,7 +740,7 @@ def _place_roles(T: str, mentions, actor_spans=None) -> list[tuple[str, int | No
             role = "road"
         elif _BETWEEN_BEFORE.search(before):
             role = "between"
-        elif re.search(rf"(?:{_cue_alt_direction()})\s+(?:{_SETTLEMENT}\s+)?[\"']?$", before):
+        elif _rx(rf"(?:{_cue_alt_direction()})\s+(?:{_SETTLEMENT}\s+)?[\"']?$").search(before):
             role = "ref"
         elif _REGION_BEFORE.search(before):
             role = "admin"  # "منطقة حوض اليرموك", "سهل الغاب": a natural region named after a place frames it
@@ -748,7 +748,7 @@ def _place_roles(T: str, mentions, actor_spans=None) -> list[tuple[str, int | No
             role = "near"  # "في منطقة X", "في مناطق X وY": the area of a town, not an administrative frame
         elif m.cue in _ADMIN_CUES or m.place.placetype in ("governorate", "district", "subdistrict"):
             role = "admin"
-        elif re.search(rf"(?:{_cue_alt_near()})\s+(?:{_SETTLEMENT}\s+)?[\"']?$", before) or m.cue in _NEAR_CUES:
+        elif _rx(rf"(?:{_cue_alt_near()})\s+(?:{_SETTLEMENT}\s+)?[\"']?$").search(before) or m.cue in _NEAR_CUES:
             role = "near"
         # lists: "بلدات X، Y، وZ" — consecutive places joined by commas or و share a list id
         if prev_end is not None and _LIST_GAP.match(T[prev_end:m.start]) and role in ("head", "near", "admin") \
@@ -836,7 +836,7 @@ def _outlet_two(before: str) -> bool:
     toks = re.findall(rf"[{AR}0-9]+", before)[-2:]
     if len(toks) < 2 or toks[1] in _PREPS:
         return False
-    outlets = set(_cue_alt("outlet").strip("(?:)").split("|"))
+    outlets = _cue_words("outlet")
     t = toks[0][1:] if toks[0][:1] in "وبل" and toks[0][1:] in outlets else toks[0]
     return t in outlets and not before.rstrip().endswith((",", "."))
 
@@ -859,14 +859,29 @@ def _origin_settlement() -> str:
 _TITLE_RE = None
 
 
+@lru_cache(maxsize=None)
+def _cue_words(*classes: str) -> frozenset:
+    """The words of cue classes, as sets (built once, not per place mention)."""
+    from etl_project.text.events import _cue_alt
+    return frozenset(w for cls in classes for w in _cue_alt(cls).strip("(?:)").split("|"))
+
+
+@lru_cache(maxsize=None)
+def _rx(pattern: str):
+    """A pattern built from lexicon parts, compiled once, searched with the cue prefilter."""
+    from etl_project.text.prefilter import prefiltered
+    return prefiltered(re.compile(pattern))
+
+
 def _is_title(before: str) -> bool:
     """A person's title before the place through a chain of institution nouns ("قائد مخفر شرطة X")."""
     from etl_project.text.events import _cue_alt
     toks = re.findall(rf"[{AR}]+", before)[-4:]
-    construct = set(_cue_alt("construct").strip("(?:)").split("|"))
-    titles = set(_cue_alt("person_title").strip("(?:)").split("|"))
+    construct = _cue_words("construct")
+    titles = _cue_words("person_title")
+    either = _cue_words("construct", "person_title")
     for tok in reversed(toks):
-        t = tok[1:] if tok[:1] in "وبل" and tok[1:] in construct | titles else tok
+        t = tok[1:] if tok[:1] in "وبل" and tok[1:] in either else tok
         t = t[2:] if t.startswith("ال") else t
         if t in titles:
             return True

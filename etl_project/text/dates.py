@@ -25,6 +25,7 @@ from functools import lru_cache
 
 from etl_project.text.lexicon import AR, NA, NB, arabic_form, read_table, words_alternation
 from etl_project.text.numbers import number_at, number_pattern
+from etl_project.text.prefilter import prefiltered
 
 
 @dataclass(frozen=True, slots=True)
@@ -348,6 +349,11 @@ def _keywords(kind: str) -> tuple[str, ...]:
     return ()
 
 
+# Besides its key word, what every match of a pattern contains: a month's name, "الشهر", digits on both sides of a
+# date separator. Patterns whose text lacks it cannot match and are not run (a speed gate, not a rule).
+_ALSO_NEEDS = {"absolute": "months", "day_of_month": "shahr", "numeric_dmy": re.compile(r"\d\s?[-/.]\s?\d"),
+               "numeric_ymd": re.compile(r"\d[-/.]\d")}
+
 _SPECIFICITY = {"numeric": 6, "absolute": 5, "relative": 4, "weekday": 3, "counted": 3, "period": 2, "month": 1,
                 "same": 4, "next": 4}
 _AFTER_MIDNIGHT = re.compile(r"بعد\s+منتصف\s+ليل")
@@ -361,12 +367,17 @@ def find_dates(text: str, reference: date | None, start: int = 0, end: int | Non
     seg = text[start:end]
     has_digit = bool(_DIGIT.search(seg))
     for kind, pat in _patterns():
+        if prefiltered(pat).absent(text, start, end):
+            continue  # none of the words a match starts with (a speed gate: it would find nothing)
         need = _NEEDS.get(kind)
         if need == "digit" and not has_digit:
             continue
         if need and need != "digit" and not any(k in seg for k in _keywords(need)):
             continue
-        for m in pat.finditer(text, start, end):
+        also = _ALSO_NEEDS.get(kind)  # a speed gate only: what every match of the pattern contains
+        if also is not None and not (also.search(seg) if isinstance(also, re.Pattern) else any(k in seg for k in _keywords(also))):
+            continue
+        for m in prefiltered(pat).finditer(text, start, end):
             dm = _resolve(kind, m, reference, text)
             if dm is not None:
                 found.append(dm)

@@ -10,6 +10,7 @@ from functools import lru_cache
 
 from etl_project.text.lexicon import AR, NA, NB, arabic_form, read_table, words_alternation
 from etl_project.text.numbers import number_at
+from etl_project.text.prefilter import prefiltered
 
 PREFIX = r"(?P<pre>[وف]?(?:[بك]?ال|لل|[بلك])?)"
 DEATH, INJURY = "death", "injury"
@@ -64,9 +65,10 @@ def _cue_alt(cls: str) -> str:
 @lru_cache(maxsize=None)
 def cue_re(cls: str, mode: str = "search") -> re.Pattern:
     alt = _cue_alt(cls)
+    # searched with a prefilter on the cue words (same matches; see etl_project/text/prefilter.py)
     if mode == "end":  # the cue ends right before a position (fillers allowed)
-        return re.compile(rf"{NB}[وف]?(?:{alt})\s*[\"']?\s*$")
-    return re.compile(rf"{NB}[وفبل]?(?:{alt}){NA}")
+        return prefiltered(re.compile(rf"{NB}[وف]?(?:{alt})\s*[\"']?\s*$"))
+    return prefiltered(re.compile(rf"{NB}[وفبل]?(?:{alt}){NA}"))
 
 
 @lru_cache(maxsize=None)
@@ -124,7 +126,7 @@ def _neg_end() -> re.Pattern:
 def find_triggers(text: str, start: int, end: int) -> list[Trigger]:
     rules, pat = _rules()
     out = []
-    for m in pat.finditer(text, start, end):
+    for m in prefiltered(pat).finditer(text, start, end):
         g = m.lastgroup  # the rule's group closes last (rule patterns use no capturing groups of their own)
         i = int(g[1:])
         pre = m.group("pre") or ""
@@ -419,8 +421,8 @@ def _count_after(text: str, pos: int, end: int) -> tuple[int | None, bool, str |
 
 def _count_before(text: str, pos: int, start: int) -> tuple[int | None, bool, str | None] | None:
     # never reach back past another casualty word: "قتل شابان وأصيب ثالث" — ثالث is the injured one
-    prev = [m.end() for m in _DEATH_RE.finditer(text, max(start, pos - 45), pos)]
-    prev += [m.end() for m in _INJURY_RE.finditer(text, max(start, pos - 45), pos)]
+    prev = [m.end() for m in prefiltered(_DEATH_RE).finditer(text, max(start, pos - 45), pos)]
+    prev += [m.end() for m in prefiltered(_INJURY_RE).finditer(text, max(start, pos - 45), pos)]
     if prev:
         start = max(start, max(prev))
     seg = text[max(start, pos - 45):pos]
@@ -519,14 +521,14 @@ def casualties(text: str, start: int, end: int, blocked=None) -> Casualties:
     injuries: list[int] = []
     i_vague: list[int | None] = []
     victim = None
-    subset = _SUBSET.search(text, start, end)
+    subset = prefiltered(_SUBSET).search(text, start, end)
     limit = subset.start() if subset else end
     # "دون ورود أنباء عن إصابات": the casualty word inside a denial counts nothing
-    denied = [(m.start(), m.end()) for m in _NO_CASUALTIES.finditer(text, start, end)]
+    denied = [(m.start(), m.end()) for m in prefiltered(_NO_CASUALTIES).finditer(text, start, end)]
 
     def is_denied(pos):
         return any(a <= pos < b for a, b in denied)
-    for m in _DEATH_RE.finditer(text, start, limit):
+    for m in prefiltered(_DEATH_RE).finditer(text, start, limit):
         a = m.group("a")
         if a in ("قضي", "قضوا") and not _QUDI_OK.match(text[m.end():end]):
             continue
@@ -573,7 +575,7 @@ def casualties(text: str, start: int, end: int, blocked=None) -> Casualties:
         else:
             d_vague.append(count)
         victim = victim or cls
-    for m in _INJURY_RE.finditer(text, start, limit):
+    for m in prefiltered(_INJURY_RE).finditer(text, start, limit):
         if _COMBINED_BEFORE.search(text[max(start, m.start() - 12):m.start()]):
             continue
         if (blocked and blocked(m.start())) or is_denied(m.start()):
@@ -631,7 +633,7 @@ def _actor_table() -> tuple[re.Pattern, list[tuple[str, int, str]]]:
 def find_actors(text: str, start: int, end: int) -> list[ActorMention]:
     pat, meta, index = _actor_table()
     out = []
-    for m in pat.finditer(text, start, end):
+    for m in prefiltered(pat).finditer(text, start, end):
         key = re.sub(r"\s+", " ", m.group("a"))
         i = index.get(key)
         if i is None:

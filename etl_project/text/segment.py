@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from etl_project.text.lexicon import AR, arabic_form, read_table, words_alternation
+from etl_project.text.prefilter import prefiltered
 
 
 @dataclass
@@ -82,7 +83,7 @@ def segment(text: str, title: str | None = None) -> list[Sentence]:
         if not line.strip():
             continue
         n_words = _words(line)
-        stripped = re.sub(r"\s+", " ", line).strip()
+        stripped = " ".join(line.split())  # re.sub(r"\s+", " ", line).strip(): \s is str.isspace, as split()
         kind = "body"
         body_from = ls  # where body text starts on this line (after a teaser or dateline prefix)
         tm = _teaser_re().match(line)
@@ -137,7 +138,7 @@ def segment(text: str, title: str | None = None) -> list[Sentence]:
 def _split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     out = []
     s = start
-    for m in _SENT_END.finditer(text, start, end):
+    for m in prefiltered(_SENT_END).finditer(text, start, end):
         e = m.end()
         if text[s:m.start()].strip():
             out.append(_trim(text, s, e))
@@ -147,7 +148,7 @@ def _split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     # split further at glued reporting verbs ("...الثلاثاء.وأوضح" is handled by _SENT_END)
     final = []
     for a, b in out:
-        cuts = [m.start() for m in _GLUED_REPORT.finditer(text, a, b) if a < m.start() < b]
+        cuts = [m.start() for m in prefiltered(_GLUED_REPORT).finditer(text, a, b) if a < m.start() < b]
         prev = a
         for c in cuts:
             final.append((prev, c))
