@@ -88,16 +88,22 @@ def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
 
 
+INSERT_BATCH_ROWS = 20_000
+
+
 def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, columns: tuple[str, ...]) -> None:
+    """Insert the frame's columns, a slice at a time. Arrow string views are handed over as they are (polars'
+    default export copies every string into a new buffer: for a day's texts that is the size of the texts)."""
     if frame.height == 0:
         return
-    arrow = frame.select(list(columns)).to_arrow()
-    con.register("_incoming", arrow)
-    try:
-        cols = ", ".join(columns)
-        con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _incoming")
-    finally:
-        con.unregister("_incoming")
+    cols = ", ".join(columns)
+    frame = frame.select(list(columns))
+    for start in range(0, frame.height, INSERT_BATCH_ROWS):
+        con.register("_incoming", frame.slice(start, INSERT_BATCH_ROWS).to_arrow(compat_level=pl.CompatLevel.newest()))
+        try:
+            con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _incoming")
+        finally:
+            con.unregister("_incoming")
 
 
 def write_places(con: duckdb.DuckDBPyConnection, places: pl.DataFrame) -> int:
