@@ -234,8 +234,10 @@ def check_events(extracted: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Contract the extracted rows; returns (valid events, rejected rows with check_name/reason)."""
     crashed = extracted.filter(pl.col("extraction_error").is_not_null()).with_columns(
         pl.lit("extractor").alias("check_name"), pl.col("extraction_error").alias("reason"))
-    rows = extracted.filter(pl.col("extraction_error").is_null()).with_row_index("_order")
-    first = rows.unique("event_id", keep="first", maintain_order=True)
+    # the filter and the de-duplication copy every row: skipped when there is nothing to remove (the usual night)
+    no_crash = crashed.height == 0
+    rows = (extracted if no_crash else extracted.filter(pl.col("extraction_error").is_null())).with_row_index("_order")
+    first = rows if rows.get_column("event_id").is_unique().all() else rows.unique("event_id", keep="first", maintain_order=True)
     repeated = rows.join(first.select("_order"), on="_order", how="anti").with_columns(
         pl.lit("duplicate_event_id").alias("check_name"), pl.lit("the extractor emitted this event_id twice").alias("reason"))
     typed = validate(first.drop("_order"), ExtractedIncident)

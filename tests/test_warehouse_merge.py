@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 import polars as pl
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, assume, given, settings, strategies as st
 
 from etl_project import warehouse
 from etl_project.warehouse import EVENT_FIELDS, REVISED_FIELDS, cluster_mentions
@@ -147,6 +147,10 @@ def test_the_merge_gives_the_tables_of_the_plain_rule(tmp_path_factory, loads):
         now = datetime(2025, 12, 1) + timedelta(hours=n)
         with warehouse.connect(db) as con:
             want_articles, want_mentions = reference_duplicates(con, day, arts, ments)
+            # an id the warehouse holds for another day, which the rule does not turn into a duplicate, is a load the
+            # primary key refuses whatever the merge (upstream never produces it): not a case for this comparison
+            stored = {r[0] for r in con.execute("SELECT article_id FROM articles WHERE partition_date <> ?", [day]).fetchall()}
+            assume(not stored & {x["article_id"] for x in want_articles})
             before = events_by_id(con)
             a, m, q = frames(arts, ments)
             warehouse.write_partition(con, day, a, m, q, version, now=now)
