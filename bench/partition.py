@@ -117,6 +117,10 @@ class RssSampler:
     def peak_tree(self) -> float | None:
         return round(max(tmb for _, _, tmb in self.samples), 1) if self.samples else None
 
+    def peak_workers(self) -> float | None:
+        """The extraction workers' RSS together (the tree less this process), at its highest sample."""
+        return round(max(tmb - mb for _, mb, tmb in self.samples), 1) if self.samples else None
+
 
 def run(n: int, seed: int, day: date, offline: bool, workdir: Path, profile: Path | None = None) -> dict:
     from bench.corpus import generate, write_jsonl
@@ -191,7 +195,10 @@ def run(n: int, seed: int, day: date, offline: bool, workdir: Path, profile: Pat
         # the run's process and its extraction workers together (sampled every 50 ms), and the biggest worker alone
         "peak_rss_with_workers_mb": sampler.peak_tree(),
         "steps_peak_rss_with_workers_mb": {k: sampler.peak_between(start, end, tree=True) for k, (start, end) in windows.items()},
-        "peak_rss_worker_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
+        # the workers' own RSS, sampled; their ru_maxrss (RUSAGE_CHILDREN) is not it: a spawned process inherits the
+        # high-water mark of the process it was forked from (this one, at the time the pool started) across exec
+        "peak_rss_workers_mb": sampler.peak_workers(),
+        "peak_rss_worker_ru_maxrss_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
         "workers": settings.workers,
         "rss_before_run_mb": round(rss_before, 1),
         "corpus_mb": round((articles_dir / "corpus.jsonl").stat().st_size / 2**20, 1),

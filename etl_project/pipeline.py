@@ -100,18 +100,36 @@ def extract_articles(
     etl_project.resources._load_extractor that give the same extractor) spreads the chunks over that
     many processes, this one included. The frame is the same, row for row, as with one."""
     version = extractor_version(extractor)
-    ok = articles.filter(pl.col("status") == "ok").select(_ARTICLE_FIELDS)
-    chunks = [ok.slice(i, EXTRACT_CHUNK) for i in range(0, ok.height, EXTRACT_CHUNK)]
-    n = ok.height
-    del ok
+    # the readable articles are sliced out of the day's frame one chunk at a time, when the chunk is extracted:
+    # filtering the whole frame first would copy every text of the day
+    rows = articles.select(pl.arg_where(pl.col("status") == "ok")).to_series()
+    fields = articles.select(_ARTICLE_FIELDS)
+    chunks = _Chunks(fields, rows)
+    n = rows.len()
     if workers > 1 and loader_args is not None and len(chunks) > 1 and n >= min_parallel:
         frames = _extract_parallel(chunks, extractor, version, partition_date, workers, loader_args)
     else:
-        frames = [_extract_chunk(extractor, version, c, partition_date) for c in chunks]
+        frames = [_extract_chunk(extractor, version, chunks[i], partition_date) for i in range(len(chunks))]
     frames = [f for f in frames if f.height]
     if not frames:
         return pl.DataFrame(schema=EXTRACTED_SCHEMA)
-    return frames[0] if len(frames) == 1 else pl.concat(frames, how="vertical", rechunk=True)
+    # not rechunked: one copy of the day's events fewer (the IPC file is written chunk by chunk all the same)
+    return frames[0] if len(frames) == 1 else pl.concat(frames, how="vertical", rechunk=False)
+
+
+class _Chunks:
+    """The readable articles in chunks of EXTRACT_CHUNK, each taken from the day's frame when it is asked for."""
+
+    def __init__(self, frame: pl.DataFrame, rows: pl.Series) -> None:
+        self.frame, self.rows = frame, rows
+
+    def __len__(self) -> int:
+        return -(-self.rows.len() // EXTRACT_CHUNK)
+
+    def __getitem__(self, i: int) -> pl.DataFrame:
+        if not 0 <= i < len(self):
+            raise IndexError(i)
+        return self.frame[self.rows.slice(i * EXTRACT_CHUNK, EXTRACT_CHUNK)]
 
 
 def _extract_chunk(extractor, version: str, chunk: pl.DataFrame, partition_date: date) -> pl.DataFrame:
@@ -159,7 +177,7 @@ def _worker_chunk(version: str, chunk: pl.DataFrame, partition_date: date) -> pl
     return _extract_chunk(_worker_extractor, version, chunk, partition_date)
 
 
-def _extract_parallel(chunks: list[pl.DataFrame], extractor, version: str, partition_date: date, workers: int,
+def _extract_parallel(chunks: "_Chunks", extractor, version: str, partition_date: date, workers: int,
                       loader_args: tuple) -> list[pl.DataFrame]:
     """Chunks to `workers - 1` spawned processes and to this one, results in chunk order. A worker that
     cannot start or dies leaves its chunks to this process: the output does not depend on the pool."""
@@ -178,7 +196,8 @@ def _extract_parallel(chunks: list[pl.DataFrame], extractor, version: str, parti
     except Exception:
         pool = None
     try:
-        for i, chunk in enumerate(chunks):
+        for i in range(len(chunks)):
+            chunk = chunks[i]
             _collect(pending, results, wait=False)
             if pool is not None and len(pending) < in_flight:
                 try:
@@ -215,8 +234,10 @@ def check_events(extracted: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Contract the extracted rows; returns (valid events, rejected rows with check_name/reason)."""
     crashed = extracted.filter(pl.col("extraction_error").is_not_null()).with_columns(
         pl.lit("extractor").alias("check_name"), pl.col("extraction_error").alias("reason"))
-    rows = extracted.filter(pl.col("extraction_error").is_null()).with_row_index("_order")
-    first = rows.unique("event_id", keep="first", maintain_order=True)
+    # the filter and the de-duplication copy every row: skipped when there is nothing to remove (the usual night)
+    no_crash = crashed.height == 0
+    rows = (extracted if no_crash else extracted.filter(pl.col("extraction_error").is_null())).with_row_index("_order")
+    first = rows if rows.get_column("event_id").is_unique().all() else rows.unique("event_id", keep="first", maintain_order=True)
     repeated = rows.join(first.select("_order"), on="_order", how="anti").with_columns(
         pl.lit("duplicate_event_id").alias("check_name"), pl.lit("the extractor emitted this event_id twice").alias("reason"))
     typed = validate(first.drop("_order"), ExtractedIncident)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import duckdb
 import polars as pl
+import pyarrow as pa
 
 from etl_project.config import PROJECT_ROOT
 
@@ -87,16 +88,22 @@ def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
 
 
+INSERT_BATCH_ROWS = 20_000
+
+
 def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, columns: tuple[str, ...]) -> None:
+    """Insert the frame's columns, a slice at a time. Arrow string views are handed over as they are (polars'
+    default export copies every string into a new buffer: for a day's texts that is the size of the texts)."""
     if frame.height == 0:
         return
-    arrow = frame.select(list(columns)).to_arrow()
-    con.register("_incoming", arrow)
-    try:
-        cols = ", ".join(columns)
-        con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _incoming")
-    finally:
-        con.unregister("_incoming")
+    cols = ", ".join(columns)
+    frame = frame.select(list(columns))
+    for start in range(0, frame.height, INSERT_BATCH_ROWS):
+        con.register("_incoming", frame.slice(start, INSERT_BATCH_ROWS).to_arrow(compat_level=pl.CompatLevel.newest()))
+        try:
+            con.execute(f"INSERT INTO {table} ({cols}) SELECT {cols} FROM _incoming")
+        finally:
+            con.unregister("_incoming")
 
 
 def write_places(con: duckdb.DuckDBPyConnection, places: pl.DataFrame) -> int:
@@ -194,33 +201,54 @@ def _dates_of(con, sql: str, params: list) -> set:
 
 
 def _resolve_cross_partition_duplicates(con, partition_date: date, articles: pl.DataFrame, mentions: pl.DataFrame):
-    """An article already in another partition (same id, URL or text) is a duplicate here."""
+    """An article already in another partition (same id, URL or text) is a duplicate here.
+
+    The match is a SQL join of the incoming keys (id, URL, text hash: no text) against the warehouse; only the
+    articles that match come back to Python. The rule is the one of the original dictionaries: the same id first,
+    then the same URL, then the same text hash; when several stored articles share a URL or a hash, the one
+    stored last (the last a table scan returns) is the original."""
     if articles.height == 0:
         return articles, mentions
-    rows = con.execute(
-        """SELECT article_id, url, text_sha1 FROM articles
-           WHERE partition_date <> ? AND status IN ('events', 'no_events')""",
-        [partition_date],
-    ).fetchall()
-    if not rows:
+    keys = articles.filter(pl.col("status").is_in(["events", "no_events"])).select("article_id", "url", "text_sha1")
+    if keys.height == 0:
         return articles, mentions
-    by_id = {r[0]: r[0] for r in rows}
-    by_url = {r[1]: r[0] for r in rows if r[1]}
-    by_sha = {r[2]: r[0] for r in rows if r[2]}
-    updated = []
-    dropped: set[str] = set()
-    for rec in articles.iter_rows(named=True):
-        if rec["status"] in ("events", "no_events"):
-            original = by_id.get(rec["article_id"]) or by_url.get(rec["url"] or "") or by_sha.get(rec["text_sha1"] or "")
-            if original is not None:
-                dropped.add(rec["article_id"])
-                rec = dict(rec, status="duplicate", duplicate_of=original, n_events=0,
-                           reason="same id, URL or text as an article of another day",
-                           article_id=f"{rec['article_id']}@{partition_date}" if original == rec["article_id"] else rec["article_id"])
-        updated.append(rec)
-    articles = pl.DataFrame(updated, schema=articles.schema)
-    if dropped and mentions.height:
-        mentions = mentions.filter(~pl.col("article_id").is_in(sorted(dropped)))
+    con.register("_incoming_keys", keys.to_arrow())
+    try:
+        matches = con.sql(
+            """WITH stored AS (
+                   SELECT article_id, url, text_sha1, rowid AS rid FROM articles
+                   WHERE partition_date <> ? AND status IN ('events', 'no_events')),
+               by_url AS (SELECT url, arg_max(article_id, rid) AS original FROM stored
+                          WHERE url IS NOT NULL AND url <> '' GROUP BY url),
+               by_sha AS (SELECT text_sha1, arg_max(article_id, rid) AS original FROM stored
+                          WHERE text_sha1 IS NOT NULL AND text_sha1 <> '' GROUP BY text_sha1)
+               SELECT i.article_id,
+                      coalesce(nullif(s_id.article_id, ''), nullif(u.original, ''), nullif(h.original, '')) AS original
+               FROM _incoming_keys i
+               LEFT JOIN stored s_id ON s_id.article_id = i.article_id
+               LEFT JOIN by_url u ON u.url = i.url
+               LEFT JOIN by_sha h ON h.text_sha1 = i.text_sha1
+               WHERE coalesce(nullif(s_id.article_id, ''), nullif(u.original, ''), nullif(h.original, '')) IS NOT NULL""",
+            params=[partition_date],
+        ).pl()
+    finally:
+        con.unregister("_incoming_keys")
+    if matches.height == 0:
+        return articles, mentions
+    ids, originals = matches.get_column("article_id"), matches.get_column("original")
+    original = pl.col("article_id").replace_strict(ids, originals, default=None, return_dtype=pl.String)
+    dup = original.is_not_null() & pl.col("status").is_in(["events", "no_events"])
+    articles = articles.with_columns(
+        pl.when(dup & (original == pl.col("article_id")))
+        .then(pl.format("{}@{}", pl.col("article_id"), pl.lit(partition_date.isoformat())))
+        .otherwise(pl.col("article_id")).alias("article_id"),
+        pl.when(dup).then(pl.lit("duplicate")).otherwise(pl.col("status")).alias("status"),
+        pl.when(dup).then(original).otherwise(pl.col("duplicate_of")).alias("duplicate_of"),
+        pl.when(dup).then(0).otherwise(pl.col("n_events")).alias("n_events"),
+        pl.when(dup).then(pl.lit("same id, URL or text as an article of another day")).otherwise(pl.col("reason")).alias("reason"),
+    ).cast(articles.schema)
+    if mentions.height:
+        mentions = mentions.filter(~pl.col("article_id").is_in(ids.implode()))
     return articles, mentions
 
 
@@ -309,8 +337,20 @@ def _primary_order(m: dict):
     return (bool(m["is_background"]), m["partition_date"], m.get("geo_precision") or 9, m["article_id"], m["mention_id"])
 
 
+# What clustering reads of each mention (the rest stays in DuckDB); see cluster_mentions and _primary_order.
+_CLUSTER_FIELDS = ("mention_id", "article_id", "partition_date", "event_date", "event_type", "gazetteer_id",
+                   "latitude", "longitude", "geo_precision", "is_background")
+_SOURCE_COLUMNS = ("event_id", "mention_id", "article_id", "source", "url", "published", "fatalities", "is_background", "is_primary")
+CLUSTER_BATCH_ROWS = 20_000  # mentions per Arrow batch read from DuckDB, and cluster assignments per Arrow batch
+
+
 def _remerge(con, dates: set, extractor_version: str, now: datetime) -> tuple[int, int, int]:
-    """Rebuild `events` and `event_sources` for the dates this partition touches; record revisions."""
+    """Rebuild `events` and `event_sources` for the dates this partition touches; record revisions.
+
+    Only the clustering runs in Python, one (day, type) at a time (undated: one (article, type)), over the few
+    fields it reads, streamed from DuckDB in Arrow batches; it yields which event each mention belongs to. The
+    events and their sources are then built from that assignment in SQL, so no mention's full row and no
+    event's dict is held in Python."""
     dated = sorted(d for d in dates if d is not None)
     has_undated = None in dates
     where = []
@@ -323,52 +363,129 @@ def _remerge(con, dates: set, extractor_version: str, now: datetime) -> tuple[in
     if not where:
         return 0, 0, 0
     cond = " OR ".join(where)
-    old = {r["event_id"]: r for r in con.sql(f"SELECT * FROM events WHERE {cond}", params=params).pl().iter_rows(named=True)}
-    mention_rows = con.sql(
-        f"""SELECT m.*, a.source, a.url, a.published FROM event_mentions m
-            JOIN articles a USING (article_id) WHERE {cond.replace('event_date', 'm.event_date')}""",
-        params=params,
-    ).pl().iter_rows(named=True)
+    m_cond = cond.replace("event_date", "m.event_date")
+    # temporary tables of this transaction: a failure rolls them back with everything else
+    con.execute("CREATE OR REPLACE TEMP TABLE _old_events AS SELECT * FROM events WHERE " + cond, params)
     con.execute(f"DELETE FROM event_sources WHERE event_id IN (SELECT event_id FROM events WHERE {cond})", params)
     con.execute(f"DELETE FROM events WHERE {cond}", params)
+    _assign_clusters(con, m_cond, params)
+    merged = _insert_merged_events(con)
+    revisions, deletions = _record_changes(con, extractor_version, now)
+    con.execute("DROP TABLE _cluster_of")
+    con.execute("DROP TABLE _old_events")
+    return revisions, deletions, merged
 
-    events, sources = [], []
-    for cluster in cluster_mentions(list(mention_rows)):
-        primary = cluster[0]
-        event = {f: primary[f] for f in EVENT_FIELDS if f not in ("event_id",)}
-        event["event_id"] = primary["mention_id"]
-        event["fatalities"] = max(m["fatalities"] for m in cluster)
-        event["injuries"] = max(m["injuries"] for m in cluster)
-        event["is_background"] = all(m["is_background"] for m in cluster)
-        event["n_sources"] = len({m["article_id"] for m in cluster})
-        events.append(event)
-        for m in cluster:
-            sources.append(dict(
-                event_id=event["event_id"], mention_id=m["mention_id"], article_id=m["article_id"], source=m["source"],
-                url=m["url"], published=m["published"], fatalities=m["fatalities"], is_background=m["is_background"],
-                is_primary=m is primary,
-            ))
-    if events:
-        cols = EVENT_FIELDS + ("n_sources",)
-        _insert(con, "events", pl.DataFrame(events, schema_overrides={"event_date": pl.Date}, infer_schema_length=None), cols)
-        _insert(con, "event_sources", pl.DataFrame(sources, infer_schema_length=None),
-                ("event_id", "mention_id", "article_id", "source", "url", "published", "fatalities", "is_background", "is_primary"))
 
-    new = {e["event_id"]: e for e in events}
+def _assign_clusters(con, m_cond: str, params: list) -> None:
+    """Create _cluster_of (mention_id → event_id: the id of its cluster's primary mention), one bucket at a time.
+
+    The mentions come ordered by bucket, in Arrow batches; the assignment is kept as Arrow arrays, not Python
+    strings, and inserted once the reader is done (a statement on the connection would close the reader, and a
+    second connection would not see this transaction's rows)."""
+    fields = ", ".join(f"m.{f}" for f in _CLUSTER_FIELDS)
+    reader = con.sql(
+        f"""SELECT {fields} FROM event_mentions m JOIN articles a USING (article_id) WHERE {m_cond}
+            ORDER BY m.event_date NULLS LAST, m.event_type, CASE WHEN m.event_date IS NULL THEN m.article_id END""",
+        params=params,
+    ).to_arrow_reader(CLUSTER_BATCH_ROWS)
+    bucket: list[dict] = []
+    bucket_key = None
+    pending_mentions: list[str] = []
+    pending_events: list[str] = []
+    assigned: list[pa.RecordBatch] = []
+
+    def close_bucket() -> None:
+        for cluster in cluster_mentions(bucket):
+            head = cluster[0]["mention_id"]
+            for m in cluster:
+                pending_mentions.append(m["mention_id"])
+                pending_events.append(head)
+        bucket.clear()
+        if len(pending_mentions) >= CLUSTER_BATCH_ROWS:
+            to_arrow()
+
+    def to_arrow() -> None:
+        assigned.append(pa.record_batch({"mention_id": pa.array(pending_mentions, pa.string()),
+                                         "event_id": pa.array(pending_events, pa.string())}))
+        pending_mentions.clear()
+        pending_events.clear()
+
+    for batch in reader:
+        for m in batch.to_pylist():
+            key = _bucket_key(m)
+            if key != bucket_key and bucket:
+                close_bucket()
+            bucket_key = key
+            bucket.append(m)
+    if bucket:
+        close_bucket()
+    to_arrow()
+    con.register("_assigned", pa.Table.from_batches(assigned))
+    try:
+        con.execute("CREATE OR REPLACE TEMP TABLE _cluster_of AS SELECT mention_id, event_id FROM _assigned")
+    finally:
+        con.unregister("_assigned")
+
+
+def _bucket_key(m: dict) -> tuple:
+    # the clusters a mention may join are all of this key (cluster_mentions' buckets)
+    return (m["event_date"], m["event_type"]) if m["event_date"] is not None else (None, m["article_id"], m["event_type"])
+
+
+def _insert_merged_events(con) -> int:
+    """Events from the primary mention of each cluster, with the cluster's figures; a source row per mention."""
+    fields = ", ".join(
+        "p.mention_id" if f == "event_id" else
+        "agg.fatalities" if f == "fatalities" else
+        "agg.injuries" if f == "injuries" else
+        "agg.is_background" if f == "is_background" else f"p.{f}"
+        for f in EVENT_FIELDS
+    )
+    cols = ", ".join(EVENT_FIELDS + ("n_sources",))
+    con.execute(
+        f"""INSERT INTO events ({cols})
+            WITH agg AS (
+                SELECT c.event_id, max(m.fatalities) AS fatalities, max(m.injuries) AS injuries,
+                       bool_and(m.is_background) AS is_background, count(DISTINCT m.article_id) AS n_sources
+                FROM _cluster_of c JOIN event_mentions m USING (mention_id) GROUP BY c.event_id)
+            SELECT {fields}, agg.n_sources
+            FROM agg JOIN event_mentions p ON p.mention_id = agg.event_id"""
+    )
+    con.execute(
+        f"""INSERT INTO event_sources ({', '.join(_SOURCE_COLUMNS)})
+            SELECT c.event_id, m.mention_id, m.article_id, a.source, a.url, a.published, m.fatalities, m.is_background,
+                   m.mention_id = c.event_id
+            FROM _cluster_of c JOIN event_mentions m USING (mention_id) JOIN articles a USING (article_id)"""
+    )
+    return con.execute("SELECT count(DISTINCT event_id) FROM _cluster_of").fetchone()[0]
+
+
+def _record_changes(con, extractor_version: str, now: datetime) -> tuple[int, int]:
+    """Revisions (a field of an event that is there before and after changed) and deletions (an event gone).
+
+    SQL finds the events that changed at all; only those come back to Python, where each field is compared
+    (floats within 1e-9) and formatted as before."""
+    changed_any = " OR ".join(f"o.{f} IS DISTINCT FROM n.{f}" for f in REVISED_FIELDS)
+    pairs = ", ".join(f"o.{f}, n.{f}" for f in REVISED_FIELDS)
+    rows = con.execute(
+        f"""SELECT o.event_id, o.extractor_version, n.extractor_version, {pairs}
+            FROM _old_events o JOIN events n USING (event_id) WHERE {changed_any}"""
+    ).fetchall()
     revisions = []
-    for event_id, before in old.items():
-        after = new.get(event_id)
-        if after is None:
-            continue
-        for f in REVISED_FIELDS:
-            if _differs(before[f], after[f]):
-                revisions.append((event_id, f, _text(before[f]), _text(after[f]), before["extractor_version"], after["extractor_version"], now))
-    deletions = [(eid, e["event_date"], e["extractor_version"], extractor_version, now) for eid, e in old.items() if eid not in new]
+    for event_id, old_version, new_version, *values in rows:
+        for i, f in enumerate(REVISED_FIELDS):
+            before, after = values[2 * i], values[2 * i + 1]
+            if _differs(before, after):
+                revisions.append((event_id, f, _text(before), _text(after), old_version, new_version, now))
     if revisions:
         con.executemany("INSERT INTO event_revisions VALUES (?, ?, ?, ?, ?, ?, ?)", revisions)
-    if deletions:
-        con.executemany("INSERT INTO event_deletions VALUES (?, ?, ?, ?, ?)", deletions)
-    return len(revisions), len(deletions), len(events)
+    deletions = con.execute(
+        """INSERT INTO event_deletions
+           SELECT o.event_id, o.event_date, o.extractor_version, ?, ? FROM _old_events o
+           WHERE NOT EXISTS (SELECT 1 FROM events n WHERE n.event_id = o.event_id)""",
+        [extractor_version, now],
+    ).fetchone()[0]
+    return len(revisions), deletions
 
 
 def _differs(a, b) -> bool:
