@@ -186,7 +186,8 @@ class Extractor:
             prev_cl_places: list[int] = []
             prev_generic = False
             for (cs, ce) in s.clauses:
-                if prev_generic and _EXPLAINS.match(T, cs):
+                if prev_generic and _EXPLAINS.match(T, cs) and not any(
+                        cs <= d.start < ce and d.precision == 1 for d in sent_dates):
                     continue  # "منذ مطلع الشهر، إذ قتل ثلاثة ...": the "as" clause counts the tally just told
                 prev_generic = bool(clause_is_generic(T, cs, ce))
                 where_before, prev_cl_places = prev_cl_places, [i for i in sent_places if cs <= mentions[i].start < ce]
@@ -321,6 +322,8 @@ class Extractor:
                             anaphor_only=bool(trigs) and main.rule.typing == "anaphor")
                 if dm is not None:
                     base["date_key"] = _date_key(T[dm.start:dm.end])
+                    # "أعلنت الوزارة، اليوم الخميس، إلقاء القبض على خلية في دمشق": the day of the statement
+                    report_dated = _report_date(T, dm, cs)
                     base.update(date=dm.value, date_precision=dm.precision, date_text_span=(dm.start, dm.end),
                                 date_explicit=not dm.anaphoric, date_known_missing=dm.value is None and not dm.anaphoric)
                     if dm.anaphoric:
@@ -330,6 +333,7 @@ class Extractor:
                     c = Candidate(order=order, **{k: v for k, v in base.items() if not k.startswith("_")})
                     c.fallback = anaphor_place
                     c.__dict__["during"] = during
+                    c.__dict__["report_dated"] = dm is not None and report_dated
                     if "_anaphoric_date" in base:
                         c.date_text_span = None
                         c.members = []
@@ -341,6 +345,7 @@ class Extractor:
                         c = Candidate(order=order, **{kk: v for kk, v in base.items() if not kk.startswith("_")})
                         c.place = mentions[mi]
                         c.role = roles[mi][0]
+                        c.__dict__["report_dated"] = dm is not None and report_dated
                         c.__dict__["city"] = _names_the_city(T, mentions[mi]) or any(
                             mentions[j].cue in _NEIGHBOURHOOD_CUES and mentions[j].place is not None
                             and mentions[j].place.gazetteer_id == mentions[mi].place.gazetteer_id for j in cl_places)
@@ -530,7 +535,9 @@ class Extractor:
                     continue
                 best = None
                 for b in events:
-                    if b is a or _level(b) <= _level(a) or b.event_type != a.event_type or not _dates_compatible(a, b):
+                    announced = a.__dict__.get("report_dated") and a.date and b.date and 0 <= (a.date - b.date).days <= 2
+                    if b is a or _level(b) <= _level(a) or b.event_type != a.event_type \
+                            or not (_dates_compatible(a, b) or announced):
                         continue
                     if a.date and b.date and b.date > a.date and a.sentence.kind != "headline":
                         continue  # the lead's day, even inherited, announces no incident of a later day
@@ -916,16 +923,24 @@ def _choose_places(idxs: list[int], roles, mentions=None) -> list[tuple[int, int
     return out
 
 
+def _report_date(T: str, d: DateMention, start: int) -> bool:
+    """The date is the day a report was made: right after a reporting verb, with no incident word between."""
+    seg = T[max(start, d.start - 45):d.start]
+    return bool(cue_re("report").search(seg)) and not _INCIDENT_WORD.search(seg)
+
+
+_INCIDENT_WORD = re.compile(r"(?:قتل|مقتل|انفجار|استهداف|اعتقال|هجوم|قصف|اختطاف)")
+_RELATIVE_CLAUSE = re.compile(r"(?<![\u0621-\u064a])(?:الذي|التي|الذين|اللذين|اللتين)\s+(?:كان\s+|كانت\s+)?[\u0621-\u064a]+")
+
+
 def _pick_date(T: str, ds: list[DateMention], trig_pos: int, start: int) -> DateMention | None:
     if not ds:
         return None
-    report = cue_re("report")
-
-    def is_report(d):
-        seg = T[max(start, d.start - 45):d.start]
-        return bool(report.search(seg)) and not re.search(r"(?:قتل|مقتل|انفجار|استهداف|اعتقال|هجوم|قصف|اختطاف)", seg)
-
-    plain = [d for d in ds if not is_report(d)] or ds
+    plain = [d for d in ds if not _report_date(T, d, start)] or ds
+    # "رفع المعتصمون لافتات تطالب بتطبيق قرار الذي أصدرته الحكومة في أيار": a date inside a relative clause
+    # after the trigger dates the noun it describes, not the incident
+    own = [d for d in plain if not (d.start > trig_pos and _RELATIVE_CLAUSE.search(T, trig_pos, d.start))]
+    plain = own or plain
     return min(plain, key=lambda d: (abs(d.start - trig_pos), d.start))
 
 

@@ -504,3 +504,24 @@ def test_damascus_does_not_stand_for_a_town_of_another_governorate(ex):
                      "وفي السويداء، استهدفت مسيّرات إسرائيلية رتلاً قرب بلدة شهبا، ما أسفر عن مقتل 7 عناصر.",
                  published="2025-07-16")
     assert sorted((e["location_name"], e["fatalities"]) for e in ev) == [("دمشق", 3), ("شهبا", 7)]
+
+
+def test_a_sit_in_told_in_the_accusative_and_a_date_of_the_decision_it_protests(ex):
+    ev = _events(ex, "نفّذ مئات المعلمين، صباح اليوم السبت، اعتصاماً أمام مبنى الوزارة في مدينة حماة. "
+                     "ورفع المعتصمون لافتات تطالب بتطبيق القرار الذي أصدرته الحكومة في أيار/مايو الماضي.",
+                 published="2025-11-15")
+    assert [(e["location_name"], e["event_date"]) for e in ev] == [("حماة", "2025-11-15")]
+
+
+def test_a_statement_dated_today_announces_the_arrest_of_yesterday(ex):
+    ev = _events(ex, "أعلنت وزارة الداخلية، اليوم الخميس، إلقاء القبض على خلية في مدينة حمص. "
+                     "وأوضحت الوزارة أن العملية نُفّذت مساء أمس الأربعاء في حي الوعر، وضُبطت خلالها أحزمة ناسفة.",
+                 published="2025-11-13")
+    assert [e["event_date"] for e in ev] == ["2025-11-12"]
+
+
+def test_an_as_clause_with_its_own_day_after_a_habit_is_a_recalled_incident(ex):
+    ev = _events(ex, "هاجم ملثمون مساء أمس مكتباً لحزب في مدينة القامشلي. وليست هذه المرة الأولى التي تتعرض فيها مكاتب "
+                     "الحزب للاعتداء، إذ سبق أن أُحرق مكتبه في مدينة عامودا في 20 أيلول/سبتمبر الماضي.",
+                 published="2025-11-14")
+    assert ("عامودا", "2025-09-20") in [(e["location_name"], e["event_date"]) for e in ev]
