@@ -15,6 +15,15 @@ def ex():
     return Extractor(Geocoder.load(None))
 
 
+@pytest.fixture(scope="module")
+def ex_full():
+    """The extractor over the full gazetteer, for rules about villages the offline list does not hold."""
+    from tests.test_geo import GAZ_DIR
+    if GAZ_DIR is None:
+        pytest.skip("full gazetteer not found: set ETL_GAZETTEER_DIR")
+    return Extractor(Geocoder.load(GAZ_DIR))
+
+
 def _events(ex, text, published="2025-03-10"):
     return ex.extract({"id": "t", "text": text, "published": published})
 
@@ -323,12 +332,8 @@ def test_weapons_confiscated_in_a_raid_are_not_an_explosion(ex):
     assert [e["event_type"] for e in ev] == ["strategic_development"]
 
 
-def test_a_town_qualified_by_its_governorate_is_not_a_homonym_elsewhere():
+def test_a_town_qualified_by_its_governorate_is_not_a_homonym_elsewhere(ex_full):
     # WOF has no الرصافة in Raqqa, only one in Hama: the Hama village is not the place of a Raqqa attack
-    from tests.test_geo import GAZ_DIR
-    if GAZ_DIR is None:
-        pytest.skip("full gazetteer not found")
-    ex_full = Extractor(Geocoder.load(GAZ_DIR))
     ev = _events(ex_full, "قتل 3 عناصر من قوات النظام جراء هجوم لخلايا التنظيم في بادية الرصافة بريف الرقة الجنوبي اليوم.")
     assert ev and all(e["admin1"] == "Ar-Raqqa" for e in ev)
 
@@ -363,11 +368,7 @@ def test_forces_entering_a_town_after_a_withdrawal_is_a_handover_and_own_forces_
     assert [(e["event_type"], e["sub_event_type"]) for e in ev] == [("battle", "government_regains_territory")]
 
 
-def test_a_death_from_wounds_is_dated_by_the_injury_and_placed_on_the_road_between_two_towns():
-    from tests.test_geo import GAZ_DIR
-    if GAZ_DIR is None:
-        pytest.skip("full gazetteer not found")
-    ex_full = Extractor(Geocoder.load(GAZ_DIR))
+def test_a_death_from_wounds_is_dated_by_the_injury_and_placed_on_the_road_between_two_towns(ex_full):
     ev = _events(ex_full, "من جهة أخرى، توفي عنصر في اللواء الثامن التابع للفيلق الخامس، اليوم، متأثراً بجروح أصيب بها "
                           "إثر استهدافه برصاص مجهولين على الطريق الواصل بين بلدة داعل ومدينة طفس، الخميس الماضي.",
                  published="2020-06-22")
@@ -450,12 +451,8 @@ def test_an_incident_told_abroad_borrows_no_syrian_town(ex):
     assert [(e["location_name"], e["fatalities"]) for e in ev] == [("مارع", 0)]
 
 
-def test_villages_of_a_towns_countryside_and_a_new_shelling_after_a_drone_strike():
-    from tests.test_geo import GAZ_DIR
-    if GAZ_DIR is None:
-        pytest.skip("full gazetteer not found (the villages are not in the offline list)")
-    ex = Extractor(Geocoder.load(GAZ_DIR))
-    ev = _events(ex, "أصيب ثلاثة مدنيين مساء الاثنين إثر استهداف طائرة مسيّرة تركية سيارة قرب مدينة عامودا. "
+def test_villages_of_a_towns_countryside_and_a_new_shelling_after_a_drone_strike(ex_full):
+    ev = _events(ex_full, "أصيب ثلاثة مدنيين مساء الاثنين إثر استهداف طائرة مسيّرة تركية سيارة قرب مدينة عامودا. "
                      "وفي ريف بلدة تل تمر، طالت صليات من القذائف المدفعية التركية، صباح اليوم، قرى تل جمعة وتل نصري، "
                      "دون تسجيل إصابات.", published="2023-01-17")
     shelled = sorted(e["location_name"] for e in ev if e["sub_event_type"] == "shelling_artillery_missile_attack")
