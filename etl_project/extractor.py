@@ -286,6 +286,9 @@ class Extractor:
                 # places of the clause, else of the sentence
                 cl_places = [i for i in sent_places if cs <= mentions[i].start < ce]
                 chosen = _choose_places(cl_places, roles, mentions)
+                if chosen and trigs and etype not in _CROWD_TYPES:
+                    # "شنت غارتين على أطراف قرية X، وغارة على بلدة Y": each town with a trigger of its own
+                    chosen = chosen + _retargeted(T, cl_places, chosen, roles, mentions, trigs)
                 if where_before and _WHERE.match(T, cs) and all(mentions[i].start > trig_pos for i in cl_places):
                     # "شملت الحملة حي X في مدينة Y، حيث اعتقل تسعة": "where" points to the place just named
                     chosen = _choose_places(where_before, roles) or chosen
@@ -896,6 +899,32 @@ def _is_title(before: str) -> bool:
             continue
         return False
     return False
+
+
+_DESTINATION_BEFORE = re.compile(r"(?<![\u0621-\u064a])(?:الي|نحو|باتجاه|صوب|تجاه)(?![\u0621-\u064a])[^,،.]{0,30}$")
+_AND_AGAIN = re.compile(r"[,،]\s*و")
+
+
+def _retargeted(T: str, cl_places, chosen, roles, mentions, trigs) -> list[tuple[int, int | None]]:
+    """Towns of a clause outside the chosen list that a trigger of their own introduces after ", و" and the
+    town before them ("غارتين على قرية X، وغارة على بلدة Y"); each is a target too (one event per place)."""
+    towns = [i for i in sorted(cl_places, key=lambda k: mentions[k].start)
+             if roles[i][0] in ("head", "near") and mentions[i].place is not None
+             and mentions[i].place.placetype in ("locality", "neighbourhood")]
+    taken = {i for i, _ in chosen}
+    out = []
+    for a, b in zip(towns, towns[1:]):
+        gap_start, gap_end = mentions[a].end, mentions[b].start
+        # the second town named right after its own trigger, with its settlement word ("وغارة على بلدة Y")
+        if not (_AND_AGAIN.search(T, gap_start, gap_end) and mentions[b].cue is not None
+                and any(gap_start <= t.start < gap_end and t.rule.typing != "anaphor" and gap_end - t.end <= 25
+                        for t in trigs)):
+            continue
+        for i in (a, b):
+            if i not in taken and not _DESTINATION_BEFORE.search(T, max(0, mentions[i].start - 40), mentions[i].start):
+                out.append((i, None))
+                taken.add(i)
+    return out
 
 
 def _choose_places(idxs: list[int], roles, mentions=None) -> list[tuple[int, int | None]]:

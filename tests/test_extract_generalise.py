@@ -522,3 +522,11 @@ def test_an_as_clause_with_its_own_day_after_a_habit_is_a_recalled_incident(ex):
                      "الحزب للاعتداء، إذ سبق أن أُحرق مكتبه في مدينة عامودا في 20 أيلول/سبتمبر الماضي.",
                  published="2025-11-14")
     assert ("عامودا", "2025-09-20") in [(e["location_name"], e["event_date"]) for e in ev]
+
+
+def test_each_town_with_a_strike_of_its_own_in_one_clause_is_an_event(ex):
+    ev = _events(ex, "شنت الطائرة الحربية اليوم غارتين على أطراف بلدة سرمين، وغارة على بلدة بنش، دون إصابات.")
+    assert sorted(e["location_name"] for e in ev) == ["بنش", "سرمين"]
+    # the capital named as the government arrested people's contacts is no second target
+    ev = _events(ex, "شنّت قسد حملة دهم في بلدة الطبقة، واعتقلت ستة شبان بتهمة التواصل مع الحكومة السورية في دمشق.")
+    assert [e["location_name"] for e in ev] == ["الطبقة"]
