@@ -56,7 +56,7 @@ from etl_project.text.lexicon import AR, lexicon_fingerprint
 from etl_project.text.normalize import Normalized, normalize, normalize_text
 from etl_project.text.segment import Sentence, segment
 
-RULES_VERSION = "1"
+RULES_VERSION = "2"
 EXTRACTOR_VERSION = f"ar-{RULES_VERSION}-{lexicon_fingerprint()}"
 
 OUTPUT_FIELDS = (
@@ -74,7 +74,7 @@ _EXPLAINS = re.compile(r"\s*[,،]?\s*اذ\s")
 _NEW_DESCRIPTION = re.compile(r"\s+ال(?:مدفعيه|صاروخيه|جويه|تركيه|اسرائيليه|روسيه|امريكيه|ايرانيه|مسيره|ناسفه|مفخخه|مدفعي|صاروخي|جوي|تركي|اسرائيلي|روسي)(?![\u0621-\u064a])")
 _NATIONALITY = re.compile(r"^(?:ال)?[\u0621-\u064a]+(?:يه|ي)$")  # "مسيرة تركية": a nationality, not a place abroad
 _ALSO = re.compile(r"\s*[,،]?\s*(?:كما|وكذلك|كذلك)\s")
-_DIED_OF_WOUNDS = re.compile(rf"(?<![{AR}])(?:متاثرا|متاثره|متاثرين|متاثرتين|متاثرين|متاثرون)\s+(?:ب)?(?:ال)?(?:جراح|جروح|اصاب|اصابت)")
+_DIED_OF_WOUNDS = re.compile(rf"(?<![{AR}])(?:متاثرا|متاثره|متاثرين|متاثرتين|متاثرون)\s+(?:ب)?(?:ال)?(?:جراح|جروح|اصاب|اصابت)")
 _DEATH_DATED = re.compile(rf"(?<![{AR}])(?:فارق|فارقت|توفي|توفيت|قتل|قتلت|قضي|استشهد)(?![{AR}])[^.,،]{{0,25}}?"
                           rf"(?<![{AR}])(?:يوم|امس|اليوم|صباح|مساء|فجر|ليل|في\s+\d)")
 _SIMILAR = re.compile(rf"(?<![{AR}])(?:مماثل|مماثله|مماثلا|مماثلتين|مشابه|مشابهه|مشابها)(?![{AR}])")

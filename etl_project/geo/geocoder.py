@@ -32,7 +32,7 @@ from etl_project.geo.gazetteer import haversine_km, has_gazetteer, load_gazettee
 from etl_project.geo.lexicon import Cue, norm
 from etl_project.geo.types import Place, PlaceMention
 
-GEOCODER_RULES_VERSION = "1"
+GEOCODER_RULES_VERSION = "2"
 
 def _definite_form(written: str, cue_word: str) -> bool:
     """The cue word as written carries the article ("البلدة", "بالقرية") while its base form does not."""
