@@ -126,6 +126,7 @@ class Candidate:
     fallback: bool = False
     date_key: str | None = None  # the words of an unresolvable date, to tell two such dates apart
     anaphor_only: bool = False  # typed only by a word that points back ("الحادث وقع على الطريق ...")
+    report_dated: bool = False  # dated by a statement ("أعلنت الوزارة، اليوم الخميس، ..."), not by the incident
 
 
 def _parse_date(value) -> date | None:
@@ -326,7 +327,7 @@ class Extractor:
                 if dm is not None:
                     base["date_key"] = _date_key(T[dm.start:dm.end])
                     # "أعلنت الوزارة، اليوم الخميس، إلقاء القبض على خلية في دمشق": the day of the statement
-                    report_dated = _report_date(T, dm, cs)
+                    base["report_dated"] = _report_date(T, dm, cs)
                     base.update(date=dm.value, date_precision=dm.precision, date_text_span=(dm.start, dm.end),
                                 date_explicit=not dm.anaphoric, date_known_missing=dm.value is None and not dm.anaphoric)
                     if dm.anaphoric:
@@ -336,7 +337,6 @@ class Extractor:
                     c = Candidate(order=order, **{k: v for k, v in base.items() if not k.startswith("_")})
                     c.fallback = anaphor_place
                     c.__dict__["during"] = during
-                    c.__dict__["report_dated"] = dm is not None and report_dated
                     if "_anaphoric_date" in base:
                         c.date_text_span = None
                         c.members = []
@@ -348,7 +348,6 @@ class Extractor:
                         c = Candidate(order=order, **{kk: v for kk, v in base.items() if not kk.startswith("_")})
                         c.place = mentions[mi]
                         c.role = roles[mi][0]
-                        c.__dict__["report_dated"] = dm is not None and report_dated
                         c.__dict__["city"] = _names_the_city(T, mentions[mi]) or any(
                             mentions[j].cue in _NEIGHBOURHOOD_CUES and mentions[j].place is not None
                             and mentions[j].place.gazetteer_id == mentions[mi].place.gazetteer_id for j in cl_places)
@@ -538,7 +537,7 @@ class Extractor:
                     continue
                 best = None
                 for b in events:
-                    announced = a.__dict__.get("report_dated") and a.date and b.date and 0 <= (a.date - b.date).days <= 2
+                    announced = a.report_dated and a.date and b.date and 0 <= (a.date - b.date).days <= 2
                     if b is a or _level(b) <= _level(a) or b.event_type != a.event_type \
                             or not (_dates_compatible(a, b) or announced):
                         continue
