@@ -190,9 +190,10 @@ class Extractor:
                 if prev_generic and _EXPLAINS.match(T, cs) and not any(
                         cs <= d.start < ce and d.precision == 1 for d in sent_dates):
                     continue  # "منذ مطلع الشهر، إذ قتل ثلاثة ...": the "as" clause counts the tally just told
-                prev_generic = bool(clause_is_generic(T, cs, ce))
+                generic = clause_is_generic(T, cs, ce)
+                prev_generic = bool(generic)
                 where_before, prev_cl_places = prev_cl_places, [i for i in sent_places if cs <= mentions[i].start < ce]
-                if clause_is_generic(T, cs, ce):
+                if generic:
                     # "شن الطيران اليوم الأربعاء غارات على X، في تصعيد هو الأوسع منذ اندلاع المواجهات": a dated
                     # incident told before the context words is still an incident; what follows them is context
                     gm = cue_re("generic").search(T, cs, ce) or cue_re("aggregate").search(T, cs, ce)
@@ -716,12 +717,15 @@ def _place_roles(T: str, mentions, actor_spans=None) -> list[tuple[str, int | No
     list_id = 0
     prev_end = None
     prev_role = None
+    origin_settlement_end = _rx(rf"{_origin_settlement()}$")
+    direction_end = _rx(rf"(?:{_cue_alt_direction()})\s+(?:{_SETTLEMENT}\s+)?[\"']?$")
+    near_end = _rx(rf"(?:{_cue_alt_near()})\s+(?:{_SETTLEMENT}\s+)?[\"']?$")
     for i, m in enumerate(mentions):
         before = T[max(0, m.start - 60):m.start]
         role = "head"
         if m.foreign or m.place is None or _FOREIGN_ADJ_AFTER.match(T, m.end) or _FOREIGN_UNIT_AFTER.match(T, m.end):
             role = "foreign"  # "بلدة القصير اللبنانية": a homonym across the border
-        elif cue_re("origin", "end").search(before) or _rx(rf"{_origin_settlement()}$").search(before):
+        elif cue_re("origin", "end").search(before) or origin_settlement_end.search(before):
             role = "origin"
         elif _ITEM_LABEL_AFTER.match(T, m.end) and not T[T.rfind("\n", 0, m.start) + 1:m.start].strip():
             role = "admin"  # "درعا: عثر أهالي بلدة داعل على جثة ...": a round-up's item label frames the item
@@ -749,7 +753,7 @@ def _place_roles(T: str, mentions, actor_spans=None) -> list[tuple[str, int | No
             role = "road"
         elif _BETWEEN_BEFORE.search(before):
             role = "between"
-        elif _rx(rf"(?:{_cue_alt_direction()})\s+(?:{_SETTLEMENT}\s+)?[\"']?$").search(before):
+        elif direction_end.search(before):
             role = "ref"
         elif _REGION_BEFORE.search(before):
             role = "admin"  # "منطقة حوض اليرموك", "سهل الغاب": a natural region named after a place frames it
@@ -757,7 +761,7 @@ def _place_roles(T: str, mentions, actor_spans=None) -> list[tuple[str, int | No
             role = "near"  # "في منطقة X", "في مناطق X وY": the area of a town, not an administrative frame
         elif m.cue in _ADMIN_CUES or m.place.placetype in ("governorate", "district", "subdistrict"):
             role = "admin"
-        elif _rx(rf"(?:{_cue_alt_near()})\s+(?:{_SETTLEMENT}\s+)?[\"']?$").search(before) or m.cue in _NEAR_CUES:
+        elif near_end.search(before) or m.cue in _NEAR_CUES:
             role = "near"
         # lists: "بلدات X، Y، وZ" — consecutive places joined by commas or و share a list id
         if prev_end is not None and _LIST_GAP.match(T[prev_end:m.start]) and role in ("head", "near", "admin") \

@@ -521,6 +521,9 @@ def casualties(text: str, start: int, end: int, blocked=None) -> Casualties:
     injuries: list[int] = []
     i_vague: list[int | None] = []
     victim = None
+    if prefiltered(_DEATH_RE).absent(text, start, end) and prefiltered(_INJURY_RE).absent(text, start, end):
+        # most clauses: no casualty word at all
+        return Casualties(None, None, None, None, None, prefiltered(_NO_CASUALTIES).search(text, start, end) is not None)
     subset = prefiltered(_SUBSET).search(text, start, end)
     limit = subset.start() if subset else end
     # "دون ورود أنباء عن إصابات": the casualty word inside a denial counts nothing
