@@ -6,7 +6,9 @@ The extractor does everything (normalise, segment, geocode, dates, numbers, acto
 dateparser.search_dates(text, languages=['ar']) only looks for dates. dateparser takes ~100 ms an
 article, so it is timed on a random sample of the articles (the sample size is reported). Both are
 warmed up first. The team's own bench/bench_extract.py corpus is timed too, with the same method,
-so the two corpora can be compared.
+so the two corpora can be compared. Cost against article length is timed on both the generated corpus
+and, where ../shared/dev lies beside the checkout, on its real articles (read there, not copied): the
+generated articles are shorter than real news, so the per-KB figures are the ones to compare.
 """
 from __future__ import annotations
 
@@ -79,12 +81,46 @@ def compare(articles: list[dict], extractor, baseline_n: int, seed: int = 1) -> 
     }
 
 
+SHARED_DEV = Path(__file__).resolve().parents[1].parent / "shared" / "dev" / "articles.jsonl"
+
+
+def by_length(articles: list[dict], extractor, joins=(1, 2, 4, 8), reps: int = 5) -> list[dict]:
+    """Cost against article length: texts made of 1, 2, 4, 8 of the given articles, joined by a newline (the
+    generated corpus is shorter than real news, ~0.4 KB an article against ~1.8 KB in ../shared/dev: per-KB
+    figures compare them). The extractor is timed `reps` times an article (median), dateparser once."""
+    from dateparser.search import search_dates
+
+    rows = []
+    for k in joins:
+        texts = []
+        for i, a in enumerate(articles):
+            joined = dict(a)
+            joined["text"] = "\n".join(articles[(i + j) % len(articles)]["text"] for j in range(k))
+            texts.append(joined)
+        for a in texts[:3]:
+            extractor.extract(a)
+            search_dates(a["text"], languages=["ar"])
+        ours = [statistics.median(time_each(extractor.extract, [a] * reps)[1]) for a in texts]
+        theirs = time_each(lambda a: search_dates(a["text"], languages=["ar"]), texts)[1]
+        kb = statistics.median(len(a["text"].encode()) for a in texts) / 1024
+        mine, base = statistics.median(ours), statistics.median(theirs)
+        rows.append({"articles_joined": k, "median_kb": round(kb, 2), "extractor_cpu_median_ms": round(mine, 3),
+                     "extractor_ms_per_kb": round(mine / kb, 3), "dateparser_cpu_median_ms": round(base, 3),
+                     "dateparser_ms_per_kb": round(base / kb, 3), "ratio": round(base / mine, 1)})
+    return rows
+
+
 def run(n: int, baseline_n: int, offline: bool, seed: int = 1) -> dict:
     from bench.corpus import generate
 
     extractor, gaz = load_extractor(offline)
     out = {"gazetteer": f"full ({gaz})" if gaz else "offline (shipped)"}
-    out["bench_corpus"] = compare(generate(n, seed=seed), extractor, baseline_n, seed)
+    corpus = generate(n, seed=seed)
+    out["bench_corpus"] = compare(corpus, extractor, baseline_n, seed)
+    out["bench_corpus_by_length"] = by_length(random.Random(seed).sample(corpus, min(100, len(corpus))), extractor)
+    if SHARED_DEV.exists():  # real articles, read where they lie (never copied into the project)
+        real = [json.loads(line) for line in SHARED_DEV.read_text(encoding="utf-8").splitlines() if line.strip()]
+        out["shared_dev_by_length"] = by_length(real, extractor)
     try:
         from bench.bench_extract import generate as team_generate
     except ImportError:  # the extraction engineer's bench is optional here
