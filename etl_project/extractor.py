@@ -204,8 +204,7 @@ class Extractor:
                 trigs = clause_triggers(T, cs, ce)
 
                 def blocked(pos, cs=cs):
-                    before = T[max(cs, pos - 45):pos]
-                    return bool(cue_re("plan").search(before)) or irrealis_before(T, cs, pos)
+                    return bool(cue_re("plan").search(T, max(cs, pos - 45), pos)) or irrealis_before(T, cs, pos)
 
                 cas = casualties(T, cs, ce, blocked)
                 if cue_re("followup").search(T, cs, ce) and not _DEATH_DATED.search(T, cs, ce):
@@ -721,27 +720,28 @@ def _place_roles(T: str, mentions, actor_spans=None) -> list[tuple[str, int | No
     direction_end = _rx(rf"(?:{_cue_alt_direction()})\s+(?:{_SETTLEMENT}\s+)?[\"']?$")
     near_end = _rx(rf"(?:{_cue_alt_near()})\s+(?:{_SETTLEMENT}\s+)?[\"']?$")
     for i, m in enumerate(mentions):
-        before = T[max(0, m.start - 60):m.start]
+        b0 = max(0, m.start - 60)
+        before = T[b0:m.start]
         role = "head"
         if m.foreign or m.place is None or _FOREIGN_ADJ_AFTER.match(T, m.end) or _FOREIGN_UNIT_AFTER.match(T, m.end):
             role = "foreign"  # "بلدة القصير اللبنانية": a homonym across the border
-        elif cue_re("origin", "end").search(before) or origin_settlement_end.search(before):
+        elif cue_re("origin", "end").search(T, b0, m.start) or origin_settlement_end.search(T, b0, m.start):
             role = "origin"
         elif _ITEM_LABEL_AFTER.match(T, m.end) and not T[T.rfind("\n", 0, m.start) + 1:m.start].strip():
             role = "admin"  # "درعا: عثر أهالي بلدة داعل على جثة ...": a round-up's item label frames the item
         elif _OUTLET_NUMBER_AFTER.match(T, m.end):
             role = "outlet"  # "مراسل دير الزور 24", "السويداء 24": a network named after the place
-        elif _COUNTRYSIDE_OF_TOWN.search(before):
+        elif _COUNTRYSIDE_OF_TOWN.search(T, b0, m.start):
             role = "admin"  # "في ريف بلدة تل تمر": the countryside of a town frames the villages named with it
         elif _OF_THE_TOWN_AFTER.match(T, m.end):
             role = "part"  # "في الحي الشرقي من المدينة": a part of the town told before, not a homonym elsewhere
-        elif _CORRESPONDENT_BEFORE.search(before):
+        elif _CORRESPONDENT_BEFORE.search(T, b0, m.start):
             role = "reporter"  # "وقال مراسل عنب بلدي في درعا إن ...": where the reporter is, the place only if nothing else is
-        elif _CARE_BEFORE.search(before):
+        elif _CARE_BEFORE.search(T, b0, m.start):
             role = "care"  # "نقل المصابون إلى مشفى مدينة X": where the wounded were treated, not the incident
-        elif cue_re("outlet", "end").search(before) or _outlet_two(before):
+        elif cue_re("outlet", "end").search(T, b0, m.start) or _outlet_two(before):
             role = "outlet"
-        elif cue_re("landmark", "end").search(before) and m.place.placetype != "neighbourhood":
+        elif cue_re("landmark", "end").search(T, b0, m.start) and m.place.placetype != "neighbourhood":
             role = "landmark"
         elif any(a.start <= m.start < a.end for a in actor_spans):
             role = "actor"
@@ -749,19 +749,19 @@ def _place_roles(T: str, mentions, actor_spans=None) -> list[tuple[str, int | No
             role = "title"
         elif prev_end is not None and _SECOND_OF_PAIR.match(T[prev_end:m.start]) and prev_role in ("between", "road"):
             role = "second"
-        elif _ROAD_BEFORE.search(before):
+        elif _ROAD_BEFORE.search(T, b0, m.start):
             role = "road"
-        elif _BETWEEN_BEFORE.search(before):
+        elif _BETWEEN_BEFORE.search(T, b0, m.start):
             role = "between"
-        elif direction_end.search(before):
+        elif direction_end.search(T, b0, m.start):
             role = "ref"
-        elif _REGION_BEFORE.search(before):
+        elif _REGION_BEFORE.search(T, b0, m.start):
             role = "admin"  # "منطقة حوض اليرموك", "سهل الغاب": a natural region named after a place frames it
         elif m.cue in _AREA_CUES and m.place.placetype in ("locality", "neighbourhood"):
             role = "near"  # "في منطقة X", "في مناطق X وY": the area of a town, not an administrative frame
         elif m.cue in _ADMIN_CUES or m.place.placetype in ("governorate", "district", "subdistrict"):
             role = "admin"
-        elif near_end.search(before) or m.cue in _NEAR_CUES:
+        elif near_end.search(T, b0, m.start) or m.cue in _NEAR_CUES:
             role = "near"
         # lists: "بلدات X، Y، وZ" — consecutive places joined by commas or و share a list id
         if prev_end is not None and _LIST_GAP.match(T[prev_end:m.start]) and role in ("head", "near", "admin") \

@@ -152,11 +152,10 @@ def irrealis_before(text: str, clause_start: int, pos: int) -> bool:
 def trigger_blocked(text: str, t: Trigger, clause_start: int) -> str | None:
     """Why a trigger is not an incident here (negated, planned, denied, a seizure, an attempt, an accident,
     warning shots), or None."""
-    before = text[max(clause_start, t.start - 45):t.start]
     near = text[max(clause_start, t.start - 25):t.start]
     if _neg_end().search(near):
         return "negation"
-    if cue_re("plan").search(before):
+    if cue_re("plan").search(text, max(clause_start, t.start - 45), t.start):
         return "plan"
     if irrealis_before(text, clause_start, t.start):
         return "irrealis"
@@ -206,10 +205,9 @@ def is_demonstrative(text: str, t: Trigger) -> bool:
 
 
 def clause_is_generic(text: str, start: int, end: int) -> str | None:
-    seg = text[start:end]
-    if cue_re("generic").search(seg):
+    if cue_re("generic").search(text, start, end):
         return "generic"
-    if cue_re("aggregate").search(seg):
+    if cue_re("aggregate").search(text, start, end):
         return "aggregate"
     return None
 
