@@ -837,6 +837,7 @@ def _names_the_city(T: str, m) -> bool:
 
 
 _PREPS = {"في", "ب", "قرب", "علي", "من", "الي", "عند", "داخل", "بين"}
+_TOWN_NOUNS = {"مدينه", "بلده", "قريه", "ناحيه", "مخيم"}
 
 
 def _outlet_two(before: str) -> bool:
@@ -845,6 +846,8 @@ def _outlet_two(before: str) -> bool:
     toks = re.findall(rf"[{AR}0-9]+", before)[-2:]
     if len(toks) < 2 or toks[1] in _PREPS:
         return False
+    if toks[0].lstrip("وب") in ("مركز", "المركز") and toks[1] in _TOWN_NOUNS:
+        return False  # "مركز مدينة X": the centre of the town, not an institution named after it
     outlets = _cue_words("outlet")
     t = toks[0][1:] if toks[0][:1] in "وبل" and toks[0][1:] in outlets else toks[0]
     return t in outlets and not before.rstrip().endswith((",", "."))

@@ -530,3 +530,12 @@ def test_each_town_with_a_strike_of_its_own_in_one_clause_is_an_event(ex):
     # the capital named as the government arrested people's contacts is no second target
     ev = _events(ex, "شنّت قسد حملة دهم في بلدة الطبقة، واعتقلت ستة شبان بتهمة التواصل مع الحكومة السورية في دمشق.")
     assert [e["location_name"] for e in ev] == ["الطبقة"]
+
+
+def test_the_centre_of_a_town_is_the_town_not_an_institution_named_after_it(ex):
+    ev = _events(ex, "أعلنت فصائل المعارضة، اليوم، سيطرتها الكاملة على مركز مدينة تل أبيض بعد اشتباكات مع قسد.",
+                 published="2019-10-13")
+    assert [e["location_name"] for e in ev] == ["تل أبيض"]
+    # a centre named after the town (an institution) is still not the place of the incident
+    ev = _events(ex, "وثّق مركز تل أبيض للحقوق اعتقال شابين في مدينة منبج، اليوم.", published="2019-10-13")
+    assert [e["location_name"] for e in ev] == ["منبج"]
