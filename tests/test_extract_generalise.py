@@ -539,3 +539,11 @@ def test_the_centre_of_a_town_is_the_town_not_an_institution_named_after_it(ex):
     # a centre named after the town (an institution) is still not the place of the incident
     ev = _events(ex, "وثّق مركز تل أبيض للحقوق اعتقال شابين في مدينة منبج، اليوم.", published="2019-10-13")
     assert [e["location_name"] for e in ev] == ["منبج"]
+
+
+def test_two_wounded_taken_to_a_hospital_in_a_city_were_not_hit_there(ex):
+    ev = _events(ex, "أصيب عنصران بجروح جراء انفجار لغم أرضي بسيارتهم على طريق بلدة الطبقة، صباح اليوم، "
+                     "ونُقلا إلى مشفى في مدينة الرقة.")
+    assert [e["location_name"] for e in ev] == ["الطبقة"]
+    ev = _events(ex, "انفجر لغم أرضي بسيارة في مدينة الرقة، صباح اليوم، ونقلوا إلى مشفى في مدينة الطبقة.")
+    assert [e["location_name"] for e in ev] == ["الرقة"]
