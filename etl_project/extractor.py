@@ -827,13 +827,14 @@ def _past_year_only(T: str, clause: tuple[int, int], ref) -> bool:
 
 _WHERE = re.compile(r"\s*[,،]?\s*[و]?حيث\s")
 _NEIGHBOURHOOD_CUES = {"حي", "حيي"}
+_FACILITY_CUES = {"مطار", "مرفا", "ميناء"}  # "مطار دمشق الدولي": a target at the city, not its governorate
 _NEIGHBOURHOODS_BEFORE = re.compile(rf"(?<![{AR}])[وب]?(?:حي|حيي)\s+[^.،,]{{0,40}}?(?:في|ب|وسط)\s*(?:مدينه\s+)?$")
 
 
 def _names_the_city(T: str, m) -> bool:
     """A capital named through its neighbourhoods ("حي X وسط مدينة حلب", "حيي X وY في مدينة حمص") is the city,
     not the governorate a bare capital in a lead may stand for."""
-    return getattr(m, "cue", None) in _NEIGHBOURHOOD_CUES or bool(_NEIGHBOURHOODS_BEFORE.search(T, max(0, m.start - 70), m.start))
+    return getattr(m, "cue", None) in _NEIGHBOURHOOD_CUES | _FACILITY_CUES or bool(_NEIGHBOURHOODS_BEFORE.search(T, max(0, m.start - 70), m.start))
 
 
 _PREPS = {"في", "ب", "قرب", "علي", "من", "الي", "عند", "داخل", "بين"}
@@ -905,6 +906,12 @@ def _is_title(before: str) -> bool:
 
 _DESTINATION_BEFORE = re.compile(r"(?<![\u0621-\u064a])(?:الي|نحو|باتجاه|صوب|تجاه)(?![\u0621-\u064a])[^,،.]{0,30}$")
 _AND_AGAIN = re.compile(r"[,،]\s*و")
+# "استهدفت مواقع في منطقة X، وفي محيط بلدة Y", "استهدف مطار X وبعض النقاط في محيط بلدة Y": a second target
+# told with its own preposition after "و" in the same clause (the gap ends right before the town)
+_NEAR_WORDS = r"(?:محيط|اطراف|مشارف|قرب|مقربه من|بالقرب من|مدخل|داخل|وسط)"
+_AND_IN_AGAIN = re.compile(
+    rf"(?:[,،]\s*|\s)و\s*(?:(?:بعض\s+|عده\s+)?(?:ال)?(?:نقاط|مواقع|مقرات|مراكز|اهداف|منشات|مستودعات|اخري|اخر)"
+    rf"(?:\s+(?:ال)?(?:عسكريه|اخري))?\s+)?(?:في|ب|علي)\s*(?:{_NEAR_WORDS}\s+)?(?:{_PAIR_NOUN}\s+)?[\"']?\s*$")
 
 
 def _retargeted(T: str, cl_places, chosen, roles, mentions, trigs) -> list[tuple[int, int | None]]:
@@ -917,6 +924,14 @@ def _retargeted(T: str, cl_places, chosen, roles, mentions, trigs) -> list[tuple
     out = []
     for a, b in zip(towns, towns[1:]):
         gap_start, gap_end = mentions[a].end, mentions[b].start
+        if (a in taken or b in taken) and _AND_IN_AGAIN.search(T[max(gap_start, gap_end - 80):gap_end]) \
+                and not any(mentions[b].end <= t.start < _comma_after(T, mentions[b].end) for t in trigs):
+            # (a trigger after the second town tells an incident of its own there: "وفي مدينة Y اعتقلت ...")
+            for i in (a, b):
+                if i not in taken and not _DESTINATION_BEFORE.search(T, max(0, mentions[i].start - 40), mentions[i].start):
+                    out.append((i, None))
+                    taken.add(i)
+            continue
         # the second town named right after its own trigger, with its settlement word ("وغارة على بلدة Y")
         if not (_AND_AGAIN.search(T, gap_start, gap_end) and mentions[b].cue is not None
                 and any(gap_start <= t.start < gap_end and t.rule.typing != "anaphor" and gap_end - t.end <= 25
@@ -927,6 +942,11 @@ def _retargeted(T: str, cl_places, chosen, roles, mentions, trigs) -> list[tuple
                 out.append((i, None))
                 taken.add(i)
     return out
+
+
+def _comma_after(T: str, pos: int) -> int:
+    m = re.compile(r"[,،.\n]").search(T, pos)
+    return m.start() if m else len(T)
 
 
 def _choose_places(idxs: list[int], roles, mentions=None) -> list[tuple[int, int | None]]:

@@ -547,3 +547,15 @@ def test_two_wounded_taken_to_a_hospital_in_a_city_were_not_hit_there(ex):
     assert [e["location_name"] for e in ev] == ["الطبقة"]
     ev = _events(ex, "انفجر لغم أرضي بسيارة في مدينة الرقة، صباح اليوم، ونقلوا إلى مشفى في مدينة الطبقة.")
     assert [e["location_name"] for e in ev] == ["الرقة"]
+
+
+def test_a_second_target_told_with_its_own_preposition_after_and_is_an_event(ex):
+    ev = _events(ex, "استهدفت المقاتلات التركية، اليوم، مواقع في مدينة عين العرب بريف حلب الشرقي، وفي محيط بلدة "
+                     "تل رفعت بريف حلب الشمالي.", published="2022-11-20")
+    assert sorted(e["location_name"] for e in ev) == ["تل رفعت", "عين العرب"]
+    ev = _events(ex, "نفذ العدو الإسرائيلي فجر اليوم عدواناً جوياً مستهدفاً مطار دمشق الدولي وبعض النقاط في محيط "
+                     "بلدة الكسوة.", published="2022-06-10")
+    assert sorted(e["location_name"] for e in ev) == ["الكسوة", "دمشق"]
+    # the second town with a trigger of its own after it tells its own incident, not this one's target
+    ev = _events(ex, "قتل شاب برصاص مجهولين في مدينة منبج، وفي مدينة الباب اعتقلت الشرطة شخصين، اليوم.")
+    assert ("الباب", "violence_against_civilians") not in [(e["location_name"], e["event_type"]) for e in ev]
