@@ -221,6 +221,8 @@ class Extractor:
                 if any(cs <= d.start < ce and d.future and (d.value is None or d.kind == "relative") for d in dates) \
                         and not any(cs <= d.start < ce for d in sent_dates):
                     continue  # "وقفة ثالثة يوم الثلاثاء المقبل", "غداً": a day still to come
+                if _abroad(T, cs, ce, sent_places, mentions, roles):
+                    continue  # "غارة استهدفت الطريق قرب نقطة المصنع في الجانب اللبناني"
                 actors = [a for a in all_actors if cs <= a.start < ce]
                 weak = False
                 if trigs:
@@ -716,6 +718,7 @@ def _place_roles(T: str, mentions, actor_spans=None) -> list[tuple[str, int | No
     list_id = 0
     prev_end = None
     prev_role = None
+    prev_paired = False
     for i, m in enumerate(mentions):
         before = T[max(0, m.start - 60):m.start]
         role = "head"
@@ -743,8 +746,12 @@ def _place_roles(T: str, mentions, actor_spans=None) -> list[tuple[str, int | No
             role = "actor"
         elif _is_title(before):
             role = "title"
-        elif prev_end is not None and _SECOND_OF_PAIR.match(T[prev_end:m.start]) and prev_role in ("between", "road"):
+        elif prev_end is not None and _SECOND_OF_PAIR.match(T[prev_end:m.start]) and (
+                prev_role in ("between", "road") or prev_role == "foreign" and prev_paired):
+            # ("الطريق الدولي بين بيروت ودمشق": the end of a road abroad names no incident at the other end)
             role = "second"
+        elif _ROUTE_BEFORE.search(before):
+            role = "route"  # "عبروا عبر معبر X", "يعبرون سيراً إلى X", "قرب الحدود مع منطقة X": passed or bordered, not hit
         elif _ROAD_BEFORE.search(before):
             role = "road"
         elif _BETWEEN_BEFORE.search(before):
@@ -768,6 +775,7 @@ def _place_roles(T: str, mentions, actor_spans=None) -> list[tuple[str, int | No
             lid = list_id
         roles.append((role, lid))
         prev_end, prev_role = m.end, role
+        prev_paired = bool(_BETWEEN_BEFORE.search(before) or _ROAD_BEFORE.search(before))
     # "نقلوا إلى مشافي كوباني والطبقة": every town of a list of hospitals is where the wounded went
     for i in range(1, len(mentions)):
         if roles[i - 1][0] == "care" and roles[i][0] in ("head", "near") \
@@ -795,6 +803,11 @@ _CARE_BEFORE = re.compile(
 
 
 _ITEM_LABEL_AFTER = re.compile(r"\s*:")
+_ROUTE_BEFORE = re.compile(
+    rf"(?:(?<![{AR}])عبر\s+(?:ال)?(?:معبر|منفذ)?\s*"
+    rf"|(?<![{AR}])[وف]?(?:يعبرون|عبروا|يعبر|تعبر|نزحوا|ينزحون|فروا|يفرون|لجؤوا|لجاوا|العابرين|النازحين|النازحون|الفارين)"
+    rf"(?:\s+[{AR}]+){{0,2}}\s+(?:الي|نحو|باتجاه)\s+(?:{_SETTLEMENT}\s+|معبر\s+)?"
+    rf"|(?<![{AR}])(?:ال)?حدود\s+مع\s+(?:{_SETTLEMENT}\s+)?)[\"']?$")
 _OUTLET_NUMBER_AFTER = re.compile(r"\s*[\"']?\s*\d+(?![\d/.-])")
 _COUNTRYSIDE_OF_TOWN = re.compile(rf"(?<![{AR}])[وب]?(?:ريف|ارياف)\s+(?:مدينه|بلده|قريه|ناحيه)\s+[\"']?$")
 _OF_THE_TOWN_AFTER = re.compile(rf"\s+(?:من|في)\s+(?:ال)?(?:مدينه|بلده|قريه|مخيم)(?![{AR}])|\s+ب(?:ال)?(?:مدينه|بلده|قريه|مخيم)(?![{AR}])")
@@ -942,6 +955,12 @@ def _retargeted(T: str, cl_places, chosen, roles, mentions, trigs) -> list[tuple
                 out.append((i, None))
                 taken.add(i)
     return out
+
+
+def _abroad(T: str, cs: int, ce: int, sent_places, mentions, roles) -> bool:
+    """The clause says its incident was across the border and names no Syrian town as the place hit."""
+    return bool(cue_re("abroad").search(T, cs, ce)) and not any(
+        cs <= mentions[i].start < ce and roles[i][0] in ("head", "near") for i in sent_places)
 
 
 def _comma_after(T: str, pos: int) -> int:

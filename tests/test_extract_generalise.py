@@ -559,3 +559,22 @@ def test_a_second_target_told_with_its_own_preposition_after_and_is_an_event(ex)
     # the second town with a trigger of its own after it tells its own incident, not this one's target
     ev = _events(ex, "قتل شاب برصاص مجهولين في مدينة منبج، وفي مدينة الباب اعتقلت الشرطة شخصين، اليوم.")
     assert ("الباب", "violence_against_civilians") not in [(e["location_name"], e["event_type"]) for e in ev]
+
+
+def test_a_crossing_passed_through_and_a_town_across_a_border_are_not_the_place_hit(ex):
+    ev = _events(ex, "قتل 7 أشخاص جراء غارات إسرائيلية استهدفت، فجر اليوم، بلدة القصر في قضاء الهرمل شمال شرقي لبنان، "
+                     "قرب الحدود مع منطقة القصير السورية.", published="2024-10-07")
+    assert [e["location_name"] for e in ev] == []
+    ev = _events(ex, "عبر آلاف النازحين إلى سوريا عبر معبر جديدة يابوس، بعد أن أخرجت غارة إسرائيلية طريق المصنع عن "
+                     "الخدمة من الجانب اللبناني، فجر اليوم.", published="2024-10-04")
+    assert [e["location_name"] for e in ev] == []
+    ev = _events(ex, "عبر النازحون سيراً إلى جديدة يابوس بعد أن قطعت غارة إسرائيلية الطريق الدولي بين بيروت ودمشق "
+                     "قرب نقطة المصنع في الجانب اللبناني، فجر اليوم.", published="2024-10-04")
+    assert [e["location_name"] for e in ev] == []
+    # a Syrian town hit from the other side of the border is still the place
+    ev = _events(ex, "قصفت القوات التركية من الجانب التركي، اليوم، قرية في محيط مدينة تل أبيض بقذائف المدفعية.",
+                 published="2024-10-04")
+    assert [e["location_name"] for e in ev] == ["تل أبيض"]
+    # a strike on the crossing itself is an event there
+    ev = _events(ex, "استهدفت غارة فجر اليوم معبر نصيب الحدودي بريف درعا.", published="2024-10-04")
+    assert [e["location_name"] for e in ev] == ["نصيب"]
