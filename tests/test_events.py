@@ -364,3 +364,15 @@ def test_departed_life_with_the_dead_between_killed_with_others_and_the_toll_of_
 def test_a_monthly_toll_is_still_a_tally():
     t = N("بلغت حصيلة القتلى منذ مطلع الشهر 40 شخصاً")
     assert clause_is_generic(t, 0, len(t))
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("وكان العدو الإسرائيلي قد شنّ في العاشر من الشهر الجاري عدواناً مماثلاً على محيط المدينة",
+     ("explosion_remote_violence", "air_drone_strike")),
+    ("شن الاحتلال عدواناً جديداً على ريف المحافظة فجر اليوم", ("explosion_remote_violence", "air_drone_strike")),
+    # "عدوان" with no Israeli subject is no strike of its own
+    ("وصف الأهالي ما جرى بأنه عدوان على كرامتهم", None),
+    ("أدانت الخارجية العدوان التركي المتواصل", None),
+])
+def test_an_aggression_told_of_the_israeli_enemy_is_an_air_strike(text, expected):
+    assert main_type(text) == expected
