@@ -1031,6 +1031,8 @@ def _neighbour(c: Candidate, placed: list[Candidate], sent_index) -> Candidate |
             continue
         if c.background and c.date_explicit and not p.background:
             continue  # "وكانت القوات قد سيطرت الأحد على القمة": a recall joins no incident of the day
+        if p.background and p.date_explicit and not c.background and d > 0:
+            continue  # "أودت الضربة بحياة ثلاثة. وكان العدو قد شن في العاشر ...": the toll is not of the recall after it
         if c.date_explicit and c.date and p.date and c.date != p.date:
             continue  # a dated incident does not join one that took another day by inheritance
         key = (abs(d) if d <= 0 else d + 0.5, -p.order if d <= 0 else p.order)

@@ -578,3 +578,11 @@ def test_a_crossing_passed_through_and_a_town_across_a_border_are_not_the_place_
     # a strike on the crossing itself is an event there
     ev = _events(ex, "استهدفت غارة فجر اليوم معبر نصيب الحدودي بريف درعا.", published="2024-10-04")
     assert [e["location_name"] for e in ev] == ["نصيب"]
+
+
+def test_a_toll_told_before_a_recalled_strike_is_not_that_strike_s_toll(ex):
+    ev = _events(ex, "استشهد مدنيان جراء عدوان جوي إسرائيلي استهدف فجر اليوم مبنى سكنياً في حي كفرسوسة بدمشق. "
+                     "وقال المرصد السوري إن الضربة أودت بحياة ثلاثة أشخاص. وكان العدو الإسرائيلي قد شنّ في الـ 10 "
+                     "من الشهر الجاري عدواناً مماثلاً على محيط مدينة الكسوة بريف دمشق.", published="2024-02-21")
+    got = sorted((e["location_name"], e["event_date"], e["fatalities"], e["is_background"]) for e in ev)
+    assert got == [("الكسوة", "2024-02-10", 0, True), ("دمشق", "2024-02-21", 2, False)]
