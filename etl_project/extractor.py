@@ -851,12 +851,17 @@ def _names_the_city(T: str, m) -> bool:
 
 
 _PREPS = {"في", "ب", "قرب", "علي", "من", "الي", "عند", "داخل", "بين"}
+_INSTITUTION_OF = re.compile(rf"(?<![{AR}])و?ال([{AR}]+)\s+ال[{AR}]+\s+ل(?:{_SETTLEMENT}\s+)?$")
 _TOWN_NOUNS = {"مدينه", "بلده", "قريه", "ناحيه", "مخيم"}
 
 
 def _outlet_two(before: str) -> bool:
     """An outlet or council name with one word between it and the place ("اتحاد شباب الحسكة")."""
     from etl_project.text.events import _cue_alt
+    m = _INSTITUTION_OF.search(before)
+    if m:
+        # "المجلس العسكري لتل تمر", "المجلس المحلي لبلدة X": an institution of the place, with its adjective
+        return m.group(1) in _cue_words("outlet")
     toks = re.findall(rf"[{AR}0-9]+", before)[-2:]
     if len(toks) < 2 or toks[1] in _PREPS:
         return False

@@ -586,3 +586,12 @@ def test_a_toll_told_before_a_recalled_strike_is_not_that_strike_s_toll(ex):
                      "من الشهر الجاري عدواناً مماثلاً على محيط مدينة الكسوة بريف دمشق.", published="2024-02-21")
     got = sorted((e["location_name"], e["event_date"], e["fatalities"], e["is_background"]) for e in ev)
     assert got == [("الكسوة", "2024-02-10", 0, True), ("دمشق", "2024-02-21", 2, False)]
+
+
+def test_a_council_of_a_town_is_an_institution_not_the_place_hit(ex):
+    ev = _events(ex, "قال مصدر في المجلس العسكري لمنبج، إن أكثر من 30 قذيفة سقطت اليوم على مدينتي الباب وجرابلس.",
+                 published="2021-10-12")
+    assert sorted(e["location_name"] for e in ev) == ["الباب", "جرابلس"]
+    # a town after "ل" that is not an institution's is the place ("تعرضت لقصف ... لمدينة X" is not a council)
+    ev = _events(ex, "تعرضت أطراف مدينة منبج لقصف مدفعي عنيف، اليوم.", published="2021-10-12")
+    assert [e["location_name"] for e in ev] == ["منبج"]
