@@ -197,7 +197,7 @@ class Extractor:
                     # incident told before the context words is still an incident; what follows them is context
                     gm = cue_re("generic").search(T, cs, ce) or cue_re("aggregate").search(T, cs, ce)
                     if not (gm and any(cs <= d.start and d.end <= gm.start() and d.precision == 1 for d in sent_dates)
-                            and clause_triggers(T, cs, gm.start())):
+                            and (clause_triggers(T, cs, gm.start()) or casualties(T, cs, gm.start()).deaths)):
                         continue
                     ce = gm.start()
                 trigs = clause_triggers(T, cs, ce)

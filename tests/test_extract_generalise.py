@@ -595,3 +595,12 @@ def test_a_council_of_a_town_is_an_institution_not_the_place_hit(ex):
     # a town after "ل" that is not an institution's is the place ("تعرضت لقصف ... لمدينة X" is not a council)
     ev = _events(ex, "تعرضت أطراف مدينة منبج لقصف مدفعي عنيف، اليوم.", published="2021-10-12")
     assert [e["location_name"] for e in ev] == ["منبج"]
+
+
+def test_a_dated_killing_told_before_words_of_habit_in_its_clause_is_an_incident(ex):
+    ev = _events(ex, "ولقي المختار حتفه مساء أمس أمام منزله في مدينة الطبقة، وهو وجيه عشائري كان قد تلقى تهديدات "
+                     "متكررة بسبب عمله.", published="2025-03-10")
+    assert [(e["location_name"], e["event_date"], e["fatalities"]) for e in ev] == [("الطبقة", "2025-03-09", 1)]
+    # deaths counted in the habit itself, with no day of their own, are a tally
+    ev = _events(ex, "تتكرر عمليات الاغتيال في مدينة الطبقة، إذ قتل ثلاثة وجهاء منذ مطلع العام.", published="2025-03-10")
+    assert ev == []
