@@ -929,7 +929,9 @@ _AND_AGAIN = re.compile(r"[,،]\s*و")
 _NEAR_WORDS = r"(?:محيط|اطراف|مشارف|قرب|مقربه من|بالقرب من|مدخل|داخل|وسط)"
 _AND_IN_AGAIN = re.compile(
     rf"(?:[,،]\s*|\s)و\s*(?:(?:بعض\s+|عده\s+)?(?:ال)?(?:نقاط|مواقع|مقرات|مراكز|اهداف|منشات|مستودعات|اخري|اخر)"
-    rf"(?:\s+(?:ال)?(?:عسكريه|اخري))?\s+)?(?:في|ب|علي)\s*(?:{_NEAR_WORDS}\s+)?(?:{_PAIR_NOUN}\s+)?[\"']?\s*$")
+    rf"(?:\s+(?:ال)?(?:عسكريه|اخري))?\s+)?(?:في|ب|علي)\s*(?:{_NEAR_WORDS}\s+)?(?:{_PAIR_NOUN}\s+)?[\"']?\s*$"
+    # "طال القصف بلدة X وأسفر عن مقتل امرأة، وبلدة Y": a town coordinated after the comma, with its own noun
+    rf"|[,،]\s*و(?:{_PAIR_NOUN})\s+[\"']?\s*$")
 
 
 def _retargeted(T: str, cl_places, chosen, roles, mentions, trigs) -> list[tuple[int, int | None]]:

@@ -604,3 +604,11 @@ def test_a_dated_killing_told_before_words_of_habit_in_its_clause_is_an_incident
     # deaths counted in the habit itself, with no day of their own, are a tally
     ev = _events(ex, "تتكرر عمليات الاغتيال في مدينة الطبقة، إذ قتل ثلاثة وجهاء منذ مطلع العام.", published="2025-03-10")
     assert ev == []
+
+
+def test_a_town_coordinated_after_a_comma_with_its_own_noun_is_a_second_target(ex):
+    ev = _events(ex, "طال القصف اليوم بلدة سرمين شرقي إدلب وأسفر عن مقتل امرأة، وبلدة بنش حيث أصيب طفلان.")
+    assert sorted((e["location_name"], e["fatalities"]) for e in ev) == [("بنش", 0), ("سرمين", 1)]
+    # the same words with a trigger of its own after the second town: not this clause's target
+    ev = _events(ex, "قتل شاب برصاص مجهولين اليوم في بلدة سرمين، وبلدة بنش شهدت اعتقال شخصين.")
+    assert ("بنش", "violence_against_civilians") not in [(e["location_name"], e["event_type"]) for e in ev]
