@@ -376,3 +376,15 @@ def test_a_monthly_toll_is_still_a_tally():
 ])
 def test_an_aggression_told_of_the_israeli_enemy_is_an_air_strike(text, expected):
     assert main_type(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("تصدت وحدات من الجيش العاملة في ريف المحافظة الجنوبي لمحاولة تسلل مجموعات مسلحة على محور البلدة",
+     ("battle", "armed_clash")),
+    ("أحبطت القوات محاولة تقدم لعناصر التنظيم باتجاه مواقعها", ("battle", "armed_clash")),
+    # an attempt with no force that repelled it is not a clash
+    ("تحدث الأهالي عن محاولة تسلل إلى المنطقة قبل أسابيع", None),
+    ("ناقش المجتمعون سبل التصدي لظاهرة التهريب", None),
+])
+def test_an_attempted_infiltration_repelled_is_a_clash(text, expected):
+    assert main_type(text) == expected
