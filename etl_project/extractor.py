@@ -305,6 +305,7 @@ class Extractor:
                     chosen = home or chosen
                 else:
                     crowd_home = False
+                    chosen = _framed_origin(T, chosen, roles, mentions) or chosen
                 anaphor_place = bool(cue_re("anaphor_place").search(T, cs, ce))
                 if anaphor_place and chosen and all(roles[i][0] == "reporter" for i, _ in chosen):
                     chosen = []  # "قال مراسلنا في درعا إن ... في الحي الشرقي من المدينة": the town told before
@@ -962,6 +963,22 @@ def _retargeted(T: str, cl_places, chosen, roles, mentions, trigs) -> list[tuple
                 out.append((i, None))
                 taken.add(i)
     return out
+
+
+_FRAME_GAP = re.compile(r"\s*[,،]?\s*(?:في\s+|ب)?(?:ريف|محافظه|منطقه|ناحيه)?\s*$")
+
+
+def _framed_origin(T: str, chosen, roles, mentions) -> list[tuple[int, int | None]]:
+    """("اقتادت رعاة من أبناء قرية X في ريف Y") When the clause names only a frame, and the frame is that of
+    the victims' village, the village is the better place (ACLED codes the nearest named place)."""
+    if not chosen or any(roles[i][0] != "admin" for i, _ in chosen):
+        return []
+    for j, _ in chosen:
+        i = j - 1
+        if i >= 0 and roles[i][0] == "origin" and mentions[i].place is not None and mentions[i].place.placetype == "locality" \
+                and _FRAME_GAP.match(T[mentions[i].end:mentions[j].start]):
+            return [(i, None)]
+    return []
 
 
 def _abroad(T: str, cs: int, ce: int, sent_places, mentions, roles) -> bool:

@@ -612,3 +612,11 @@ def test_a_town_coordinated_after_a_comma_with_its_own_noun_is_a_second_target(e
     # the same words with a trigger of its own after the second town: not this clause's target
     ev = _events(ex, "قتل شاب برصاص مجهولين اليوم في بلدة سرمين، وبلدة بنش شهدت اعتقال شخصين.")
     assert ("بنش", "violence_against_civilians") not in [(e["location_name"], e["event_type"]) for e in ev]
+
+
+def test_victims_of_a_village_named_in_its_frame_place_the_incident_at_the_village(ex):
+    ev = _events(ex, "اقتادت دورية إسرائيلية أمس ثلاثة رعاة أغنام من أبناء بلدة جاسم في ريف درعا الشمالي إلى الجانب المحتل.")
+    assert [e["location_name"] for e in ev] == ["جاسم"]
+    # a village of origin named apart from the frame of the incident does not place it
+    ev = _events(ex, "اعتقلت دورية أمس شاباً في ريف درعا الشمالي، وهو من أبناء بلدة جاسم.")
+    assert [e["location_name"] for e in ev] != ["جاسم"]
