@@ -1024,6 +1024,7 @@ def _report_date(T: str, d: DateMention, start: int) -> bool:
 
 
 _INCIDENT_WORD = re.compile(r"(?:قتل|مقتل|انفجار|استهداف|اعتقال|هجوم|قصف|اختطاف)")
+_CONCESSIVE = re.compile(r"(?<![\u0621-\u064a])(?:رغم|برغم|بالرغم من|علي الرغم من)\s+[\u0621-\u064a]+")
 _RELATIVE_CLAUSE = re.compile(r"(?<![\u0621-\u064a])(?:الذي|التي|الذين|اللذين|اللتين)\s+(?:كان\s+|كانت\s+)?[\u0621-\u064a]+")
 
 
@@ -1033,6 +1034,10 @@ def _pick_date(T: str, ds: list[DateMention], trig_pos: int, start: int) -> Date
     plain = [d for d in ds if not _report_date(T, d, start)] or ds
     # "رفع المعتصمون لافتات تطالب بتطبيق قرار الذي أصدرته الحكومة في أيار": a date inside a relative clause
     # after the trigger dates the noun it describes, not the incident
+    # "تجددت الاشتباكات رغم إعلان وقف إطلاق النار صباح أمس": a date after "despite" dates what is conceded
+    plain = [d for d in plain if not (d.start > trig_pos and _CONCESSIVE.search(T, trig_pos, d.start))]
+    if not plain:
+        return None
     own = [d for d in plain if not (d.start > trig_pos and _RELATIVE_CLAUSE.search(T, trig_pos, d.start))]
     plain = own or plain
     return min(plain, key=lambda d: (abs(d.start - trig_pos), d.start))

@@ -620,3 +620,12 @@ def test_victims_of_a_village_named_in_its_frame_place_the_incident_at_the_villa
     # a village of origin named apart from the frame of the incident does not place it
     ev = _events(ex, "اعتقلت دورية أمس شاباً في ريف درعا الشمالي، وهو من أبناء بلدة جاسم.")
     assert [e["location_name"] for e in ev] != ["جاسم"]
+
+
+def test_a_date_after_despite_dates_what_is_conceded_not_the_incident(ex):
+    ev = _events(ex, "اندلعت اشتباكات عنيفة اليوم الأربعاء في مدينة درعا. وتجددت الاشتباكات داخل المدينة، رغم إعلان "
+                     "وزارة الدفاع وقفاً لإطلاق النار صباح أمس الثلاثاء.", published="2025-07-16")
+    assert [e["event_date"] for e in ev] == ["2025-07-16"]
+    # the incident's own day told before "despite" stays its day
+    ev = _events(ex, "تجددت الاشتباكات صباح أمس الثلاثاء في مدينة درعا، رغم إعلان وقف إطلاق النار.", published="2025-07-16")
+    assert [e["event_date"] for e in ev] == ["2025-07-15"]
