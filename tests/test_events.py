@@ -388,3 +388,24 @@ def test_an_aggression_told_of_the_israeli_enemy_is_an_air_strike(text, expected
 ])
 def test_an_attempted_infiltration_repelled_is_a_clash(text, expected):
     assert main_type(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("وجهت المقاتلات ضربات إلى مواقع المسلحين في محيط المدينة", ("explosion_remote_violence", "air_drone_strike")),
+    ("نفذت القوات ضربات على مواقع التنظيم", ("explosion_remote_violence", "shelling_artillery_missile_attack")),
+    # strikes of a match are no incident
+    ("سجل اللاعب هدفين من ضربات الجزاء في المباراة", None),
+])
+def test_strikes_are_remote_violence_typed_by_the_weapon(text, expected):
+    assert main_type(text) == expected
+
+
+def test_the_strikes_told_again_keep_the_air_strike_of_the_lead():
+    from etl_project.extractor import Extractor
+    from etl_project.geo.geocoder import Geocoder
+    ex = Extractor(Geocoder.load(None))
+    ev = ex.extract({"id": "t", "published": "2023-06-26", "text":
+                     "أعلن المركز الروسي أن الطيران الروسي وجه ضربات إلى مواقع المسلحين بإدلب. وقال المتحدث، اليوم "
+                     "الاثنين، إن الضربات نفذت أمس الأحد على مقرات للمسلحين في محيط مدينة جسر الشغور، وأسفرت عن "
+                     "تصفية عدد من المسلحين."})
+    assert {(e["location_name"], e["event_type"]) for e in ev} == {("جسر الشغور", "explosion_remote_violence")}
