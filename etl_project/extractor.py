@@ -68,6 +68,7 @@ OUTPUT_FIELDS = (
 )
 
 _CROWD_TYPES = {"protest", "riot"}
+_TERRITORY_SUBS = {"non_state_actor_overtakes_territory", "government_regains_territory", "non_violent_transfer_of_territory"}
 _DAMASCUS_AND_ITS_COUNTRYSIDE = {"SY01", "SY03"}
 _EXPLAINS = re.compile(r"\s*[,،]?\s*اذ\s")
 # "صليات من القذائف المدفعية التركية": a definite trigger with its own adjective describes a new incident
@@ -525,7 +526,10 @@ class Extractor:
                 if c.background != e.background and c.date and e.date and c.date != e.date and not continues \
                         and c.role in ("fallback", "anaphor"):
                     continue  # a recall placed only by "المنطقة" borrows the town; it is not the day's incident there
-                if (_same_place(e, c) or retold) and (e.event_type == c.event_type or continues) and _dates_compatible(e, c):
+                # "سيطرت الفصائل على حلب ... دخلت مركز المدينة عقب انسحاب قوات النظام": one change of hands there
+                takeover = {e.sub_event_type, c.sub_event_type} <= _TERRITORY_SUBS
+                if (_same_place(e, c) or retold) and (e.event_type == c.event_type or continues or takeover) \
+                        and _dates_compatible(e, c):
                     _absorb(e, c)
                     merged = True
                     break

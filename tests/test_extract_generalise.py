@@ -629,3 +629,13 @@ def test_a_date_after_despite_dates_what_is_conceded_not_the_incident(ex):
     # the incident's own day told before "despite" stays its day
     ev = _events(ex, "تجددت الاشتباكات صباح أمس الثلاثاء في مدينة درعا، رغم إعلان وقف إطلاق النار.", published="2025-07-16")
     assert [e["event_date"] for e in ev] == ["2025-07-15"]
+
+
+def test_a_takeover_told_again_with_a_withdrawal_is_one_change_of_hands(ex):
+    ev = _events(ex, "سيطرت فصائل المعارضة، اليوم، على معظم أحياء مدينة حلب. وأفاد مراسلنا بأن الفصائل دخلت مركز المدينة "
+                     "وسيطرت على مبنى المحافظة، عقب انسحاب قوات النظام منها.", published="2024-11-30")
+    assert [(e["location_name"], e["sub_event_type"]) for e in ev] == [("حلب", "non_state_actor_overtakes_territory")]
+    # a takeover and an arrest at the same town and day stay two events
+    ev = _events(ex, "سيطرت فصائل المعارضة، اليوم، على مدينة سراقب. واعتقلت الفصائل خمسة عناصر من قوات النظام في سراقب.",
+                 published="2024-11-30")
+    assert sorted(e["sub_event_type"] for e in ev) == ["arrests", "non_state_actor_overtakes_territory"]
