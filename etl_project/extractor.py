@@ -310,7 +310,8 @@ class Extractor:
                 anaphor_place = bool(cue_re("anaphor_place").search(T, cs, ce))
                 if anaphor_place and chosen and all(roles[i][0] == "reporter" for i, _ in chosen):
                     chosen = []  # "قال مراسلنا في درعا إن ... في الحي الشرقي من المدينة": the town told before
-                if not chosen and not anaphor_place and not weak:
+                if not chosen and not anaphor_place and not weak and not (
+                        trigs and main.definite and any(pt == etype for pt, _ in prev_types)):
                     # (a clause that only refers back, "وإن الاشتباكات استمرت ساعات", borrows no place of the
                     # sentence's other clause: it joins the incident it refers to)
                     chosen = _choose_places(sent_places, roles) if len(s.clauses) > 1 else []

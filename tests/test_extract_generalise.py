@@ -639,3 +639,13 @@ def test_a_takeover_told_again_with_a_withdrawal_is_one_change_of_hands(ex):
     ev = _events(ex, "سيطرت فصائل المعارضة، اليوم، على مدينة سراقب. واعتقلت الفصائل خمسة عناصر من قوات النظام في سراقب.",
                  published="2024-11-30")
     assert sorted(e["sub_event_type"] for e in ev) == ["arrests", "non_state_actor_overtakes_territory"]
+
+
+def test_the_clashes_told_again_borrow_no_town_of_the_other_clause(ex):
+    ev = _events(ex, "قتل مقاتلان اليوم خلال اشتباكات مع مسلحين على محور بلدة سرمين. وقال مصدر محلي إن الاشتباكات "
+                     "استمرت ثلاث ساعات، فيما سقطت عدة قذائف هاون على أطراف بلدة بنش.")
+    assert sorted((e["location_name"], e["event_type"]) for e in ev) == [
+        ("بنش", "explosion_remote_violence"), ("سرمين", "battle")]
+    # clashes told for the first time in such a sentence still take its town
+    ev = _events(ex, "وقال مصدر محلي إن اشتباكات اندلعت اليوم، فيما سقطت عدة قذائف هاون على أطراف بلدة بنش.")
+    assert ("بنش", "battle") in [(e["location_name"], e["event_type"]) for e in ev]
