@@ -928,16 +928,20 @@ def _is_title(before: str) -> bool:
     return False
 
 
-_DESTINATION_BEFORE = re.compile(r"(?<![\u0621-\u064a])(?:الي|نحو|باتجاه|صوب|تجاه)(?![\u0621-\u064a])[^,،.]{0,30}$")
+_DESTINATION_BEFORE = re.compile(r"(?<![\u0621-\u064a])(?<!اضافه )(?:الي|نحو|باتجاه|صوب|تجاه)(?![\u0621-\u064a])[^,،.]{0,30}$")
 _AND_AGAIN = re.compile(r"[,،]\s*و")
 # "استهدفت مواقع في منطقة X، وفي محيط بلدة Y", "استهدف مطار X وبعض النقاط في محيط بلدة Y": a second target
 # told with its own preposition after "و" in the same clause (the gap ends right before the town)
 _NEAR_WORDS = r"(?:محيط|اطراف|مشارف|قرب|مقربه من|بالقرب من|مدخل|داخل|وسط)"
 _AND_IN_AGAIN = re.compile(
-    rf"(?:[,،]\s*|\s)و\s*(?:(?:بعض\s+|عده\s+)?(?:ال)?(?:نقاط|مواقع|مقرات|مراكز|اهداف|منشات|مستودعات|اخري|اخر)"
-    rf"(?:\s+(?:ال)?(?:عسكريه|اخري))?\s+)?(?:في|ب|علي)\s*(?:{_NEAR_WORDS}\s+)?(?:{_PAIR_NOUN}\s+)?[\"']?\s*$"
-    # "طال القصف بلدة X وأسفر عن مقتل امرأة، وبلدة Y": a town coordinated after the comma, with its own noun
-    rf"|[,،]\s*و(?:{_PAIR_NOUN})\s+[\"']?\s*$")
+    rf"(?:(?:[,،]\s*|\s)و\s*(?:(?:بعض\s+|عده\s+)?(?:ال)?(?:نقاط|مواقع|مقرات|مراكز|اهداف|منشات|مستودعات|اخري|اخر)"
+    rf"(?:\s+(?:ال)?(?:عسكريه|اخري))?\s+)?"
+    # "قصفت قري في محيط X، وأخرى قرب Y", "طال القصف X، إضافة إلى بلدة Y", "... فضلاً عن أطراف مدينة Y"
+    rf"|(?:[,،]\s*|\s)(?:و|ب)?(?:الاضافه|اضافه)\s+(?:الي|ل)\s*|(?:[,،]\s*|\s)(?:فضلا\s+عن|علاوه\s+علي)\s+)"
+    rf"(?:(?:في|ب|علي)\s*(?:{_NEAR_WORDS}\s+)?|{_NEAR_WORDS}\s+)?(?<=\s|ب|ي)(?:{_PAIR_NOUN}\s+)?[\"']?\s*$"
+    # "طال القصف بلدة X وأسفر عن مقتل امرأة، وبلدة Y", "محيط بلدة X وقرية Y": a town coordinated after "و",
+    # with its own settlement noun
+    rf"|(?:[,،]\s*|\s)و(?:{_PAIR_NOUN})\s+[\"']?\s*$")
 
 
 def _retargeted(T: str, cl_places, chosen, roles, mentions, trigs) -> list[tuple[int, int | None]]:
@@ -950,9 +954,12 @@ def _retargeted(T: str, cl_places, chosen, roles, mentions, trigs) -> list[tuple
     out = []
     for a, b in zip(towns, towns[1:]):
         gap_start, gap_end = mentions[a].end, mentions[b].start
+        told = {t.rule.event_type for t in trigs if t.start < mentions[a].start}
         if (a in taken or b in taken) and _AND_IN_AGAIN.search(T[max(gap_start, gap_end - 80):gap_end]) \
-                and not any(mentions[b].end <= t.start < _comma_after(T, mentions[b].end) for t in trigs):
-            # (a trigger after the second town tells an incident of its own there: "وفي مدينة Y اعتقلت ...")
+                and not any(mentions[b].end <= t.start < _comma_after(T, mentions[b].end) and t.rule.event_type not in told
+                            for t in trigs):
+            # (a trigger of another type after the second town tells an incident of its own there: "وفي مدينة Y
+            # اعتقلت ...")
             for i in (a, b):
                 if i not in taken and not _DESTINATION_BEFORE.search(T, max(0, mentions[i].start - 40), mentions[i].start):
                     out.append((i, None))

@@ -649,3 +649,17 @@ def test_the_clashes_told_again_borrow_no_town_of_the_other_clause(ex):
     # clashes told for the first time in such a sentence still take its town
     ev = _events(ex, "وقال مصدر محلي إن اشتباكات اندلعت اليوم، فيما سقطت عدة قذائف هاون على أطراف بلدة بنش.")
     assert ("بنش", "battle") in [(e["location_name"], e["event_type"]) for e in ev]
+
+
+@pytest.mark.parametrize("text,towns", [
+    ("قصفت قوات النظام اليوم محيط بلدة سرمين وقرية بنش بالمدفعية الثقيلة.", ["بنش", "سرمين"]),
+    ("استهدفت غارات روسية اليوم أطراف مدينة سراقب وبلدتي سرمين وبنش.", ["بنش", "سراقب", "سرمين"]),
+    ("قصفت القوات التركية اليوم قرى في محيط تل أبيض، وأخرى قرب عين عيسى.", ["تل أبيض", "عين عيسى"]),
+    ("استهدف القصف المدفعي اليوم مدينتي سراقب وسرمين، إضافة إلى بلدة بنش.", ["بنش", "سراقب", "سرمين"]),
+    ("طال القصف اليوم قرى سرمين وبنش فضلاً عن أطراف مدينة سراقب.", ["بنش", "سراقب", "سرمين"]),
+    # a reference point and a place the wounded were taken to are no second target
+    ("قتل شاب في بلدة سرمين شمال مدينة إدلب اليوم.", ["سرمين"]),
+    ("أصيب ثلاثة مدنيين بقصف على بلدة سرمين اليوم، ونقلوا إلى مشفى في مدينة إدلب.", ["سرمين"]),
+])
+def test_several_targets_of_one_clause_joined_by_and_besides_are_one_event_each(ex, text, towns):
+    assert sorted(e["location_name"] for e in _events(ex, text)) == towns
