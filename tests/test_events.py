@@ -409,3 +409,14 @@ def test_the_strikes_told_again_keep_the_air_strike_of_the_lead():
                      "الاثنين، إن الضربات نفذت أمس الأحد على مقرات للمسلحين في محيط مدينة جسر الشغور، وأسفرت عن "
                      "تصفية عدد من المسلحين."})
     assert {(e["location_name"], e["event_type"]) for e in ev} == {("جسر الشغور", "explosion_remote_violence")}
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("ذكرت الوكالة أن انفجاراً وقع في المدينة", ("explosion_remote_violence", "remote_explosive_landmine_ied")),
+    ("نفذ مجهولون تفجيراً بسيارة قرب الحاجز", ("explosion_remote_violence", "remote_explosive_landmine_ied")),
+    ("نفذ مسلحون اغتيالاً بحق المختار في القرية", ("violence_against_civilians", "attack")),
+    # the accusative of a figurative blast is no more an explosion than the nominative
+    ("حذر خبراء من انفجاراً سكانياً في المدينة", None),
+])
+def test_a_trigger_noun_in_the_accusative_is_a_trigger(text, expected):
+    assert main_type(text) == expected
