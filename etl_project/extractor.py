@@ -787,6 +787,12 @@ def _place_roles(T: str, mentions, actor_spans=None) -> list[tuple[str, int | No
         if roles[i - 1][0] == "care" and roles[i][0] in ("head", "near") \
                 and _LIST_GAP.match(T[mentions[i - 1].end:mentions[i].start]):
             roles[i] = ("care", roles[i - 1][1])
+    # "بلدة حوش السيد علي في الهرمل", "بلدة X بالبقاع": a town placed in a unit abroad is abroad (a homonym or a
+    # border village named from the other side)
+    for i in range(len(mentions) - 1):
+        if roles[i][0] in ("head", "near") and roles[i + 1][0] == "foreign" and mentions[i + 1].place is None \
+                and _IN_UNIT_GAP.fullmatch(T, mentions[i].end, mentions[i + 1].start):
+            roles[i] = ("foreign", roles[i][1])
     # "بلدتي القصر وحوش السيد علي اللبنانيتين": an adjective after a list makes every member foreign
     for i, m in enumerate(mentions):
         if roles[i][0] != "foreign" or not _FOREIGN_ADJ_AFTER.match(T, m.end):
@@ -809,6 +815,8 @@ _CARE_BEFORE = re.compile(
 
 
 _ITEM_LABEL_AFTER = re.compile(r"\s*:")
+_IN_UNIT_GAP = re.compile(rf"(?:\s+[{AR}]+)?\s*[,،]?\s*(?:(?:الواقعه|الواقع|التابعه|التابع)\s+)?(?:في\s+|ب)"
+                          rf"(?:(?:ال)?(?:منطقه|قضاء|محافظه|ولايه|اقليم)\s+)?")
 _ROUTE_BEFORE = re.compile(
     rf"(?:(?<![{AR}])عبر\s+(?:ال)?(?:معبر|منفذ)?\s*"
     rf"|(?<![{AR}])[وف]?(?:يعبرون|عبروا|يعبر|تعبر|نزحوا|ينزحون|فروا|يفرون|لجؤوا|لجاوا|العابرين|النازحين|النازحون|الفارين)"

@@ -663,3 +663,13 @@ def test_the_clashes_told_again_borrow_no_town_of_the_other_clause(ex):
 ])
 def test_several_targets_of_one_clause_joined_by_and_besides_are_one_event_each(ex, text, towns):
     assert sorted(e["location_name"] for e in _events(ex, text)) == towns
+
+
+def test_a_town_placed_in_a_unit_abroad_is_no_syrian_place(ex):
+    ev = _events(ex, "شن الطيران الإسرائيلي اليوم غارات على بلدة القصير في الهرمل، ما أسفر عن مقتل شخصين.")
+    assert ev == []
+    ev = _events(ex, "قصفت طائرات مسيرة اليوم مواقع في قضاء القائم، وأخرى في سنجار.")
+    assert ev == []
+    # a town placed in a Syrian frame stays Syrian
+    ev = _events(ex, "شن الطيران الإسرائيلي اليوم غارات على بلدة القصير في ريف حمص، ما أسفر عن مقتل شخصين.")
+    assert [e["location_name"] for e in ev] == ["القصير"]
