@@ -1043,7 +1043,7 @@ def _report_date(T: str, d: DateMention, start: int) -> bool:
     return bool(cue_re("report").search(seg)) and not _INCIDENT_WORD.search(seg)
 
 
-_INCIDENT_WORD = re.compile(r"(?:قتل|مقتل|انفجار|استهداف|اعتقال|هجوم|قصف|اختطاف)")
+_INCIDENT_WORD = re.compile(r"(?:قتل|مقتل|انفجار|انفجر|استهداف|استهدف|اعتقال|اعتقل|هجوم|هاجم|قصف|اختطاف|اختطف|خطف|اغتال|داهم|اشتبك)")
 _CONCESSIVE = re.compile(r"(?<![\u0621-\u064a])(?:رغم|برغم|بالرغم من|علي الرغم من)\s+[\u0621-\u064a]+")
 _RELATIVE_CLAUSE = re.compile(r"(?<![\u0621-\u064a])(?:الذي|التي|الذين|اللذين|اللتين)\s+(?:كان\s+|كانت\s+)?[\u0621-\u064a]+")
 

@@ -673,3 +673,11 @@ def test_a_town_placed_in_a_unit_abroad_is_no_syrian_place(ex):
     # a town placed in a Syrian frame stays Syrian
     ev = _events(ex, "شن الطيران الإسرائيلي اليوم غارات على بلدة القصير في ريف حمص، ما أسفر عن مقتل شخصين.")
     assert [e["location_name"] for e in ev] == ["القصير"]
+
+
+def test_a_day_after_the_incident_verb_in_a_report_is_the_incident_s_day(ex):
+    ev = _events(ex, "قالت مصادر محلية إن قوات الأمن العام اعتقلت أمس شاباً في مدينة حمص، وأفرجت عنه اليوم.")
+    assert [e["event_date"] for e in ev] == ["2025-03-09"]
+    # the day right after the reporting verb, with no incident word between, is the report's day
+    ev = _events(ex, "قالت مصادر محلية، أمس، إن قوات الأمن العام نفذت اليوم حملة اعتقالات في مدينة حمص.")
+    assert [e["event_date"] for e in ev] == ["2025-03-10"]
