@@ -420,3 +420,12 @@ def test_the_strikes_told_again_keep_the_air_strike_of_the_lead():
 ])
 def test_a_trigger_noun_in_the_accusative_is_a_trigger(text, expected):
     assert main_type(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("خرج العشرات من أهالي البلدة في مظاهرة للمطالبة بالإفراج عن المعتقلين", ("protest", "peaceful_protest")),
+    # dozens of hospitals going out of service is no crowd going out
+    ("بعد أن خرجت عشرات المستشفيات عن الخدمة في المنطقة", None),
+])
+def test_dozens_going_out_of_service_is_no_crowd(text, expected):
+    assert main_type(text) == expected
