@@ -217,6 +217,10 @@ class Extractor:
                 if trigs and all(t.rule.name in _OBJECT_ONLY for t in trigs) and not has_deaths \
                         and cas.injuries is None and cas.injuries_vague is None:
                     trigs = []
+                if trigs and not has_deaths and cas.injuries is None and cas.injuries_vague is None:
+                    # "الأحياء المدمرة جراء القصف", "خرجت المستشفيات عن الخدمة بفعل القصف": the cause of damage
+                    # told in passing, with no toll, no day and no such incident told before, is no incident
+                    trigs = [t for t in trigs if not _passing_cause(T, t, cs, ce, sent_dates, prev_types)]
                 if not trigs and not has_deaths:
                     continue
                 if any(cs <= d.start < ce and d.future and (d.value is None or d.kind == "relative") for d in dates) \
@@ -999,6 +1003,15 @@ def _framed_origin(T: str, chosen, roles, mentions) -> list[tuple[int, int | Non
                 and _FRAME_GAP.match(T[mentions[i].end:mentions[j].start]):
             return [(i, None)]
     return []
+
+
+_CAUSE_BEFORE = re.compile(r"(?<![\u0621-\u064a])(?:جراء|بفعل|نتيجه|بسبب)\s+(?:ال)?$")
+
+
+def _passing_cause(T: str, t, cs: int, ce: int, sent_dates, prev_types) -> bool:
+    return bool(t.definite and _CAUSE_BEFORE.search(T, max(cs, t.start - 12), t.start)
+                and not any(cs <= d.start < ce for d in sent_dates)
+                and not any(pt == t.rule.event_type for pt, _ in prev_types))
 
 
 def _abroad(T: str, cs: int, ce: int, sent_places, mentions, roles) -> bool:

@@ -681,3 +681,14 @@ def test_a_day_after_the_incident_verb_in_a_report_is_the_incident_s_day(ex):
     # the day right after the reporting verb, with no incident word between, is the report's day
     ev = _events(ex, "قالت مصادر محلية، أمس، إن قوات الأمن العام نفذت اليوم حملة اعتقالات في مدينة حمص.")
     assert [e["event_date"] for e in ev] == ["2025-03-10"]
+
+
+def test_the_cause_of_damage_told_in_passing_is_no_incident(ex):
+    ev = _events(ex, "حذر الفريق في مدينة إدلب من كارثة، بعد أن خرجت عشرات المستشفيات عن الخدمة بفعل القصف، مطالباً "
+                     "المنظمات بالدعم.")
+    assert ev == []
+    # the same cause with a toll, or with a day of its own, is an incident
+    ev = _events(ex, "قتل شاب في بلدة سرمين جراء القصف.")
+    assert [(e["location_name"], e["event_type"]) for e in ev] == [("سرمين", "explosion_remote_violence")]
+    ev = _events(ex, "تضررت منازل في بلدة سرمين جراء القصف المدفعي صباح اليوم.")
+    assert [(e["location_name"], e["event_type"]) for e in ev] == [("سرمين", "explosion_remote_violence")]
