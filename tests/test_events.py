@@ -429,3 +429,11 @@ def test_a_trigger_noun_in_the_accusative_is_a_trigger(text, expected):
 ])
 def test_dozens_going_out_of_service_is_no_crowd(text, expected):
     assert main_type(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("شنت قوات الأمن العام اليوم حملة اعتقالات في البلدة", ("strategic_development", "arrests")),
+    ("شنت قوات الأمن العام اليوم حملة مداهمة في البلدة", ("strategic_development", "other")),
+])
+def test_a_campaign_of_arrests_is_arrests_a_campaign_of_raids_is_not(text, expected):
+    assert main_type(text) == expected
