@@ -283,7 +283,8 @@ class Extractor:
                 perp, victim = assign_actors(T, cs, ce, trig_pos, actors, etype, cas.victim_class)
                 # dates of the clause, else of the sentence
                 cl_dates = [d for d in sent_dates if cs <= d.start < ce]
-                dm = _pick_date(T, cl_dates, trig_pos, cs) or _pick_date(T, sent_dates, trig_pos, s.start)
+                dm = _pick_date(T, cl_dates, trig_pos, cs) or _pick_date(T, sent_dates, trig_pos, s.start) \
+                    or _date_of_that(T, cs, dates)
                 wounds = _DIED_OF_WOUNDS.search(T, cs, ce)
                 if wounds and [d for d in cl_dates if d.start > wounds.end()]:
                     # "توفي اليوم متأثراً بجروح أصيب بها ... الخميس الماضي": ACLED codes the day of the injury
@@ -1012,6 +1013,18 @@ def _passing_cause(T: str, t, cs: int, ce: int, sent_dates, prev_types) -> bool:
     return bool(t.definite and _CAUSE_BEFORE.search(T, max(cs, t.start - 12), t.start)
                 and not any(cs <= d.start < ce for d in sent_dates)
                 and not any(pt == t.rule.event_type for pt, _ in prev_types))
+
+
+_AFTER_THAT = re.compile(r"\s*[وف]?(?:علي\s+)?(?:اثر|عقب|بعد|في\s+اعقاب)\s+ذلك(?![\u0621-\u064a])")
+
+
+def _date_of_that(T: str, cs: int, dates) -> DateMention | None:
+    """"وعلى إثر ذلك، قطع الأهالي الطريق": what followed is dated by the day last told before it (even
+    in a sentence that told no incident: "وتواصل الخاطفون مع ذويه صباح اليوم")."""
+    if not _AFTER_THAT.match(T, cs):
+        return None
+    before = [d for d in dates if d.end <= cs and not d.future and d.precision == 1 and not d.anaphoric]
+    return before[-1] if before else None
 
 
 def _abroad(T: str, cs: int, ce: int, sent_places, mentions, roles) -> bool:

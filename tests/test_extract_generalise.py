@@ -692,3 +692,13 @@ def test_the_cause_of_damage_told_in_passing_is_no_incident(ex):
     assert [(e["location_name"], e["event_type"]) for e in ev] == [("سرمين", "explosion_remote_violence")]
     ev = _events(ex, "تضررت منازل في بلدة سرمين جراء القصف المدفعي صباح اليوم.")
     assert [(e["location_name"], e["event_type"]) for e in ev] == [("سرمين", "explosion_remote_violence")]
+
+
+def test_what_followed_that_is_dated_by_the_day_last_told(ex):
+    ev = _events(ex, "اختطف مسلحون مساء أمس الأحد سائقاً في مدينة درعا. وتواصل الخاطفون مع ذويه صباح اليوم وطالبوا "
+                     "بفدية. وعلى إثر ذلك، قطع أقارب المخطوف الطريق عند مدخل بلدة نوى بالإطارات المشتعلة.")
+    assert sorted((e["location_name"], e["event_date"]) for e in ev) == [("درعا", "2025-03-09"), ("نوى", "2025-03-10")]
+    # a clause after that with a day of its own keeps its own day
+    ev = _events(ex, "اختطف مسلحون مساء السبت سائقاً في مدينة درعا. وتواصل الخاطفون مع ذويه صباح اليوم وطالبوا "
+                     "بفدية. وعلى إثر ذلك، قطع أقارب المخطوف مساء أمس الطريق عند مدخل بلدة نوى بالإطارات المشتعلة.")
+    assert ("نوى", "2025-03-09") in [(e["location_name"], e["event_date"]) for e in ev]
