@@ -437,3 +437,15 @@ def test_dozens_going_out_of_service_is_no_crowd(text, expected):
 ])
 def test_a_campaign_of_arrests_is_arrests_a_campaign_of_raids_is_not(text, expected):
     assert main_type(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("قطع مسلحون من الفصيل نحو 200 شجرة زيتون في حقل لعائلة مهجرة", ("strategic_development", "looting_property_destruction")),
+    ("اقتلع عناصر الفصيل عشرات الأشجار المثمرة من أراضي القرية", ("strategic_development", "looting_property_destruction")),
+    ("أعلن اللواء اليوم حل نفسه وتسليم عتاده إلى وزارة الدفاع", ("strategic_development", "change_to_group_activity")),
+    # a road blocked with tree trunks, and a solution to a dispute, are neither
+    ("قطع الأهالي الطريق بجذوع الأشجار احتجاجاً", None),
+    ("ناقش المجتمعون حل الخلافات بين العشائر", None),
+])
+def test_trees_cut_down_and_a_group_dissolving_itself(text, expected):
+    assert main_type(text) == expected
