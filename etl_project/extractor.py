@@ -457,7 +457,8 @@ class Extractor:
         sent_index = {id(s): i for i, s in enumerate(sentences)}
         # a lead placed only at governorate level takes the precise place of the next sentence when that
         # sentence tells no incident of its own ("... في ريف درعا" / "... بين بلدتي X وY")
-        with_cands = {id(c.sentence) for c in cands if not c.weak}
+        # (a sentence that recalls an earlier incident, "بعد أسبوع من مقتل شاب آخر في مدينة X", tells its own place)
+        with_cands = {id(c.sentence) for c in cands if not c.weak or c.background and c.date_explicit}
         for c in cands:
             if c.place is None or not _vague(c):
                 continue

@@ -702,3 +702,13 @@ def test_what_followed_that_is_dated_by_the_day_last_told(ex):
     ev = _events(ex, "اختطف مسلحون مساء السبت سائقاً في مدينة درعا. وتواصل الخاطفون مع ذويه صباح اليوم وطالبوا "
                      "بفدية. وعلى إثر ذلك، قطع أقارب المخطوف مساء أمس الطريق عند مدخل بلدة نوى بالإطارات المشتعلة.")
     assert ("نوى", "2025-03-09") in [(e["location_name"], e["event_date"]) for e in ev]
+
+
+def test_a_lead_keeps_its_city_when_the_next_sentence_recalls_another_incident(ex):
+    ev = _events(ex, "قتل شاب برصاص مجهولين في مدينة درعا اليوم. ويأتي ذلك بعد أسبوع من مقتل شاب آخر في مدينة جاسم "
+                     "بالطريقة ذاتها.")
+    assert sorted((e["location_name"], e["event_date"], e["is_background"]) for e in ev) == [
+        ("جاسم", "2025-03-03", True), ("درعا", "2025-03-10", False)]
+    # a next sentence that tells the lead's place precisely still places it
+    ev = _events(ex, "قتل شاب برصاص مجهولين في ريف درعا اليوم. وأفاد مصدر بأن الشاب قتل قرب بلدة جاسم.")
+    assert [e["location_name"] for e in ev] == ["جاسم"]
