@@ -68,6 +68,7 @@ OUTPUT_FIELDS = (
 )
 
 _CROWD_TYPES = {"protest", "riot"}
+_TERRITORY_SUBS = {"non_state_actor_overtakes_territory", "government_regains_territory", "non_violent_transfer_of_territory"}
 _DAMASCUS_AND_ITS_COUNTRYSIDE = {"SY01", "SY03"}
 _EXPLAINS = re.compile(r"\s*[,،]?\s*اذ\s")
 # "صليات من القذائف المدفعية التركية": a definite trigger with its own adjective describes a new incident
@@ -198,7 +199,7 @@ class Extractor:
                     # incident told before the context words is still an incident; what follows them is context
                     gm = cue_re("generic").search(T, cs, ce) or cue_re("aggregate").search(T, cs, ce)
                     if not (gm and any(cs <= d.start and d.end <= gm.start() and d.precision == 1 for d in sent_dates)
-                            and clause_triggers(T, cs, gm.start())):
+                            and (clause_triggers(T, cs, gm.start()) or casualties(T, cs, gm.start()).deaths)):
                         continue
                     ce = gm.start()
                 trigs = clause_triggers(T, cs, ce)
@@ -216,11 +217,17 @@ class Extractor:
                 if trigs and all(t.rule.name in _OBJECT_ONLY for t in trigs) and not has_deaths \
                         and cas.injuries is None and cas.injuries_vague is None:
                     trigs = []
+                if trigs and not has_deaths and cas.injuries is None and cas.injuries_vague is None:
+                    # "الأحياء المدمرة جراء القصف", "خرجت المستشفيات عن الخدمة بفعل القصف": the cause of damage
+                    # told in passing, with no toll, no day and no such incident told before, is no incident
+                    trigs = [t for t in trigs if not _passing_cause(T, t, cs, ce, sent_dates, prev_types)]
                 if not trigs and not has_deaths:
                     continue
                 if any(cs <= d.start < ce and d.future and (d.value is None or d.kind == "relative") for d in dates) \
                         and not any(cs <= d.start < ce for d in sent_dates):
                     continue  # "وقفة ثالثة يوم الثلاثاء المقبل", "غداً": a day still to come
+                if _abroad(T, cs, ce, sent_places, mentions, roles):
+                    continue  # "غارة استهدفت الطريق قرب نقطة المصنع في الجانب اللبناني"
                 actors = [a for a in all_actors if cs <= a.start < ce]
                 weak = False
                 if trigs:
@@ -276,7 +283,8 @@ class Extractor:
                 perp, victim = assign_actors(T, cs, ce, trig_pos, actors, etype, cas.victim_class)
                 # dates of the clause, else of the sentence
                 cl_dates = [d for d in sent_dates if cs <= d.start < ce]
-                dm = _pick_date(T, cl_dates, trig_pos, cs) or _pick_date(T, sent_dates, trig_pos, s.start)
+                dm = _pick_date(T, cl_dates, trig_pos, cs) or _pick_date(T, sent_dates, trig_pos, s.start) \
+                    or _date_of_that(T, cs, dates)
                 wounds = _DIED_OF_WOUNDS.search(T, cs, ce)
                 if wounds and [d for d in cl_dates if d.start > wounds.end()]:
                     # "توفي اليوم متأثراً بجروح أصيب بها ... الخميس الماضي": ACLED codes the day of the injury
@@ -303,10 +311,12 @@ class Extractor:
                     chosen = home or chosen
                 else:
                     crowd_home = False
+                    chosen = _framed_origin(T, chosen, roles, mentions) or chosen
                 anaphor_place = bool(cue_re("anaphor_place").search(T, cs, ce))
                 if anaphor_place and chosen and all(roles[i][0] == "reporter" for i, _ in chosen):
                     chosen = []  # "قال مراسلنا في درعا إن ... في الحي الشرقي من المدينة": the town told before
-                if not chosen and not anaphor_place and not weak:
+                if not chosen and not anaphor_place and not weak and not (
+                        trigs and main.definite and any(pt == etype for pt, _ in prev_types)):
                     # (a clause that only refers back, "وإن الاشتباكات استمرت ساعات", borrows no place of the
                     # sentence's other clause: it joins the incident it refers to)
                     chosen = _choose_places(sent_places, roles) if len(s.clauses) > 1 else []
@@ -447,7 +457,8 @@ class Extractor:
         sent_index = {id(s): i for i, s in enumerate(sentences)}
         # a lead placed only at governorate level takes the precise place of the next sentence when that
         # sentence tells no incident of its own ("... في ريف درعا" / "... بين بلدتي X وY")
-        with_cands = {id(c.sentence) for c in cands if not c.weak}
+        # (a sentence that recalls an earlier incident, "بعد أسبوع من مقتل شاب آخر في مدينة X", tells its own place)
+        with_cands = {id(c.sentence) for c in cands if not c.weak or c.background and c.date_explicit}
         for c in cands:
             if c.place is None or not _vague(c):
                 continue
@@ -522,7 +533,10 @@ class Extractor:
                 if c.background != e.background and c.date and e.date and c.date != e.date and not continues \
                         and c.role in ("fallback", "anaphor"):
                     continue  # a recall placed only by "المنطقة" borrows the town; it is not the day's incident there
-                if (_same_place(e, c) or retold) and (e.event_type == c.event_type or continues) and _dates_compatible(e, c):
+                # "سيطرت الفصائل على حلب ... دخلت مركز المدينة عقب انسحاب قوات النظام": one change of hands there
+                takeover = {e.sub_event_type, c.sub_event_type} <= _TERRITORY_SUBS
+                if (_same_place(e, c) or retold) and (e.event_type == c.event_type or continues or takeover) \
+                        and _dates_compatible(e, c):
                     _absorb(e, c)
                     merged = True
                     break
@@ -716,6 +730,7 @@ def _place_roles(T: str, mentions, actor_spans=None) -> list[tuple[str, int | No
     list_id = 0
     prev_end = None
     prev_role = None
+    prev_paired = False
     origin_settlement_end = _rx(rf"{_origin_settlement()}$")
     direction_end = _rx(rf"(?:{_cue_alt_direction()})\s+(?:{_SETTLEMENT}\s+)?[\"']?$")
     near_end = _rx(rf"(?:{_cue_alt_near()})\s+(?:{_SETTLEMENT}\s+)?[\"']?$")
@@ -747,8 +762,12 @@ def _place_roles(T: str, mentions, actor_spans=None) -> list[tuple[str, int | No
             role = "actor"
         elif _is_title(before):
             role = "title"
-        elif prev_end is not None and _SECOND_OF_PAIR.match(T[prev_end:m.start]) and prev_role in ("between", "road"):
+        elif prev_end is not None and _SECOND_OF_PAIR.match(T[prev_end:m.start]) and (
+                prev_role in ("between", "road") or prev_role == "foreign" and prev_paired):
+            # ("الطريق الدولي بين بيروت ودمشق": the end of a road abroad names no incident at the other end)
             role = "second"
+        elif _ROUTE_BEFORE.search(before):
+            role = "route"  # "عبروا عبر معبر X", "يعبرون سيراً إلى X", "قرب الحدود مع منطقة X": passed or bordered, not hit
         elif _ROAD_BEFORE.search(T, b0, m.start):
             role = "road"
         elif _BETWEEN_BEFORE.search(T, b0, m.start):
@@ -772,11 +791,18 @@ def _place_roles(T: str, mentions, actor_spans=None) -> list[tuple[str, int | No
             lid = list_id
         roles.append((role, lid))
         prev_end, prev_role = m.end, role
+        prev_paired = bool(_BETWEEN_BEFORE.search(before) or _ROAD_BEFORE.search(before))
     # "نقلوا إلى مشافي كوباني والطبقة": every town of a list of hospitals is where the wounded went
     for i in range(1, len(mentions)):
         if roles[i - 1][0] == "care" and roles[i][0] in ("head", "near") \
                 and _LIST_GAP.match(T[mentions[i - 1].end:mentions[i].start]):
             roles[i] = ("care", roles[i - 1][1])
+    # "بلدة حوش السيد علي في الهرمل", "بلدة X بالبقاع": a town placed in a unit abroad is abroad (a homonym or a
+    # border village named from the other side)
+    for i in range(len(mentions) - 1):
+        if roles[i][0] in ("head", "near") and roles[i + 1][0] == "foreign" and mentions[i + 1].place is None \
+                and _IN_UNIT_GAP.fullmatch(T, mentions[i].end, mentions[i + 1].start):
+            roles[i] = ("foreign", roles[i][1])
     # "بلدتي القصر وحوش السيد علي اللبنانيتين": an adjective after a list makes every member foreign
     for i, m in enumerate(mentions):
         if roles[i][0] != "foreign" or not _FOREIGN_ADJ_AFTER.match(T, m.end):
@@ -791,7 +817,7 @@ def _place_roles(T: str, mentions, actor_spans=None) -> list[tuple[str, int | No
 # a hospital the wounded or dead were taken to, or where they died: "نقل إلى مشفى في مدينة X", "توفي في
 # المشفى الوطني بـX". A hospital hit by the incident has no transfer or death verb before it.
 _CARE_BEFORE = re.compile(
-    rf"(?<![{AR}])[وف]?(?:نقل|نقلوا|نقلت|نقله|نقلها|نقلهم|نقلهما|اسعف|اسعفت|اسعفوا|اسعافه|اسعافها|اسعافهم|اسعافهما|"
+    rf"(?<![{AR}])[وف]?(?:نقل|نقلوا|نقلا|نقلتا|اسعفا|نقله|نقلها|نقلهم|نقلهما|اسعف|اسعفت|اسعفوا|اسعافه|اسعافها|اسعافهم|اسعافهما|"
     rf"توفي|توفيت|فارق|فارقت|لتلقي|يتلقي|يتلقون|يرقد|ترقد|يعالج|تعالج|علاجه|علاجهم)(?![{AR}])[^.]{{0,50}}?"
     rf"(?<![{AR}])(?:ال)?(?:مشفي|مستشفي|مشافي|مستشفيات|مستوصف|مستوصفات)(?:\s+[{AR}]+)?\s+(?:(?:في|ب)\s*)?"
     rf"(?:{_SETTLEMENT}\s+)?[\"']?$"
@@ -799,6 +825,13 @@ _CARE_BEFORE = re.compile(
 
 
 _ITEM_LABEL_AFTER = re.compile(r"\s*:")
+_IN_UNIT_GAP = re.compile(rf"(?:\s+[{AR}]+)?\s*[,،]?\s*(?:(?:الواقعه|الواقع|التابعه|التابع)\s+)?(?:في\s+|ب)"
+                          rf"(?:(?:ال)?(?:منطقه|قضاء|محافظه|ولايه|اقليم)\s+)?")
+_ROUTE_BEFORE = re.compile(
+    rf"(?:(?<![{AR}])عبر\s+(?:ال)?(?:معبر|منفذ)?\s*"
+    rf"|(?<![{AR}])[وف]?(?:يعبرون|عبروا|يعبر|تعبر|نزحوا|ينزحون|فروا|يفرون|لجؤوا|لجاوا|العابرين|النازحين|النازحون|الفارين)"
+    rf"(?:\s+[{AR}]+){{0,2}}\s+(?:الي|نحو|باتجاه)\s+(?:{_SETTLEMENT}\s+|معبر\s+)?"
+    rf"|(?<![{AR}])(?:ال)?حدود\s+مع\s+(?:{_SETTLEMENT}\s+)?)[\"']?$")
 _OUTLET_NUMBER_AFTER = re.compile(r"\s*[\"']?\s*\d+(?![\d/.-])")
 _COUNTRYSIDE_OF_TOWN = re.compile(rf"(?<![{AR}])[وب]?(?:ريف|ارياف)\s+(?:مدينه|بلده|قريه|ناحيه)\s+[\"']?$")
 _OF_THE_TOWN_AFTER = re.compile(rf"\s+(?:من|في)\s+(?:ال)?(?:مدينه|بلده|قريه|مخيم)(?![{AR}])|\s+ب(?:ال)?(?:مدينه|بلده|قريه|مخيم)(?![{AR}])")
@@ -831,24 +864,33 @@ def _past_year_only(T: str, clause: tuple[int, int], ref) -> bool:
 
 _WHERE = re.compile(r"\s*[,،]?\s*[و]?حيث\s")
 _NEIGHBOURHOOD_CUES = {"حي", "حيي"}
+_FACILITY_CUES = {"مطار", "مرفا", "ميناء"}  # "مطار دمشق الدولي": a target at the city, not its governorate
 _NEIGHBOURHOODS_BEFORE = re.compile(rf"(?<![{AR}])[وب]?(?:حي|حيي)\s+[^.،,]{{0,40}}?(?:في|ب|وسط)\s*(?:مدينه\s+)?$")
 
 
 def _names_the_city(T: str, m) -> bool:
     """A capital named through its neighbourhoods ("حي X وسط مدينة حلب", "حيي X وY في مدينة حمص") is the city,
     not the governorate a bare capital in a lead may stand for."""
-    return getattr(m, "cue", None) in _NEIGHBOURHOOD_CUES or bool(_NEIGHBOURHOODS_BEFORE.search(T, max(0, m.start - 70), m.start))
+    return getattr(m, "cue", None) in _NEIGHBOURHOOD_CUES | _FACILITY_CUES or bool(_NEIGHBOURHOODS_BEFORE.search(T, max(0, m.start - 70), m.start))
 
 
 _PREPS = {"في", "ب", "قرب", "علي", "من", "الي", "عند", "داخل", "بين"}
+_INSTITUTION_OF = re.compile(rf"(?<![{AR}])و?ال([{AR}]+)\s+ال[{AR}]+\s+ل(?:{_SETTLEMENT}\s+)?$")
+_TOWN_NOUNS = {"مدينه", "بلده", "قريه", "ناحيه", "مخيم"}
 
 
 def _outlet_two(before: str) -> bool:
     """An outlet or council name with one word between it and the place ("اتحاد شباب الحسكة")."""
     from etl_project.text.events import _cue_alt
+    m = _INSTITUTION_OF.search(before)
+    if m:
+        # "المجلس العسكري لتل تمر", "المجلس المحلي لبلدة X": an institution of the place, with its adjective
+        return m.group(1) in _cue_words("outlet")
     toks = re.findall(rf"[{AR}0-9]+", before)[-2:]
     if len(toks) < 2 or toks[1] in _PREPS:
         return False
+    if toks[0].lstrip("وب") in ("مركز", "المركز") and toks[1] in _TOWN_NOUNS:
+        return False  # "مركز مدينة X": the centre of the town, not an institution named after it
     outlets = _cue_words("outlet")
     t = toks[0][1:] if toks[0][:1] in "وبل" and toks[0][1:] in outlets else toks[0]
     return t in outlets and not before.rstrip().endswith((",", "."))
@@ -904,8 +946,20 @@ def _is_title(before: str) -> bool:
     return False
 
 
-_DESTINATION_BEFORE = re.compile(r"(?<![\u0621-\u064a])(?:الي|نحو|باتجاه|صوب|تجاه)(?![\u0621-\u064a])[^,،.]{0,30}$")
+_DESTINATION_BEFORE = re.compile(r"(?<![\u0621-\u064a])(?<!اضافه )(?:الي|نحو|باتجاه|صوب|تجاه)(?![\u0621-\u064a])[^,،.]{0,30}$")
 _AND_AGAIN = re.compile(r"[,،]\s*و")
+# "استهدفت مواقع في منطقة X، وفي محيط بلدة Y", "استهدف مطار X وبعض النقاط في محيط بلدة Y": a second target
+# told with its own preposition after "و" in the same clause (the gap ends right before the town)
+_NEAR_WORDS = r"(?:محيط|اطراف|مشارف|قرب|مقربه من|بالقرب من|مدخل|داخل|وسط)"
+_AND_IN_AGAIN = re.compile(
+    rf"(?:(?:[,،]\s*|\s)و\s*(?:(?:بعض\s+|عده\s+)?(?:ال)?(?:نقاط|مواقع|مقرات|مراكز|اهداف|منشات|مستودعات|اخري|اخر)"
+    rf"(?:\s+(?:ال)?(?:عسكريه|اخري))?\s+)?"
+    # "قصفت قري في محيط X، وأخرى قرب Y", "طال القصف X، إضافة إلى بلدة Y", "... فضلاً عن أطراف مدينة Y"
+    rf"|(?:[,،]\s*|\s)(?:و|ب)?(?:الاضافه|اضافه)\s+(?:الي|ل)\s*|(?:[,،]\s*|\s)(?:فضلا\s+عن|علاوه\s+علي)\s+)"
+    rf"(?:(?:في|ب|علي)\s*(?:{_NEAR_WORDS}\s+)?|{_NEAR_WORDS}\s+)?(?<=\s|ب|ي)(?:{_PAIR_NOUN}\s+)?[\"']?\s*$"
+    # "طال القصف بلدة X وأسفر عن مقتل امرأة، وبلدة Y", "محيط بلدة X وقرية Y": a town coordinated after "و",
+    # with its own settlement noun
+    rf"|(?:[,،]\s*|\s)و(?:{_PAIR_NOUN})\s+[\"']?\s*$")
 
 
 def _retargeted(T: str, cl_places, chosen, roles, mentions, trigs) -> list[tuple[int, int | None]]:
@@ -918,6 +972,17 @@ def _retargeted(T: str, cl_places, chosen, roles, mentions, trigs) -> list[tuple
     out = []
     for a, b in zip(towns, towns[1:]):
         gap_start, gap_end = mentions[a].end, mentions[b].start
+        told = {t.rule.event_type for t in trigs if t.start < mentions[a].start}
+        if (a in taken or b in taken) and _AND_IN_AGAIN.search(T[max(gap_start, gap_end - 80):gap_end]) \
+                and not any(mentions[b].end <= t.start < _comma_after(T, mentions[b].end) and t.rule.event_type not in told
+                            for t in trigs):
+            # (a trigger of another type after the second town tells an incident of its own there: "وفي مدينة Y
+            # اعتقلت ...")
+            for i in (a, b):
+                if i not in taken and not _DESTINATION_BEFORE.search(T, max(0, mentions[i].start - 40), mentions[i].start):
+                    out.append((i, None))
+                    taken.add(i)
+            continue
         # the second town named right after its own trigger, with its settlement word ("وغارة على بلدة Y")
         if not (_AND_AGAIN.search(T, gap_start, gap_end) and mentions[b].cue is not None
                 and any(gap_start <= t.start < gap_end and t.rule.typing != "anaphor" and gap_end - t.end <= 25
@@ -928,6 +993,54 @@ def _retargeted(T: str, cl_places, chosen, roles, mentions, trigs) -> list[tuple
                 out.append((i, None))
                 taken.add(i)
     return out
+
+
+_FRAME_GAP = re.compile(r"\s*[,،]?\s*(?:في\s+|ب)?(?:ريف|محافظه|منطقه|ناحيه)?\s*$")
+
+
+def _framed_origin(T: str, chosen, roles, mentions) -> list[tuple[int, int | None]]:
+    """("اقتادت رعاة من أبناء قرية X في ريف Y") When the clause names only a frame, and the frame is that of
+    the victims' village, the village is the better place (ACLED codes the nearest named place)."""
+    if not chosen or any(roles[i][0] != "admin" for i, _ in chosen):
+        return []
+    for j, _ in chosen:
+        i = j - 1
+        if i >= 0 and roles[i][0] == "origin" and mentions[i].place is not None and mentions[i].place.placetype == "locality" \
+                and _FRAME_GAP.match(T[mentions[i].end:mentions[j].start]):
+            return [(i, None)]
+    return []
+
+
+_CAUSE_BEFORE = re.compile(r"(?<![\u0621-\u064a])(?:جراء|بفعل|نتيجه|بسبب)\s+(?:ال)?$")
+
+
+def _passing_cause(T: str, t, cs: int, ce: int, sent_dates, prev_types) -> bool:
+    return bool(t.definite and _CAUSE_BEFORE.search(T, max(cs, t.start - 12), t.start)
+                and not any(cs <= d.start < ce for d in sent_dates)
+                and not any(pt == t.rule.event_type for pt, _ in prev_types))
+
+
+_AFTER_THAT = re.compile(r"\s*[وف]?(?:علي\s+)?(?:اثر|عقب|بعد|في\s+اعقاب)\s+ذلك(?![\u0621-\u064a])")
+
+
+def _date_of_that(T: str, cs: int, dates) -> DateMention | None:
+    """"وعلى إثر ذلك، قطع الأهالي الطريق": what followed is dated by the day last told before it (even
+    in a sentence that told no incident: "وتواصل الخاطفون مع ذويه صباح اليوم")."""
+    if not _AFTER_THAT.match(T, cs):
+        return None
+    before = [d for d in dates if d.end <= cs and not d.future and d.precision == 1 and not d.anaphoric]
+    return before[-1] if before else None
+
+
+def _abroad(T: str, cs: int, ce: int, sent_places, mentions, roles) -> bool:
+    """The clause says its incident was across the border and names no Syrian town as the place hit."""
+    return bool(cue_re("abroad").search(T, cs, ce)) and not any(
+        cs <= mentions[i].start < ce and roles[i][0] in ("head", "near") for i in sent_places)
+
+
+def _comma_after(T: str, pos: int) -> int:
+    m = re.compile(r"[,،.\n]").search(T, pos)
+    return m.start() if m else len(T)
 
 
 def _choose_places(idxs: list[int], roles, mentions=None) -> list[tuple[int, int | None]]:
@@ -961,7 +1074,8 @@ def _report_date(T: str, d: DateMention, start: int) -> bool:
     return bool(cue_re("report").search(seg)) and not _INCIDENT_WORD.search(seg)
 
 
-_INCIDENT_WORD = re.compile(r"(?:قتل|مقتل|انفجار|استهداف|اعتقال|هجوم|قصف|اختطاف)")
+_INCIDENT_WORD = re.compile(r"(?:قتل|مقتل|انفجار|انفجر|استهداف|استهدف|اعتقال|اعتقل|هجوم|هاجم|قصف|اختطاف|اختطف|خطف|اغتال|داهم|اشتبك)")
+_CONCESSIVE = re.compile(r"(?<![\u0621-\u064a])(?:رغم|برغم|بالرغم من|علي الرغم من)\s+[\u0621-\u064a]+")
 _RELATIVE_CLAUSE = re.compile(r"(?<![\u0621-\u064a])(?:الذي|التي|الذين|اللذين|اللتين)\s+(?:كان\s+|كانت\s+)?[\u0621-\u064a]+")
 
 
@@ -971,6 +1085,10 @@ def _pick_date(T: str, ds: list[DateMention], trig_pos: int, start: int) -> Date
     plain = [d for d in ds if not _report_date(T, d, start)] or ds
     # "رفع المعتصمون لافتات تطالب بتطبيق قرار الذي أصدرته الحكومة في أيار": a date inside a relative clause
     # after the trigger dates the noun it describes, not the incident
+    # "تجددت الاشتباكات رغم إعلان وقف إطلاق النار صباح أمس": a date after "despite" dates what is conceded
+    plain = [d for d in plain if not (d.start > trig_pos and _CONCESSIVE.search(T, trig_pos, d.start))]
+    if not plain:
+        return None
     own = [d for d in plain if not (d.start > trig_pos and _RELATIVE_CLAUSE.search(T, trig_pos, d.start))]
     plain = own or plain
     return min(plain, key=lambda d: (abs(d.start - trig_pos), d.start))
@@ -993,6 +1111,8 @@ def _neighbour(c: Candidate, placed: list[Candidate], sent_index) -> Candidate |
             continue
         if c.background and c.date_explicit and not p.background:
             continue  # "وكانت القوات قد سيطرت الأحد على القمة": a recall joins no incident of the day
+        if p.background and p.date_explicit and not c.background and d > 0:
+            continue  # "أودت الضربة بحياة ثلاثة. وكان العدو قد شن في العاشر ...": the toll is not of the recall after it
         if c.date_explicit and c.date and p.date and c.date != p.date:
             continue  # a dated incident does not join one that took another day by inheritance
         key = (abs(d) if d <= 0 else d + 0.5, -p.order if d <= 0 else p.order)

@@ -364,3 +364,88 @@ def test_departed_life_with_the_dead_between_killed_with_others_and_the_toll_of_
 def test_a_monthly_toll_is_still_a_tally():
     t = N("بلغت حصيلة القتلى منذ مطلع الشهر 40 شخصاً")
     assert clause_is_generic(t, 0, len(t))
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("وكان العدو الإسرائيلي قد شنّ في العاشر من الشهر الجاري عدواناً مماثلاً على محيط المدينة",
+     ("explosion_remote_violence", "air_drone_strike")),
+    ("شن الاحتلال عدواناً جديداً على ريف المحافظة فجر اليوم", ("explosion_remote_violence", "air_drone_strike")),
+    # "عدوان" with no Israeli subject is no strike of its own
+    ("وصف الأهالي ما جرى بأنه عدوان على كرامتهم", None),
+    ("أدانت الخارجية العدوان التركي المتواصل", None),
+])
+def test_an_aggression_told_of_the_israeli_enemy_is_an_air_strike(text, expected):
+    assert main_type(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("تصدت وحدات من الجيش العاملة في ريف المحافظة الجنوبي لمحاولة تسلل مجموعات مسلحة على محور البلدة",
+     ("battle", "armed_clash")),
+    ("أحبطت القوات محاولة تقدم لعناصر التنظيم باتجاه مواقعها", ("battle", "armed_clash")),
+    # an attempt with no force that repelled it is not a clash
+    ("تحدث الأهالي عن محاولة تسلل إلى المنطقة قبل أسابيع", None),
+    ("ناقش المجتمعون سبل التصدي لظاهرة التهريب", None),
+])
+def test_an_attempted_infiltration_repelled_is_a_clash(text, expected):
+    assert main_type(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("وجهت المقاتلات ضربات إلى مواقع المسلحين في محيط المدينة", ("explosion_remote_violence", "air_drone_strike")),
+    ("نفذت القوات ضربات على مواقع التنظيم", ("explosion_remote_violence", "shelling_artillery_missile_attack")),
+    # strikes of a match are no incident
+    ("سجل اللاعب هدفين من ضربات الجزاء في المباراة", None),
+])
+def test_strikes_are_remote_violence_typed_by_the_weapon(text, expected):
+    assert main_type(text) == expected
+
+
+def test_the_strikes_told_again_keep_the_air_strike_of_the_lead():
+    from etl_project.extractor import Extractor
+    from etl_project.geo.geocoder import Geocoder
+    ex = Extractor(Geocoder.load(None))
+    ev = ex.extract({"id": "t", "published": "2023-06-26", "text":
+                     "أعلن المركز الروسي أن الطيران الروسي وجه ضربات إلى مواقع المسلحين بإدلب. وقال المتحدث، اليوم "
+                     "الاثنين، إن الضربات نفذت أمس الأحد على مقرات للمسلحين في محيط مدينة جسر الشغور، وأسفرت عن "
+                     "تصفية عدد من المسلحين."})
+    assert {(e["location_name"], e["event_type"]) for e in ev} == {("جسر الشغور", "explosion_remote_violence")}
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("ذكرت الوكالة أن انفجاراً وقع في المدينة", ("explosion_remote_violence", "remote_explosive_landmine_ied")),
+    ("نفذ مجهولون تفجيراً بسيارة قرب الحاجز", ("explosion_remote_violence", "remote_explosive_landmine_ied")),
+    ("نفذ مسلحون اغتيالاً بحق المختار في القرية", ("violence_against_civilians", "attack")),
+    # the accusative of a figurative blast is no more an explosion than the nominative
+    ("حذر خبراء من انفجاراً سكانياً في المدينة", None),
+])
+def test_a_trigger_noun_in_the_accusative_is_a_trigger(text, expected):
+    assert main_type(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("خرج العشرات من أهالي البلدة في مظاهرة للمطالبة بالإفراج عن المعتقلين", ("protest", "peaceful_protest")),
+    # dozens of hospitals going out of service is no crowd going out
+    ("بعد أن خرجت عشرات المستشفيات عن الخدمة في المنطقة", None),
+])
+def test_dozens_going_out_of_service_is_no_crowd(text, expected):
+    assert main_type(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("شنت قوات الأمن العام اليوم حملة اعتقالات في البلدة", ("strategic_development", "arrests")),
+    ("شنت قوات الأمن العام اليوم حملة مداهمة في البلدة", ("strategic_development", "other")),
+])
+def test_a_campaign_of_arrests_is_arrests_a_campaign_of_raids_is_not(text, expected):
+    assert main_type(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("قطع مسلحون من الفصيل نحو 200 شجرة زيتون في حقل لعائلة مهجرة", ("strategic_development", "looting_property_destruction")),
+    ("اقتلع عناصر الفصيل عشرات الأشجار المثمرة من أراضي القرية", ("strategic_development", "looting_property_destruction")),
+    ("أعلن اللواء اليوم حل نفسه وتسليم عتاده إلى وزارة الدفاع", ("strategic_development", "change_to_group_activity")),
+    # a road blocked with tree trunks, and a solution to a dispute, are neither
+    ("قطع الأهالي الطريق بجذوع الأشجار احتجاجاً", None),
+    ("ناقش المجتمعون حل الخلافات بين العشائر", None),
+])
+def test_trees_cut_down_and_a_group_dissolving_itself(text, expected):
+    assert main_type(text) == expected
