@@ -56,7 +56,7 @@ from etl_project.text.lexicon import AR, lexicon_fingerprint
 from etl_project.text.normalize import Normalized, normalize, normalize_text
 from etl_project.text.segment import Sentence, segment
 
-RULES_VERSION = "2"
+RULES_VERSION = "3"
 EXTRACTOR_VERSION = f"ar-{RULES_VERSION}-{lexicon_fingerprint()}"
 
 OUTPUT_FIELDS = (
