@@ -112,6 +112,13 @@ def table(result: dict) -> str:
                 e, d = c["extractor"], c["dateparser"]
                 lines.append(f"{name:<22} {e['n']:>8} {e['median_ms']:>13.3f} / {e['p95_ms']:<10.3f} {e.get('cpu_median_ms', 0):>7.3f} {e['articles_per_s']:>8.0f} "
                              f"{d['median_ms']:>22.1f} {d['n']:>6} {c['ratio_median']:>13.0f}x")
+        for name in ("bench_corpus_by_length", "shared_dev_by_length"):
+            rows = ex.get(name)
+            if rows:
+                lines.append(f"{name}: {'joined':>6} {'KB':>6} {'extractor ms':>12} {'ms/KB':>6} {'dateparser ms':>13} {'ms/KB':>6} {'ratio':>6}")
+                for r in rows:
+                    lines.append(f"{'':<{len(name) + 1}} {r['articles_joined']:>6} {r['median_kb']:>6.2f} {r['extractor_cpu_median_ms']:>12.3f} "
+                                 f"{r['extractor_ms_per_kb']:>6.3f} {r['dateparser_cpu_median_ms']:>13.3f} {r['dateparser_ms_per_kb']:>6.3f} {r['ratio']:>5.1f}x")
     parts = result.get("partitions", [])
     if parts:
         lines.append("")
