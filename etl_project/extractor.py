@@ -746,8 +746,9 @@ def _place_roles(T: str, mentions, actor_spans=None) -> list[tuple[str, int | No
             role = "admin"  # "درعا: عثر أهالي بلدة داعل على جثة ...": a round-up's item label frames the item
         elif _OUTLET_NUMBER_AFTER.match(T, m.end):
             role = "outlet"  # "مراسل دير الزور 24", "السويداء 24": a network named after the place
-        elif _COUNTRYSIDE_OF_TOWN.search(T, b0, m.start):
-            role = "admin"  # "في ريف بلدة تل تمر": the countryside of a town frames the villages named with it
+        elif _COUNTRYSIDE_OF_TOWN.search(T, b0, m.start) or _SIDE_COUNTRYSIDE_OF.search(T, b0, m.start):
+            # "في ريف بلدة تل تمر", "في الريف الغربي لحماة": the countryside frames the places named with it
+            role = "admin"
         elif _OF_THE_TOWN_AFTER.match(T, m.end):
             role = "part"  # "في الحي الشرقي من المدينة": a part of the town told before, not a homonym elsewhere
         elif _CORRESPONDENT_BEFORE.search(T, b0, m.start):
@@ -834,6 +835,9 @@ _ROUTE_BEFORE = re.compile(
     rf"|(?<![{AR}])(?:ال)?حدود\s+مع\s+(?:{_SETTLEMENT}\s+)?)[\"']?$")
 _OUTLET_NUMBER_AFTER = re.compile(r"\s*[\"']?\s*\d+(?![\d/.-])")
 _COUNTRYSIDE_OF_TOWN = re.compile(rf"(?<![{AR}])[وب]?(?:ريف|ارياف)\s+(?:مدينه|بلده|قريه|ناحيه)\s+[\"']?$")
+# "في الريف الغربي لإدلب", "بالريف الشمالي الشرقي لمدينة حلب": the countryside on one side of a town or governorate
+_SIDE_COUNTRYSIDE_OF = re.compile(rf"(?<![{AR}])[وب]?(?:ال)?(?:ريف|باديه)\s+(?:ال)?(?:شمالي|جنوبي|شرقي|غربي)"
+                                  rf"(?:\s+(?:ال)?(?:شرقي|غربي))?\s+ل(?:(?:ال)?(?:مدينه|بلده|محافظه)\s+)?[\"']?$")
 _OF_THE_TOWN_AFTER = re.compile(rf"\s+(?:من|في)\s+(?:ال)?(?:مدينه|بلده|قريه|مخيم)(?![{AR}])|\s+ب(?:ال)?(?:مدينه|بلده|قريه|مخيم)(?![{AR}])")
 _CORRESPONDENT_BEFORE = re.compile(rf"(?<![{AR}])[ولب]?(?:مراسل|مراسله|مراسلو|مراسلي|مراسلنا|مراسلها|مراسلة)(?:\s+[{AR}0-9+]+){{0,3}}?"
                                    rf"\s+(?:في|ب)\s*(?:مدينه\s+|محافظه\s+)?[\"']?$")

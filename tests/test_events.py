@@ -449,3 +449,17 @@ def test_a_campaign_of_arrests_is_arrests_a_campaign_of_raids_is_not(text, expec
 ])
 def test_trees_cut_down_and_a_group_dissolving_itself(text, expected):
     assert main_type(text) == expected
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("توصل وجهاء البلدة مع اللجنة الأمنية إلى اتفاق تسوية ينهي الحصار", ("strategic_development", "agreement")),
+    ("أبرمت الفصائل هدنة مع القوات الحكومية برعاية أممية", ("strategic_development", "agreement")),
+    ("أعلن الطرفان وقف إطلاق النار في الحي ابتداءً من مساء اليوم", ("strategic_development", "agreement")),
+    # a ceasefire broken, or recalled as the start of a period, is no agreement; nor is gunfire
+    ("اتهمت المعارضة القوات الحكومية بخرق وقف إطلاق النار", None),
+    ("هي المرة الأولى منذ توقيع اتفاق التهدئة قبل عامين", None),
+    ("أطلق مسلحون النار على سيارة مدنية", ("violence_against_civilians", "attack")),
+    ("قصفت القوات الحكومية البلدة رغم توقيع اتفاق التهدئة", ("explosion_remote_violence", "shelling_artillery_missile_attack")),
+])
+def test_an_agreement_reached_or_signed_is_an_agreement(text, expected):
+    assert main_type(text) == expected

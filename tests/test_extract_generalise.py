@@ -712,3 +712,14 @@ def test_a_lead_keeps_its_city_when_the_next_sentence_recalls_another_incident(e
     # a next sentence that tells the lead's place precisely still places it
     ev = _events(ex, "قتل شاب برصاص مجهولين في ريف درعا اليوم. وأفاد مصدر بأن الشاب قتل قرب بلدة جاسم.")
     assert [e["location_name"] for e in ev] == ["جاسم"]
+
+
+def test_the_countryside_on_one_side_of_a_governorate_frames_the_town(ex_full):
+    # "في الريف الغربي لإدلب" names the governorate's countryside, not the city of Idlib: the town before it is the place
+    ev = _events(ex_full, "قصفت قوات النظام اليوم محيط بلدة كفرنبل في الريف الجنوبي لإدلب، ما أدى إلى مقتل مزارع.")
+    assert [e["location_name"] for e in ev] == ["كفر نبل"]
+    ev = _events(ex_full, "شنت طائرات حربية اليوم غارات على أطراف مدينة جسر الشغور بالريف الغربي لمحافظة إدلب.")
+    assert [e["location_name"] for e in ev] == ["جسر الشغور"]
+    # the city itself, told as the target, stays the place
+    ev = _events(ex_full, "قصفت قوات النظام اليوم مدينة إدلب، ما أدى إلى مقتل مدني.")
+    assert [e["location_name"] for e in ev] == ["إدلب"]
