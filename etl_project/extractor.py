@@ -1042,8 +1042,11 @@ def _abroad(T: str, cs: int, ce: int, sent_places, mentions, roles) -> bool:
         cs <= mentions[i].start < ce and roles[i][0] in ("head", "near") for i in sent_places)
 
 
+_CLAUSE_PUNCT = re.compile(r"[,،.\n]")
+
+
 def _comma_after(T: str, pos: int) -> int:
-    m = re.compile(r"[,،.\n]").search(T, pos)
+    m = _CLAUSE_PUNCT.search(T, pos)
     return m.start() if m else len(T)
 
 

@@ -240,10 +240,7 @@ class Heads:
             return list(self.pattern.finditer(text, start, end))
         if start < 0:
             start = 0
-        starts = _SCAN.cached(self, text)
-        if starts is None:
-            starts = self.starts(text)
-        i = bisect_left(starts, start)
+        starts, i = self._first_head(text, start)
         if i == len(starts) or starts[i] >= end:
             return []
         match = self.pattern.match
@@ -269,11 +266,15 @@ class Heads:
             end = len(text)
         if start < 0:
             start = 0
+        starts, i = self._first_head(text, start)
+        return i == len(starts) or starts[i] >= end
+
+    def _first_head(self, text: str, start: int) -> tuple[list[int], int]:
+        """The starts of the heads in the article (the shared scan), and the index of the first at or after start."""
         starts = _SCAN.cached(self, text)
         if starts is None:
             starts = self.starts(text)
-        i = bisect_left(starts, start)
-        return i == len(starts) or starts[i] >= end
+        return starts, bisect_left(starts, start)
 
     def search(self, text: str, start: int = 0, end: int | None = None):
         """pattern.search(text, start, end)."""
