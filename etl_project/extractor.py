@@ -54,7 +54,7 @@ from etl_project.text.events import (
 )
 from etl_project.text.lexicon import AR, lexicon_fingerprint
 from etl_project.text.normalize import Normalized, normalize, normalize_text
-from etl_project.text.segment import Sentence, segment
+from etl_project.text.segment import NOT_NEWS, Sentence, segment
 
 RULES_VERSION = "3"
 EXTRACTOR_VERSION = f"ar-{RULES_VERSION}-{lexicon_fingerprint()}"
@@ -179,7 +179,7 @@ class Extractor:
         order = 0
         prev_types: list[tuple[str, str]] = []
         for si, s in enumerate(sentences):
-            if s.kind in ("teaser", "dateline"):
+            if s.kind in NOT_NEWS:
                 continue
             if T[s.start:s.end].rstrip(" \"'»)").endswith("?"):
                 continue  # a question ("من قتل اليوم؟") asks, it does not report
@@ -1136,7 +1136,7 @@ def _fallback_place(T, c, sentences, mentions, roles, sent_index) -> int | None:
     # an anaphoric "the town" whose own clause names places passed over (a road's ends) points before it
     hi = c.clause[0] if c.fallback else c.clause[1]
     cands = [i for i, m in enumerate(mentions) if lo <= m.start < hi and roles[i][0] in ROLE_RANK
-             and sentences[_sentence_of(sentences, m.start)].kind not in ("dateline", "teaser")]
+             and sentences[_sentence_of(sentences, m.start)].kind not in NOT_NEWS]
     # a sentence with foreign places only (Lebanon, Iraq) does not borrow a Syrian one
     if any(mentions[i].foreign or roles[i][0] == "foreign" for i, m in enumerate(mentions)
            if c.clause[0] <= m.start < c.clause[1]):

@@ -7,7 +7,10 @@ normalised text; map to the original with Normalized.span) each marked:
   headline - a short line before the first prose paragraph, or a line equal to the title
   dateline - a short place-and-agency line or prefix ("حلب-سانا", "الرياض - كتبت ... -")
   teaser   - a link to another story ("انظر أيضاً", "اقرأ أيضاً:", "شاهد:"), with the headline and
-             snippet that follow a bare marker
+             snippet that follow a bare marker; a summary marker ("استمع إلى الملخص") and page furniture
+             that closes the story ("هذا الخبر ... نُشر أولاً على موقع")
+  summary  - the bullet lines after a summary marker: they restate or tease the story
+  caption  - a short line closed by a bracketed photo credit ("قوات ... قرب الحدود (أرشيف)")
 and split into clauses at connectives that open a new statement (كما، فيما، بينما، في حين، حيث، وذلك).
 """
 from __future__ import annotations
@@ -24,7 +27,7 @@ from etl_project.text.prefilter import prefiltered
 class Sentence:
     start: int
     end: int
-    kind: str  # body | headline | dateline | teaser
+    kind: str  # body | headline | dateline | teaser | summary | caption
     line: int
     clauses: list[tuple[int, int]] = field(default_factory=list)
 
@@ -50,6 +53,36 @@ _DATED_DATELINE = re.compile(
     rf"^\s*[{AR}]+(?:\s+[{AR}]+){{0,2}}\s*[،,\-–]?\s*\d{{1,4}}\s*[/.\-]\s*\d{{1,2}}\s*[/.\-]\s*\d{{1,4}}\s*"
     rf"(?:\(\s*[{AR}A-Za-z ]{{1,20}}\s*\))?\s*[-–:]\s*(?=[{AR}])"
 )
+
+
+# Kinds that tell no news of the day: the extractor reads nothing from them.
+NOT_NEWS = frozenset({"teaser", "dateline", "summary", "caption"})
+_BULLET_LINE = re.compile(r"^\s*(?:[-–—•*▪●]|\d{1,2}[).-])\s")
+
+
+@lru_cache(maxsize=None)
+def _zone_re(cls: str) -> re.Pattern:
+    """The cue class `cls` of cues.tsv: `summary` must be the whole line (bar punctuation), `footer`
+    may stand anywhere in it, `caption` is the credit inside the brackets that close a line."""
+    alts = "|".join(arabic_form(r["pattern"]) for r in read_table("cues.tsv") if r["class"] == cls)
+    if cls == "summary":
+        return re.compile(rf"^[\s\-–*#•:]*(?:{alts})\s*[:：.]?\s*$")
+    if cls == "caption":
+        return re.compile(rf"[(\[]\s*(?:[^()\[\]]{{0,30}}[\s/،,-])?(?:{alts})\s*[-/]?\s*[^()\[\]]{{0,15}}[)\]]\s*$", re.I)
+    return re.compile(rf"(?<![{AR}])(?:{alts})(?![{AR}])")
+
+
+def _zone_kind(stripped: str, n_words: int, in_summary: bool) -> str | None:
+    """The kind a line takes from its zone of the page alone, or None for the usual reading."""
+    if _zone_re("summary").match(stripped):
+        return "teaser"
+    if in_summary and _BULLET_LINE.match(stripped):
+        return "summary"
+    if _zone_re("footer").search(stripped):
+        return "teaser"
+    if n_words < 25 and not re.search(r"[.!?]$", stripped) and _zone_re("caption").search(stripped):
+        return "caption"
+    return None
 
 
 @lru_cache(maxsize=None)
@@ -78,6 +111,7 @@ def segment(text: str, title: str | None = None) -> list[Sentence]:
     sentences: list[Sentence] = []
     seen_prose = False
     teaser_follow = 0  # lines after a bare "see also" marker that belong to the teaser
+    in_summary = False  # after a summary marker, until a line that is no bullet
     for li, (ls, le) in enumerate(lines):
         line = text[ls:le]
         if not line.strip():
@@ -87,7 +121,11 @@ def segment(text: str, title: str | None = None) -> list[Sentence]:
         kind = "body"
         body_from = ls  # where body text starts on this line (after a teaser or dateline prefix)
         tm = _teaser_re().match(line)
-        if teaser_follow > 0:
+        zone = _zone_kind(stripped, n_words, in_summary)
+        in_summary = zone == "summary" or (zone == "teaser" and bool(_zone_re("summary").match(stripped)))
+        if zone is not None:
+            kind = zone
+        elif teaser_follow > 0:
             kind = "teaser"
             teaser_follow -= 1
             if stripped.endswith(("…", "...")):
