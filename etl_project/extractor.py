@@ -52,6 +52,7 @@ from etl_project.text.events import (
     trigger_blocked,
     type_event,
 )
+from etl_project.text.language import another_language_in_arabic_script
 from etl_project.text.lexicon import AR, lexicon_fingerprint
 from etl_project.text.normalize import Normalized, normalize, normalize_text
 from etl_project.text.segment import NOT_NEWS, Sentence, segment
@@ -154,6 +155,8 @@ class Extractor:
 
     def extract(self, article: dict, reference_date: date | None = None) -> list[dict]:
         text = article.get("text") or ""
+        if another_language_in_arabic_script(text):
+            return []  # a Persian or Kurdish page: the rules read Arabic only
         aid = str(article.get("id"))
         published = _parse_date(article.get("published"))
         ref = published or _parse_date(reference_date)

@@ -71,7 +71,9 @@ def seeds_of(day: str) -> list[dict]:
 def test_one_partition_materialises_into_the_warehouse(project_env):
     day = "2025-11-12"
     articles = seeds_of(day)
-    bad_lines = ['{"id": "broken", "text": "نص مقطوع', json.dumps({"id": "latin", "text": "only latin words here " * 5, "published": day})]
+    persian = "به گزارش رسانه‌های محلی، چهار نفر در حمله پهپادی در نزدیکی شهر منبج کشته شدند و این حمله را نیروهای ترکیه انجام دادند."
+    bad_lines = ['{"id": "broken", "text": "نص مقطوع', json.dumps({"id": "latin", "text": "only latin words here " * 5, "published": day}),
+                 json.dumps({"id": "persian", "text": persian, "published": day}, ensure_ascii=False)]
     path = write_jsonl(project_env.seeds_dir / "articles.jsonl", articles)
     with open(path, "a", encoding="utf-8") as fh:
         fh.write("\n".join(bad_lines) + "\n")
@@ -85,9 +87,10 @@ def test_one_partition_materialises_into_the_warehouse(project_env):
         sources = con.execute("SELECT event_id, article_id FROM event_sources").fetchall()
         quarantine = con.execute("SELECT article_id, check_name, reason FROM quarantine").fetchall()
     # every article of the day is accounted for
-    assert {a["id"] for a in articles} | {"latin"} <= set(ledger)
-    assert ledger["latin"] == "quarantined"
+    assert {a["id"] for a in articles} | {"latin", "persian"} <= set(ledger)
+    assert ledger["latin"] == ledger["persian"] == "quarantined"
     assert any(q[0] == "latin" and "Arabic" in q[2] for q in quarantine)
+    assert any(q[0] == "persian" and "Persian" in q[2] for q in quarantine)
     # the broken line was received today, so it waits in today's partition, not this one
     assert "broken" not in ledger
     # the day's labelled events are in the warehouse

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 import pandera.polars as pa
 import polars as pl
 
+from etl_project.text.language import ARABIC_FORMS, ARABIC_LETTERS, MIN_ARABIC_LETTERS, NON_ARABIC_FORMS
+
 EVENT_TYPES = (
     "battle",
     "explosion_remote_violence",
@@ -41,7 +43,6 @@ SYRIA_LAT = (32.2, 37.4)
 SYRIA_LON = (35.5, 42.5)
 # More deaths than this in one event at one place on one day is a misread number, not news.
 MAX_PLAUSIBLE_FATALITIES = 1500
-ARABIC_LETTERS = r"[\u0621-\u064A]"
 
 
 class RawArticle(pa.DataFrameModel):
@@ -57,12 +58,15 @@ class RawArticle(pa.DataFrameModel):
     def text_not_blank(cls, data) -> pl.LazyFrame:
         return data.lazyframe.select(pl.col("text").str.strip_chars().str.len_chars() > 0)
 
-    @pa.dataframe_check(error="text has no Arabic letters (not an Arabic article)")
+    @pa.dataframe_check(error="text is not Arabic (no Arabic letters, or Persian/Kurdish in the Arabic script)")
     def text_is_arabic(cls, data) -> pl.LazyFrame:
-        # A real Arabic article is mostly Arabic; a Latin page with one Arabic word is not one.
+        # A real Arabic article is mostly Arabic; a Latin page with one Arabic word is not one, and a
+        # Persian page is not one either (etl_project.text.language.is_arabic says the same in Python).
         letters = pl.col("text").str.count_matches(r"\p{L}")
         arabic = pl.col("text").str.count_matches(ARABIC_LETTERS)
-        return data.lazyframe.select((arabic >= 20) & (arabic * 2 >= letters))
+        persian = pl.col("text").str.count_matches(NON_ARABIC_FORMS)
+        arabic_own = pl.col("text").str.count_matches(ARABIC_FORMS)
+        return data.lazyframe.select((arabic >= MIN_ARABIC_LETTERS) & (arabic * 2 >= letters) & (persian <= arabic_own))
 
     class Config:
         strict = False
