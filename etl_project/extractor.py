@@ -34,6 +34,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Iterable
 
+from etl_project.geo.admin import governorate_centroid
 from etl_project.text.dates import DateMention, find_dates
 from etl_project.text.events import (
     Casualties,
@@ -637,6 +638,9 @@ class Extractor:
             prec = max(prec, 2)
         if p.placetype == "governorate":
             prec = 3
+        lat, lon = p.latitude, p.longitude
+        if prec == 3:  # known only to its governorate: coded at the governorate's centroid (ACLED, the spec)
+            lat, lon = governorate_centroid(p.admin1_pcode) or (lat, lon)
         event_date = c.date.isoformat() if c.date else None
         key = f"{aid}|{event_date}|{p.gazetteer_id}|{c.sub_event_type}"
         conf = 0.45
@@ -665,8 +669,8 @@ class Extractor:
             "admin2": p.admin2,
             "admin1_pcode": p.admin1_pcode,
             "admin2_pcode": p.admin2_pcode,
-            "latitude": p.latitude,
-            "longitude": p.longitude,
+            "latitude": lat,
+            "longitude": lon,
             "geo_precision": prec,
             "location_text": norm.original[loc_a:loc_b],
             "gazetteer_id": p.gazetteer_id,

@@ -101,3 +101,13 @@ def unit_place(unit, gazetteer_id: str, latitude: float, longitude: float, sourc
 
 def arabic_key(name: str) -> str:
     return " ".join(normalize_text(name).split())
+
+
+@lru_cache(maxsize=1)
+def _governorate_centroids() -> dict[str, tuple[float, float]]:
+    return {r["pcode"]: (float(r["latitude"]), float(r["longitude"])) for r in _read_csv("governorate_centroids.csv")}
+
+
+def governorate_centroid(admin1_pcode: str | None) -> tuple[float, float] | None:
+    """Where an event placed only in a governorate is coded: the governorate's centroid, not its seat."""
+    return _governorate_centroids().get(admin1_pcode or "")
