@@ -98,6 +98,7 @@ _SECOND_OF_PAIR = re.compile(rf"^\s*[\"']?\s*(?:و|-|–)\s*(?:{_PAIR_NOUN}\s+)?
 _LIST_GAP = re.compile(rf"^\s*[\"']?\s*(?:,|،)?\s*(?:و)?\s*(?:{_SETTLEMENT}\s+)?[\"']?\s*$")
 _ADMIN_CUES = {"ريف", "محافظه", "ناحيه", "منطقه", "ريفي", "مناطق", "محافظتي", "محافظات"}
 _NEAR_CUES = {"باديه"}
+_DESERT_CUES = {"باديه"}
 _AREA_CUES = {"منطقه", "مناطق", "منطقتي"}
 _JUNK_PLACE_WORDS = re.compile(r"^(?:فور|جروح|جراح|عدوان|قريتين|بلدتين|الشرقيه|الغربيه|الشماليه|الجنوبيه|الجمعه|السبت|الاحد)$")
 
@@ -130,6 +131,9 @@ class Candidate:
     date_key: str | None = None  # the words of an unresolvable date, to tell two such dates apart
     anaphor_only: bool = False  # typed only by a word that points back ("الحادث وقع على الطريق ...")
     report_dated: bool = False  # dated by a statement ("أعلنت الوزارة، اليوم الخميس، ..."), not by the incident
+    # placed at a frame that stands for a settlement the gazetteer does not hold ("بلدة أبريهة بريف دير الزور"):
+    # a village of its own, not a vaguer telling of another town's incident
+    unknown_settlement: bool = False
 
 
 def _parse_date(value) -> date | None:
@@ -171,7 +175,7 @@ class Extractor:
         all_actors = find_actors(T, 0, len(T))
         roles = _place_roles(T, mentions, all_actors)
         cands = self._candidates(T, sentences, mentions, roles, dates, all_actors)
-        events = self._assemble(T, cands, sentences, mentions, roles, ref)
+        events = self._assemble(T, cands, sentences, mentions, roles, ref, _lead_date(sentences, dates, ref))
         return [self._record(norm, aid, c) for c in events]
 
     # ------------------------------------------------------------------ candidates
@@ -362,6 +366,7 @@ class Extractor:
                         c = Candidate(order=order, **{kk: v for kk, v in base.items() if not kk.startswith("_")})
                         c.place = mentions[mi]
                         c.role = roles[mi][0]
+                        c.unknown_settlement = _frames_unknown_settlement(T, mentions[mi], cs)
                         c.__dict__["city"] = _names_the_city(T, mentions[mi]) or any(
                             mentions[j].cue in _NEIGHBOURHOOD_CUES and mentions[j].place is not None
                             and mentions[j].place.gazetteer_id == mentions[mi].place.gazetteer_id for j in cl_places)
@@ -382,13 +387,14 @@ class Extractor:
 
     # ------------------------------------------------------------------ assembly
 
-    def _assemble(self, T, cands, sentences, mentions, roles, ref) -> list[Candidate]:
+    def _assemble(self, T, cands, sentences, mentions, roles, ref, lead_date=None) -> list[Candidate]:
         if not cands:
             return []
-        # main date: the first dated incident that is not background; else the reference
+        # main date: the day the lead tells (even as the day of its report); else the first dated incident
+        # that is not background; else the reference
         main = next((c.date for c in cands if c.date_explicit and c.date and not c.background
                      and c.sentence.kind == "body"), None)
-        main = main or ref
+        main = lead_date or main or ref
         last = None
         last_missing = False
         last_key = None
@@ -464,7 +470,7 @@ class Extractor:
         # (a sentence that recalls an earlier incident, "بعد أسبوع من مقتل شاب آخر في مدينة X", tells its own place)
         with_cands = {id(c.sentence) for c in cands if not c.weak or c.background and c.date_explicit}
         for c in cands:
-            if c.place is None or not _vague(c):
+            if c.place is None or not _vague(c) or c.unknown_settlement:
                 continue
             si = sent_index[id(c.sentence)]
             for nxt in sentences[si + 1:si + 2]:
@@ -551,7 +557,7 @@ class Extractor:
         while changed:
             changed = False
             for a in events:
-                if not _vague(a):
+                if not _vague(a) or a.unknown_settlement:
                     continue
                 best = None
                 for b in events:
@@ -636,8 +642,8 @@ class Extractor:
         prec = c.place.geo_precision
         if c.role in ("near", "between", "road", "ref", "fallback"):
             prec = max(prec, 2)
-        if p.placetype == "governorate":
-            prec = 3
+        if p.placetype == "governorate" or c.place.cue in _DESERT_CUES and _is_capital(p):
+            prec = 3  # "بادية دير الزور": the governorate's desert, not the city
         lat, lon = p.latitude, p.longitude
         if prec == 3:  # known only to its governorate: coded at the governorate's centroid (ACLED, the spec)
             lat, lon = governorate_centroid(p.admin1_pcode) or (lat, lon)
@@ -1228,6 +1234,32 @@ def _level(c: Candidate) -> int:
     if p.placetype in ("district", "subdistrict"):
         return 2
     return 3
+
+
+_UNKNOWN_SETTLEMENT_BEFORE = re.compile(
+    rf"(?<![{AR}])(?:بلده|قريه|مدينه|حي|مخيم|مزرعه|بلدتي|قريتي)\s+[\"'“]?(?:[{AR}]+\s+){{1,3}}?[\"'”]?\s*[,،]?\s*"
+    rf"(?:(?:في|ب)\s*)?(?:ال)?(?:ريف|باديه|محافظه)?\s*(?:ال)?(?:شرقي|غربي|شمالي|جنوبي|شرق|غرب|شمال|جنوب)?\s*"
+    rf"(?:(?:في|ب)\s*)?(?:ال)?(?:ريف|محافظه)?\s*[\"']?$")
+
+
+def _frames_unknown_settlement(T: str, m, clause_start: int) -> bool:
+    """A governorate or district frame right after a settlement noun and a name the gazetteer does not hold
+    ("بلدة أبريهة بريف دير الزور الشرقي", "قرية الشعاب في ريف السويداء")."""
+    if m.place is None or m.place.placetype not in ("governorate", "district", "subdistrict"):
+        return False
+    return bool(_UNKNOWN_SETTLEMENT_BEFORE.search(T, max(clause_start, m.start - 60), m.start))
+
+
+def _lead_date(sentences, dates, ref) -> date | None:
+    """The day the lead (the first prose sentence) names, when it names one that is not in the future."""
+    lead = next((s for s in sentences if s.kind == "body"), None)
+    if lead is None:
+        return None
+    for d in dates:
+        if lead.start <= d.start < lead.end and d.value is not None and d.precision == 1 and not d.future \
+                and not d.anaphoric and (ref is None or 0 <= (ref - d.value).days <= 7):
+            return d.value
+    return None
 
 
 def _vague(c: Candidate) -> bool:

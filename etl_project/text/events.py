@@ -287,6 +287,9 @@ def type_event(rule: TriggerRule, text: str, start: int, end: int, trig_pos: int
         return "battle", "non_state_actor_overtakes_territory"
     if rule.typing == "target" and rule.name == "attack" and _ISRAEL_CTX.search(seg) and not _ARTILLERY_CTX.search(seg):
         return "explosion_remote_violence", "air_drone_strike"
+    if rule.typing == "target" and rule.name == "attack" and _AIRCRAFT_BEFORE.search(text, max(start, trig_pos - 60), trig_pos):
+        # "طائرات الحكومة استهدفت مدينة X": aircraft that hit a place are an air strike, whoever was hit
+        return "explosion_remote_violence", "air_drone_strike"
     if rule.typing == "target":
         target = target_class(text, start, end, trig_pos, victim_class)
         if target == "armed":
@@ -309,7 +312,10 @@ _FORMER = re.compile(r"\s+(?:ال)?(?:سابق|سابقا|المنشق|منشق|
 _SUFFERED = re.compile(rf"(?<![{AR}])[وف]?(?:تعرض|تعرضت|تعرضوا|تعرضا|تعرضتا)(?![{AR}])")
 _FIRED = re.compile(r"[وف]?(?:اطلق|اطلقت|اطلقوا|اطلقا|يطلق|تطلق)(?![\u0621-\u064a])")
 _AT_TARGET = re.compile(r"(?<![\u0621-\u064a])(?:علي|باتجاه|نحو|صوب|تجاه)\s+")
-_PERP_TRIGGER = re.compile(r"^(?:[وف]?ب(?:ال)?(?:رصاص|نيران)|رصاص)")
+# "برصاص مجهولين": the shooter follows; "استهدفوا بالرصاص، عنصراً في ...": after a comma, the target does
+_PERP_TRIGGER = re.compile(r"^(?:[وف]?ب(?:ال)?(?:رصاص|نيران)|رصاص)(?!\s*[,،])")
+_AIRCRAFT_BEFORE = re.compile(rf"(?<![{AR}])(?:ال)?(?:طائرات|طائره|الطائرات|طيران|مقاتلات|مروحيات|مروحيه|مسيره|مسيرات)"
+                              rf"(?![{AR}])[^.,،]{{0,40}}$")
 
 
 def target_class(text: str, start: int, end: int, trig_pos: int, victim_class: str | None) -> str:

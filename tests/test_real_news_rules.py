@@ -1,0 +1,76 @@
+"""Rules drawn from the error classes of real news (phrasings written for these tests, none copied)."""
+import pytest
+
+from etl_project.geo.admin import governorate_centroid
+
+
+def _events(extractor, text, published="2025-11-21"):
+    return extractor.extract({"id": "t", "published": published, "text": text})
+
+
+def _by_place(events):
+    return {e["location_name"]: e for e in events}
+
+
+# ---- places the gazetteer does not hold: the frame stands for the village (error class 7)
+
+def test_an_unknown_village_in_a_governorate_frame_is_an_event_of_its_own(extractor):
+    text = ("قتل عنصر من قسد في بلدة ذيبان بريف دير الزور اليوم الجمعة. "
+            "وفي حادثة منفصلة، استهدف مسلحون حاجزا للأسايش في بلدة أبريهة بريف دير الزور الشرقي.")
+    places = _by_place(_events(extractor, text))
+    assert set(places) == {"ذيبان", "دير الزور"}
+    frame = places["دير الزور"]
+    assert frame["geo_precision"] == 3
+    assert (frame["latitude"], frame["longitude"]) == pytest.approx(governorate_centroid("SY09"))
+
+
+def test_a_frame_with_no_village_of_its_own_joins_the_town_told_with_it(extractor):
+    text = ("قتل عنصر من قسد في بلدة ذيبان بريف دير الزور اليوم الجمعة. "
+            "واندلعت اشتباكات بين الطرفين في ريف دير الزور الشرقي.")
+    assert set(_by_place(_events(extractor, text))) == {"ذيبان"}
+
+
+def test_a_governorate_level_event_is_coded_at_the_governorate_centroid_not_its_seat(extractor):
+    events = _events(extractor, "انفجر لغم أرضي بسيارة في بادية دير الزور الغربية اليوم الجمعة ما أدى لمقتل ثلاثة أشخاص.")
+    assert len(events) == 1 and events[0]["geo_precision"] == 3
+    lat, lon = governorate_centroid("SY09")
+    assert (events[0]["latitude"], events[0]["longitude"]) == pytest.approx((lat, lon))
+
+
+# ---- dates: the lead's day dates what continues its story (error class 5)
+
+def test_an_undated_incident_takes_the_lead_day_not_a_context_date_told_later(extractor):
+    text = ("أفاد المرصد السوري اليوم الاثنين بأن طائرات حربية قصفت مناطق في ريف إدلب الجنوبي. "
+            "وقتل 37 شخصا عندما قصفت طائرات حربية سوقا في مدينة معرة النعمان. "
+            "وقال مدير المرصد إن هذه أكبر مذبحة منذ بدء الهجوم في نيسان الماضي.")
+    events = _by_place(_events(extractor, text, published="2019-07-22"))
+    assert events["معرة النعمان"]["event_date"] == "2019-07-22"
+
+
+def test_an_incident_dated_in_its_own_words_keeps_its_date(extractor):
+    text = ("أفاد المرصد السوري اليوم الاثنين بأن طائرات حربية قصفت مناطق في ريف إدلب الجنوبي. "
+            "وكانت طائرات حربية قد قصفت مدينة معرة النعمان يوم السبت الماضي ما أدى لمقتل خمسة مدنيين.")
+    events = _by_place(_events(extractor, text, published="2019-07-22"))
+    assert events["معرة النعمان"]["event_date"] == "2019-07-20"
+
+
+# ---- types: who hit whom (the coding conventions of real news)
+
+@pytest.mark.parametrize("text, expected", [
+    ("وتابع المرصد أن طائرات الحكومة استهدفت مدينة سراقب اليوم ما أسفر عن مقتل ستة أشخاص.",
+     ("explosion_remote_violence", "air_drone_strike")),
+    ("وتابع المرصد أن مسلحين مجهولين استهدفوا مدينة سراقب اليوم ما أسفر عن مقتل ستة أشخاص.",
+     ("violence_against_civilians", "attack")),
+])
+def test_aircraft_that_hit_a_town_are_an_air_strike(extractor, text, expected):
+    events = _events(extractor, text)
+    assert [(e["event_type"], e["sub_event_type"]) for e in events] == [expected]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("استهدف مسلحون مجهولون بالرصاص، عنصرا في مجموعة مسلحة تابعة للأمن العسكري في بلدة المسيفرة اليوم ما أدى لمقتله.",
+     "battle"),
+    ("قتل شاب برصاص مسلحين مجهولين في بلدة المسيفرة اليوم.", "violence_against_civilians"),
+])
+def test_the_target_after_the_weapon_decides_between_a_clash_and_an_attack(extractor, text, expected):
+    assert [e["event_type"] for e in _events(extractor, text)] == [expected]
