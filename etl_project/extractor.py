@@ -394,7 +394,7 @@ class Extractor:
         # that is not background; else the reference
         main = next((c.date for c in cands if c.date_explicit and c.date and not c.background
                      and c.sentence.kind == "body"), None)
-        main = lead_date or main or ref
+        main = lead_date or ref or main
         last = None
         last_missing = False
         last_key = None
