@@ -96,6 +96,11 @@ _BETWEEN_BEFORE = re.compile(rf"بين\s+(?:{_PAIR_NOUN}\s+)?[\"']?$")
 # "بين بلدة داعل ومدينة طفس": the second end of a pair may carry its own settlement noun
 _SECOND_OF_PAIR = re.compile(rf"^\s*[\"']?\s*(?:و|-|–)\s*(?:{_PAIR_NOUN}\s+)?[\"']?\s*$")
 _LIST_GAP = re.compile(rf"^\s*[\"']?\s*(?:,|،)?\s*(?:و)?\s*(?:{_SETTLEMENT}\s+)?[\"']?\s*$")
+# a list that goes on through names the gazetteer does not hold: "قرى X، وعين التنور، والجروسيه، وY"
+_LIST_ITEM = rf"(?!(?:في|من|علي|الي|عن|مع|قرب|بعد|قبل|حيث|اذ|ما|ان)\s)[{AR}]+(?:\s+(?!(?:في|من|علي|الي|عن|مع|قرب)\s)[{AR}]+){{0,2}}"
+_LIST_GAP_THROUGH_UNKNOWN = re.compile(
+    rf"^(?:\s*[\"']?\s*[,،]\s*(?:و)?\s*(?:{_SETTLEMENT}\s+)?[\"']?{_LIST_ITEM}[\"']?\s*(?=[,،]))+"
+    rf"\s*[\"']?\s*[,،]\s*(?:و)?\s*(?:{_SETTLEMENT}\s+)?[\"']?\s*$")
 _ADMIN_CUES = {"ريف", "محافظه", "ناحيه", "منطقه", "ريفي", "مناطق", "محافظتي", "محافظات"}
 _NEAR_CUES = {"باديه"}
 _DESERT_CUES = {"باديه"}
@@ -797,7 +802,8 @@ def _place_roles(T: str, mentions, actor_spans=None) -> list[tuple[str, int | No
         elif near_end.search(T, b0, m.start) or m.cue in _NEAR_CUES:
             role = "near"
         # lists: "بلدات X، Y، وZ" — consecutive places joined by commas or و share a list id
-        if prev_end is not None and _LIST_GAP.match(T[prev_end:m.start]) and role in ("head", "near", "admin") \
+        if prev_end is not None and (_LIST_GAP.match(T[prev_end:m.start]) or _LIST_GAP_THROUGH_UNKNOWN.match(
+                T[prev_end:m.start])) and role in ("head", "near", "admin") \
                 and prev_role in ("head", "near", "admin") and role == prev_role:
             lid = roles[-1][1]
         else:
