@@ -311,6 +311,8 @@ class Extractor:
                 if chosen and trigs and etype not in _CROWD_TYPES:
                     # "شنت غارتين على أطراف قرية X، وغارة على بلدة Y": each town with a trigger of its own
                     chosen = chosen + _retargeted(T, cl_places, chosen, roles, mentions, trigs)
+                    if etype == "explosion_remote_violence" or sub in _TERRITORY_SUBS:
+                        chosen = chosen + _listed_targets(T, cl_places, chosen, roles, mentions, trig_pos)
                 if where_before and _WHERE.match(T, cs) and all(mentions[i].start > trig_pos for i in cl_places):
                     # "شملت الحملة حي X في مدينة Y، حيث اعتقل تسعة": "where" points to the place just named
                     chosen = _choose_places(where_before, roles) or chosen
@@ -1015,6 +1017,22 @@ def _retargeted(T: str, cl_places, chosen, roles, mentions, trigs) -> list[tuple
             if i not in taken and not _DESTINATION_BEFORE.search(T, max(0, mentions[i].start - 40), mentions[i].start):
                 out.append((i, None))
                 taken.add(i)
+    return out
+
+
+def _listed_targets(T: str, cl_places, chosen, roles, mentions, trig_pos: int) -> list[tuple[int, int | None]]:
+    """Shelling, strikes and takeovers hit every town the clause names after the trigger as a target:
+    "استهدف القصف بلدة X، وقرى: Y، وZ، إضافة إلى بلدة W" is one event at each (one event per place)."""
+    taken = {i for i, _ in chosen}
+    out = []
+    for i in sorted(cl_places, key=lambda k: mentions[k].start):
+        m = mentions[i]
+        if i in taken or m.start < trig_pos or roles[i][0] != "head" or m.place is None \
+                or m.place.placetype not in ("locality", "neighbourhood") or _is_capital(m.place) \
+                or _DESTINATION_BEFORE.search(T, max(0, m.start - 40), m.start):
+            continue
+        out.append((i, roles[i][1]))
+        taken.add(i)
     return out
 
 

@@ -12,6 +12,10 @@ def _by_place(events):
     return {e["location_name"]: e for e in events}
 
 
+def _as_written(events):
+    return {e["location_text"] for e in events}
+
+
 # ---- places the gazetteer does not hold: the frame stands for the village (error class 7)
 
 def test_an_unknown_village_in_a_governorate_frame_is_an_event_of_its_own(extractor):
@@ -74,3 +78,27 @@ def test_aircraft_that_hit_a_town_are_an_air_strike(extractor, text, expected):
 ])
 def test_the_target_after_the_weapon_decides_between_a_clash_and_an_attack(extractor, text, expected):
     assert [e["event_type"] for e in _events(extractor, text)] == [expected]
+
+
+# ---- one event per place: every town a strike or takeover names as its target (error class 1, the other way)
+
+def test_shelling_hits_every_town_the_clause_names_after_it(extractor):
+    text = ("القصف المدفعي استهدف بلدة خان شيخون، وقرى: كفرنبل، وحيش، بمحافظة إدلب، "
+            "إضافة إلى بلدة قلعة المضيق في ريف حماة اليوم.")
+    assert _as_written(_events(extractor, text)) == {"خان شيخون", "كفرنبل", "حيش", "قلعة المضيق"}
+
+
+def test_a_town_the_shelling_came_from_or_went_towards_is_no_target(extractor):
+    text = "قصفت قوات النظام المتمركزة في بلدة خان شيخون بالمدفعية قرية الهبيط اليوم، ثم توجهت الآليات نحو بلدة كفرنبل."
+    places = _as_written(_events(extractor, text))
+    assert "الهبيط" in places and "كفرنبل" not in places
+
+
+def test_a_list_goes_on_through_villages_the_gazetteer_does_not_hold(extractor):
+    text = "وقال المجلس إن قوات النظام سيطرا على قرى كفرنبل، وعين التنور الصغيرة، وحيش، اليوم."
+    assert {"كفرنبل", "حيش"} <= _as_written(_events(extractor, text))
+
+
+def test_the_villagers_home_is_not_where_they_were_killed(extractor):
+    text = "قتل خمسة مدنيين جميعهم من عائلة واحدة، وهم من قرية حيش، بقصف جوي على مدينة سراقب اليوم."
+    assert set(_by_place(_events(extractor, text))) == {"سراقب"}
