@@ -313,7 +313,11 @@ class Extractor:
                     chosen = chosen + _retargeted(T, cl_places, chosen, roles, mentions, trigs)
                     if etype == "explosion_remote_violence" or sub in _TERRITORY_SUBS:
                         chosen = chosen + _listed_targets(T, cl_places, chosen, roles, mentions, trig_pos)
-                if where_before and _WHERE.match(T, cs) and all(mentions[i].start > trig_pos for i in cl_places):
+                if where_before and _WHERE.match(T, cs) and all(mentions[i].start > trig_pos for i in cl_places) \
+                        and not any(roles[i][0] == "head" and not _ADDITION_BEFORE.search(
+                            T, max(cs, mentions[i].start - 30), mentions[i].start) for i, _ in chosen):
+                    # ("حيث سيطر على قريتي X وY": the towns it names after its trigger are its targets; a town
+                    # added after "إضافة إلى" is the next item of the outer list)
                     # "شملت الحملة حي X في مدينة Y، حيث اعتقل تسعة": "where" points to the place just named
                     chosen = _choose_places(where_before, roles) or chosen
                 if (etype in _CROWD_TYPES or trigs and main.rule.typing == "body") and \
@@ -1036,6 +1040,7 @@ def _listed_targets(T: str, cl_places, chosen, roles, mentions, trig_pos: int) -
     return out
 
 
+_ADDITION_BEFORE = re.compile(rf"(?<![{AR}])(?:اضافه|بالاضافه|فضلا)\s+(?:الي|عن)\s+(?:[{AR}]+\s+)?$")
 _FRAME_GAP = re.compile(r"\s*[,،]?\s*(?:في\s+|ب)?(?:ريف|محافظه|منطقه|ناحيه)?\s*$")
 
 

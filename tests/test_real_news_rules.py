@@ -102,3 +102,21 @@ def test_a_list_goes_on_through_villages_the_gazetteer_does_not_hold(extractor):
 def test_the_villagers_home_is_not_where_they_were_killed(extractor):
     text = "قتل خمسة مدنيين جميعهم من عائلة واحدة، وهم من قرية حيش، بقصف جوي على مدينة سراقب اليوم."
     assert set(_by_place(_events(extractor, text))) == {"سراقب"}
+
+
+def test_where_the_army_took_villages_the_villages_are_the_places(extractor):
+    text = "وقال القائد إن الجيش يواصل تقدمه بريف إدلب الجنوبي، حيث سيطر على قريتي كفرنبل وحيش اليوم."
+    assert {"كفرنبل", "حيش"} <= _as_written(_events(extractor, text))
+
+
+def test_where_with_no_place_of_its_own_points_to_the_place_just_named(extractor):
+    text = "شملت الحملة الأمنية مدينة سراقب اليوم، حيث اعتقل تسعة شبان."
+    assert _as_written(_events(extractor, text)) == {"سراقب"}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("تمكنت وحدات الجيش من التصدي لهجوم واسع لجبهة النصرة على بلدة حيش اليوم.", "battle"),
+    ("شن مسلحون هجوما على منزل مدني في بلدة حيش اليوم ما أدى لمقتله.", "violence_against_civilians"),
+])
+def test_an_attack_repelled_is_a_clash(extractor, text, expected):
+    assert [e["event_type"] for e in _events(extractor, text)] == [expected]
