@@ -221,7 +221,7 @@ class Extractor:
                     return bool(cue_re("plan").search(T, max(cs, pos - 45), pos)) or irrealis_before(T, cs, pos)
 
                 cas = casualties(T, cs, ce, blocked)
-                if cue_re("followup").search(T, cs, ce) and not _DEATH_DATED.search(T, cs, ce):
+                if _follows_up(T, cs, ce) and not _DEATH_DATED.search(T, cs, ce):
                     # a funeral, mourning or outrage: the dead are those of an incident already told (unless
                     # the clause dates the death itself: "تشييع الطفل الذي فارق الحياة يوم أمس برصاص طائش")
                     trigs = [t for t in trigs if t.rule.event_type in _CROWD_TYPES]
@@ -1038,6 +1038,16 @@ def _listed_targets(T: str, cl_places, chosen, roles, mentions, trig_pos: int) -
         out.append((i, roles[i][1]))
         taken.add(i)
     return out
+
+
+# "سقوط برميلين على خيمة عزاء", "استهدف موكب تشييع": a mourning or a funeral that is hit is the target
+_HIT_BEFORE = re.compile(rf"(?<![{AR}])(?:علي|في|داخل|استهدف|استهدفت|استهدفوا|طال|طالت)\s+(?:[{AR}]+\s+)?$")
+
+
+def _follows_up(T: str, cs: int, ce: int) -> bool:
+    """The clause tells what followed an incident already told (a funeral, mourning, outrage)."""
+    return any(not _HIT_BEFORE.search(T, max(cs, m.start() - 25), m.start())
+               for m in cue_re("followup").finditer(T, cs, ce))
 
 
 _ADDITION_BEFORE = re.compile(rf"(?<![{AR}])(?:اضافه|بالاضافه|فضلا)\s+(?:الي|عن)\s+(?:[{AR}]+\s+)?$")

@@ -120,3 +120,19 @@ def test_where_with_no_place_of_its_own_points_to_the_place_just_named(extractor
 ])
 def test_an_attack_repelled_is_a_clash(extractor, text, expected):
     assert [e["event_type"] for e in _events(extractor, text)] == [expected]
+
+
+def test_a_mourning_tent_that_is_hit_is_the_incident_not_its_aftermath(extractor):
+    hit = _events(extractor, "قتل عشرون شخصا على الأقل وجرح آخرون أمس إثر سقوط برميلين متفجرين على خيمة عزاء في مدينة سراقب.")
+    assert [(e["event_type"], e["fatalities"]) for e in hit] == [("explosion_remote_violence", 20)]
+    aftermath = _events(extractor, "شيع أهالي مدينة سراقب اليوم الشاب الذي قتل في القصف، وأقيم مجلس عزاء له.")
+    assert not [e for e in aftermath if e["event_type"] != "protest"]
+
+
+@pytest.mark.parametrize("text, deaths", [
+    ("قتل عشرون شخصا على الأقل وجرح آخرون بقصف على مدينة سراقب اليوم.", 20),
+    ("قال ناشطون إن 12 شخصا قتلوا وأصيب آخرون بقصف على مدينة سراقب اليوم.", 12),
+    ("قتل وجرح أكثر من 10 أشخاص بقصف على مدينة سراقب اليوم.", 10),
+])
+def test_a_toll_before_killed_and_others_wounded_counts_the_dead(extractor, text, deaths):
+    assert [e["fatalities"] for e in _events(extractor, text)] == [deaths]

@@ -369,6 +369,7 @@ _INJURY_RE = re.compile(
     rf")(?![{AR}])"
 )
 _COMBINED = re.compile(r"^\s*و\s*(?:ال)?(?:جرح|جرحي|جريح|اصيب|اصيبوا|اصيبت|اصابه|جرحت|جرحوا)(?![" + AR + "])")
+_OTHERS_AFTER = re.compile(rf"\s*(?:ال)?(?:اخرون|اخرين|اخر|اخري|اخريات|غيرهم)(?![{AR}])")
 _COMBINED_BEFORE = re.compile(r"(?:قتيل|قتلي|قتل|قتلوا)\s+و\s*$")
 _FILLERS = re.compile(
     r"(?:\s|[\"'()]|علي\s+الاقل|ما\s+لا\s+يقل\s+عن|لا\s+يقل\s+عن|نحو|حوالي|قرابه|زهاء|ما\s+يقارب|اكثر\s+من|ازيد\s+من|ما\s+يزيد\s+عن|"
@@ -564,7 +565,9 @@ def casualties(text: str, start: int, end: int, blocked=None) -> Casualties:
             # have a figure of their own after them
             inj = _COMBINED.match(text[m.end():end])
             own_injured = _count_after(text, m.end() + inj.end(), end) if inj else None
-            if not (before and before[0] is not None and not before[1]) or not (own_injured and own_injured[0]):
+            # ("عشرون شخصاً قتلوا وجرح آخرون": "others" were wounded, so the figure counts the dead alone)
+            others = inj is not None and _OTHERS_AFTER.match(text, m.end() + inj.end(), end)
+            if not (before and before[0] is not None and not before[1]) or not (own_injured and own_injured[0] or others):
                 d_vague.append(None)
                 i_vague.append(None)
                 continue
