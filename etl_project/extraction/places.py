@@ -148,7 +148,7 @@ class RoleRule:
     def matches(self, m, T: str, b0: int, before: str, seen: _Seen) -> bool:
         if self.cues is not None and m.cue not in self.cues:
             return False
-        if self.placetypes is not None and (m.place.placetype in self.placetypes) == self.not_placetype:
+        if self.placetypes is not None and (m.place is None or (m.place.placetype in self.placetypes) == self.not_placetype):
             return False
         if self.after is not None and not self.after.match(T, m.end):
             return False
