@@ -171,12 +171,10 @@ def role_rules() -> tuple[RoleRule, ...]:
     return tuple(out)
 
 
-_BETWEEN_OR_ROAD = [r for r in read_rules("place_roles.tsv") if r["name"] in ("between", "road")]
-
-
 @lru_cache(maxsize=None)
-def _paired_res() -> tuple:
-    return tuple(re.compile(expand(r["before"])) for r in _BETWEEN_OR_ROAD)
+def _row_pattern(name: str, column: str):
+    """A cell of a row of rules/place_roles.tsv, compiled plainly (for the checks over neighbouring mentions)."""
+    return re.compile(expand(next(r[column] for r in read_rules("place_roles.tsv") if r["name"] == name)))
 
 
 def place_roles(T: str, mentions, actors) -> list[PlaceRef]:
@@ -185,7 +183,7 @@ def place_roles(T: str, mentions, actors) -> list[PlaceRef]:
     seen = _Seen(T, actors)
     list_id = 0
     rules = role_rules()
-    paired = _paired_res()
+    between, road = _row_pattern("between", "before"), _row_pattern("road", "before")
     for i, m in enumerate(mentions):
         b0 = max(0, m.start - 60)
         before = T[b0:m.start]
@@ -200,7 +198,7 @@ def place_roles(T: str, mentions, actors) -> list[PlaceRef]:
             lid = list_id
         refs.append(PlaceRef(i, m, role, lid, rule.name))
         seen.prev_end, seen.prev_role = m.end, role
-        seen.prev_paired = bool(paired[0].search(before) or paired[1].search(before))
+        seen.prev_paired = bool(between.search(before) or road.search(before))
     _neighbours(T, refs)
     return refs
 
@@ -214,8 +212,7 @@ def _neighbours(T: str, refs: list[PlaceRef]) -> None:
         if a.role in ("head", "near") and b.role == "foreign" and b.place is None \
                 and _IN_UNIT_GAP.fullmatch(T, a.end, b.start):
             a.role, a.rule = "foreign", R_IN_FOREIGN_UNIT
-    from etl_project.extraction.rules import compile_cell as _cc
-    adjective = _cc(next(r["after"] for r in read_rules("place_roles.tsv") if r["name"] == "foreign_adjective"))
+    adjective = _row_pattern("foreign_adjective", "after")
     for k, ref in enumerate(refs):
         if ref.role != "foreign" or not adjective.match(T, ref.end):
             continue
