@@ -80,3 +80,39 @@ def test_every_table_row_has_its_example_among_the_phrasings(table):
         texts = [p["text"] for p in ROWS if p["rule"] == prefix + r["name"]]
         assert texts, f"rules/{table}: no phrasing for {r['name']}"
         assert r["example"] and any(r["example"] in t for t in texts), f"rules/{table}: {r['name']}'s example"
+
+
+def _named_rules() -> set[str]:
+    """Every rule name the extraction package defines: its string constants ("type:override.raid_that_kills",
+    templates such as "type:trigger.{}" filled with the rows of their table) and the rows of rules/ tables."""
+    import ast
+
+    import etl_project.extraction as pkg
+    from etl_project.text.lexicon import read_table
+
+    names: set[str] = set()
+    for path in Path(pkg.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and ":" in node.value \
+                    and node.value.split(":")[0] in ("type", "place", "date", "background", "group"):
+                names.add(node.value)
+    names |= {"type:trigger." + r["name"] for r in read_table("triggers.tsv")}
+    names |= {"place:role." + r["name"] for r in read_rules("place_roles.tsv")}
+    names |= {"place:role." + n for n in ("care_list", "in_foreign_unit", "foreign_list")}
+    return {n for n in names if "{" not in n}
+
+
+def test_every_rule_name_in_the_output_leads_to_its_rule(extractors):
+    """A newcomer greps an event's rule name and finds the table row or the constant that decided it."""
+    known = _named_rules()
+    ex = _extractor(extractors, "")
+    seen: set[str] = set()
+    for row in ROWS:
+        for e in ex.extract({"id": "p", "text": row["text"], "published": "2025-03-10"}):
+            seen.update(e["rules"])
+    seeds = Path(__file__).parent.parent / "seeds" / "articles.jsonl"
+    import json
+    for line in seeds.open(encoding="utf-8"):
+        for e in ex.extract(json.loads(line)):
+            seen.update(e["rules"])
+    assert seen and seen <= known, sorted(seen - known)
