@@ -14,7 +14,7 @@ from etl_project.extractor import Extractor
 from etl_project.text.normalize import normalize_text
 
 PHRASINGS = Path(__file__).parent / "data" / "phrasings.tsv"
-TABLES = {"place_roles.tsv": "place:role.", "junk_places.tsv": "junk:"}
+TABLES = {"place_roles.tsv": "place:role.", "junk_places.tsv": "junk:", "type_overrides.tsv": "type:override."}
 
 
 def _rows() -> list[dict]:
@@ -98,6 +98,7 @@ def _named_rules() -> set[str]:
                 names.add(node.value)
     names |= {"type:trigger." + r["name"] for r in read_table("triggers.tsv")}
     names |= {"place:role." + r["name"] for r in read_rules("place_roles.tsv")}
+    names |= {"type:override." + r["name"] for r in read_rules("type_overrides.tsv")}
     names |= {"place:role." + n for n in ("care_list", "in_foreign_unit", "foreign_list")}
     return {n for n in names if "{" not in n}
 

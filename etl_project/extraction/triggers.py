@@ -4,15 +4,16 @@ deaths and no trigger is a killing. Each typing records the rules that decided i
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from etl_project.extraction.model import CROWD_TYPES, ArticleContext, Clause, Typing
+from etl_project.extraction.rules import read_rules
 from etl_project.text.events import clause_triggers, crowd_typing, cue_re, is_demonstrative, target_class, type_event
 from etl_project.text.lexicon import AR
 
 T_TRIGGER = "type:trigger.{}"  # the deciding trigger row of lexicons/triggers.tsv
-T_CROWD_NOT_ARREST = "type:override.crowd_held_not_arrest"  # "قطع شبان البلدة الطريق واحتجزوا سيارتين"
-T_RAID_KILLS = "type:override.raid_that_kills"  # "مقتل قيادي في خلية خلال عملية أمنية"
-T_DISPERSAL_KILLS = "type:override.dispersal_that_kills"  # a protest dispersed with deaths
+T_CROWD_NOT_ARREST = "type:main_trigger.crowd_held_not_arrest"  # "قطع شبان البلدة الطريق واحتجزوا سيارتين"
+T_OVERRIDE = "type:override.{}"  # a row of rules/type_overrides.tsv ("مقتل قيادي في خلية خلال عملية أمنية")
 T_EARLIER_TYPE = "type:anaphor.earlier_type"  # "الاعتداء الجديد استهدف ...": the type told before
 T_DEATHS_ONLY = "type:deaths_only"  # deaths with no trigger: a killing, a battle when the dead were armed
 
@@ -83,16 +84,30 @@ def _main_trigger(T: str, cl: Clause):
     return main, [T_TRIGGER.format(main.rule.name)] + rules
 
 
+_WHEN = {
+    "deaths": lambda cl: cl.has_deaths,
+    "stated_deaths": lambda cl: (cl.cas.deaths or 0) > 0,
+}
+
+
+@lru_cache(maxsize=None)
+def _override_rows() -> tuple[dict, ...]:
+    return read_rules("type_overrides.tsv")
+
+
 def _overrides(T: str, cl: Clause, main, etype: str, sub: str, rules: list) -> tuple[str, str]:
-    cas = cl.cas
-    if (etype, sub) == ("strategic_development", "other") and main.rule.name == "raid" and cl.has_deaths:
-        # "مقتل قيادي في خلية خلال عملية أمنية": a raid that kills is not a strategic development
-        tc = target_class(T, cl.start, cl.end, main.start, cas.victim_class)
-        etype, sub = ("battle", "armed_clash") if tc == "armed" else ("violence_against_civilians", "attack")
-        rules.append(T_RAID_KILLS)
-    if (etype, sub) == ("protest", "protest_with_intervention") and (cas.deaths or 0) > 0:
-        sub = "excessive_force_against_protesters"  # a dispersal that kills
-        rules.append(T_DISPERSAL_KILLS)
+    """The rows of rules/type_overrides.tsv that match retype the clause, in file order."""
+    for row in _override_rows():
+        if (row["trigger"] and row["trigger"] != main.rule.name) or (row["event_type"] and row["event_type"] != etype) \
+                or (row["sub_event_type"] and row["sub_event_type"] != sub) or (row["when"] and not _WHEN[row["when"]](cl)):
+            continue
+        if row["to"] == "by_target":
+            tc = target_class(T, cl.start, cl.end, main.start, cl.cas.victim_class)
+            etype, sub = ("battle", "armed_clash") if tc == "armed" else ("violence_against_civilians", "attack")
+        else:
+            to_type, sub = row["to"].split("/")
+            etype = etype if to_type == "*" else to_type
+        rules.append(T_OVERRIDE.format(row["name"]))
     return etype, sub
 
 
