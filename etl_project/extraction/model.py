@@ -87,6 +87,11 @@ class Clause:
     skipped: str | None = None  # the rule that dropped the clause
 
     @property
+    def kind(self) -> str:
+        """The zone of its sentence: body or headline (datelines and teasers are not read)."""
+        return self.sentence.kind
+
+    @property
     def dates(self) -> list[DateMention]:
         return [d for d in self.sentence_dates if self.start <= d.start < self.end]
 
