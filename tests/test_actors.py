@@ -38,7 +38,7 @@ def test_dictionary(text, actor, inter):
 
 def test_army_is_coded_by_era_in_output():
     from datetime import date
-    from etl_project.extractor import _actor_out
+    from etl_project.extraction.actors import _actor_out
     from etl_project.text.events import ActorMention
     n = normalize("الجيش السوري")
     a = ActorMention(0, len(n.text), "Military Forces of Syria ({era})", 1, "era")

@@ -218,7 +218,7 @@ def test_two_wordings_of_one_unknown_day_are_one_day(builtin):
 
 
 def test_a_place_in_a_co_chairs_title_is_not_the_incident_place():
-    from etl_project.extractor import _is_title
+    from etl_project.extraction.places import is_title as _is_title
     from etl_project.text.normalize import normalize_text
     assert _is_title(normalize_text('تشغل منصب الرئيسة المشتركة لـ "مقاطعة '))
     assert _is_title(normalize_text("مديرة مدرسة "))

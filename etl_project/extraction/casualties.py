@@ -1,0 +1,77 @@
+"""Pass `casualties`: the dead and wounded each clause states (a figure governed by a plan or a threat is
+not counted), and clauses that mourn or bury the dead of an incident already told. The record sums and
+reconciles the figures of an incident's sentences (`deaths_and_injuries`)."""
+from __future__ import annotations
+
+import re
+
+from etl_project.extraction.model import ArticleContext
+from etl_project.text.events import Casualties, casualties, cue_re, irrealis_before
+from etl_project.text.lexicon import AR
+
+_DEATH_DATED = re.compile(rf"(?<![{AR}])(?:فارق|فارقت|توفي|توفيت|قتل|قتلت|قضي|استشهد)(?![{AR}])[^.,،]{{0,25}}?"
+                          rf"(?<![{AR}])(?:يوم|امس|اليوم|صباح|مساء|فجر|ليل|في\s+\d)")
+# another source's figure for the same dead ("في حين تحدثت مصادر عن خمسة قتلى"): an alternative, not an addition
+_ALT_REPORT = re.compile(rf"\s*[,،]?\s*(?:في حين|فيما|بينما|وفيما|وبينما)\s+(?:[{AR}]+\s+){{0,1}}?"
+                         rf"(?:تحدثت|تحدث|قالت|قال|افادت|افاد|ذكرت|ذكر|اشارت|اشار|اكدت|اكد|رجحت|قدرت|نقلت)(?![{AR}])")
+
+
+# "سقوط برميلين على خيمة عزاء", "استهدف موكب تشييع": a mourning or a funeral that is hit is the target
+_HIT_BEFORE = re.compile(rf"(?<![{AR}])(?:علي|في|داخل|استهدف|استهدفت|استهدفوا|طال|طالت)\s+(?:[{AR}]+\s+)?$")
+
+
+def _follows_up(T: str, cs: int, ce: int) -> bool:
+    """The clause tells what followed an incident already told (a funeral, mourning, outrage), and not as
+    what was hit."""
+    return any(not _HIT_BEFORE.search(T, max(cs, m.start() - 25), m.start())
+               for m in cue_re("followup").finditer(T, cs, ce))
+
+
+def no_toll(cas: Casualties) -> Casualties:
+    return Casualties(None, None, None, None, cas.victim_class, cas.no_casualties)
+
+
+def run(doc: ArticleContext) -> None:
+    T = doc.T
+    for cl in doc.clauses:
+        if cl.skipped:
+            continue
+        cs, ce = cl.start, cl.end
+
+        def blocked(pos, cs=cs):
+            return bool(cue_re("plan").search(T, max(cs, pos - 45), pos)) or irrealis_before(T, cs, pos)
+
+        cl.cas = casualties(T, cs, ce, blocked)
+        if _follows_up(T, cs, ce) and not _DEATH_DATED.search(T, cs, ce):
+            # a funeral, mourning or outrage: the dead are those of an incident already told (unless
+            # the clause dates the death itself: "تشييع الطفل الذي فارق الحياة يوم أمس برصاص طائش")
+            cl.followup = True
+            cl.cas = no_toll(cl.cas)
+
+
+def _sum_stated(cas: list, attr: str) -> int | None:
+    """The figures stated in the clauses of one sentence: "قتل ثلاثة عناصر، فيما قتل أحد المهاجمين" is four."""
+    nums = [getattr(x, attr) for x in cas if getattr(x, attr) is not None]
+    return sum(nums) if nums else None
+
+
+def _conservative(stated: list, vague: list) -> int:
+    nums = [x for x in stated if x is not None]
+    if nums:
+        return min(nums)
+    vs = [x for x in vague if x is not None]
+    return min(vs) if vs else 0
+
+
+def deaths_and_injuries(T: str, c) -> tuple[int, int]:
+    """An incident's figures: summed within a sentence, the lowest across sentences and alternative reports."""
+    by_sentence: dict = {}
+    for x in [c] + c.members:
+        if x.cas is not None:
+            key = (id(x.sentence), x.clause) if _ALT_REPORT.match(T, x.clause[0]) else id(x.sentence)
+            by_sentence.setdefault(key, []).append(x.cas)
+    fat = _conservative([_sum_stated(v, "deaths") for v in by_sentence.values()],
+                        [x.deaths_vague for v in by_sentence.values() for x in v])
+    inj = _conservative([_sum_stated(v, "injuries") for v in by_sentence.values()],
+                        [x.injuries_vague for v in by_sentence.values() for x in v])
+    return fat, inj

@@ -1,0 +1,374 @@
+"""Pass `grouping`: candidates become incidents. A lead placed only at governorate level takes the precise
+place of the next sentence; a placeless candidate joins a neighbour of its type, else takes the victim's
+town, the last place named nearby, the headline's or the dateline's; candidates of one place, type and day
+merge (one incident told in several sentences); a governorate- or capital-level candidate joins a precise
+one of the same type and day nearby (G_* and P_* name each step)."""
+from __future__ import annotations
+
+import re
+
+from etl_project.extraction.incident_places import P_ROLE, is_capital
+from etl_project.extraction.model import ROLE_RANK, ArticleContext, Candidate, PlaceRef
+from etl_project.text.segment import NOT_NEWS
+
+G_DURING = "group:during"  # "خلال العملية ضبطت ...، فيما اعتقل ...": part of the operation just told
+G_NEIGHBOUR = "group:neighbour"  # a placeless candidate describing an incident one sentence away
+G_LAST_OF_KIND = "group:last_of_kind"  # "الانفجار الذي هز المدينة" told sentences later
+G_SAME_INCIDENT = "group:same_incident"  # same place, type and day: one incident told in several sentences
+G_RETOLD = "group:retold"  # "وأشار البيان إلى أن الحادث وقع على الطريق بين X وY": more of the one just told
+G_TAKEOVER = "group:takeover"  # one change of hands told twice
+G_VAGUE_INTO_PRECISE = "group:vague_into_precise"  # "في ريف درعا" joins the town of the same incident
+P_LEAD_PRECISED = "place:lead_precised"  # "... في ريف درعا" / "... بين بلدتي X وY" in the next sentence
+P_OWN_PERSON = "place:own_person"  # "اختطف تاجر من أهالي مدينة X": the victim's town
+P_FALLBACK_NEAR = "place:fallback.near"  # the last place named before, in its sentence or the one before
+P_FALLBACK_TOWN = "place:fallback.town"  # "في أحياء البلدة": the last town named before
+P_FALLBACK_HEADLINE = "place:fallback.headline"  # the headline's place
+P_FALLBACK_DATELINE = "place:fallback.dateline"  # the dateline's place
+
+_TERRITORY_SUBS = {"non_state_actor_overtakes_territory", "government_regains_territory", "non_violent_transfer_of_territory"}
+_DAMASCUS_AND_ITS_COUNTRYSIDE = {"SY01", "SY03"}
+_CROWD_TYPES = {"protest", "riot"}
+_NATIONALITY = re.compile(r"^(?:ال)?[\u0621-\u064a]+(?:يه|ي)$")  # "مسيرة تركية": a nationality, not a place abroad
+_ALSO = re.compile(r"\s*[,،]?\s*(?:كما|وكذلك|كذلك)\s")
+_SIMILAR = re.compile(r"(?<![\u0621-\u064a])(?:مماثل|مماثله|مماثلا|مماثلتين|مشابه|مشابهه|مشابها)(?![\u0621-\u064a])")
+
+
+# ---------------------------------------------------------------------- comparing candidates
+
+
+def same_place(a: Candidate, b: Candidate) -> bool:
+    pa, pb = a.place.place, b.place.place
+    if pa is None or pb is None:
+        return False
+    return pa.gazetteer_id == pb.gazetteer_id
+
+
+def dates_compatible(a: Candidate, b: Candidate) -> bool:
+    if a.date is None and b.date is None and a.date_known_missing and b.date_known_missing:
+        return a.date_key == b.date_key
+    if a.date == b.date:
+        return True
+    if not a.date_explicit or not b.date_explicit:
+        return True
+    return False
+
+
+def level(c: Candidate) -> int:
+    """How precise a candidate's place is: 0 governorate, 1 governorate capital or an admin frame
+    (a capital named in a lead often stands for its governorate), 2 district or subdistrict, 3 a town."""
+    p = c.place.place
+    if p.placetype == "governorate":
+        return 0
+    if c.role in ("fallback",):
+        return 1
+    if is_capital(p):
+        # "في مدينة حمص", "حي الجميلية": the city itself, not the governorate a bare capital may stand for
+        return 3 if c.role in ("head", "near") and c.city else 1
+    if c.role in ("admin", "ref"):
+        # "ريف منبج" frames a district; "منطقة القطيفة" names the town's area
+        return 1 if p.placetype in ("district", "subdistrict") and c.place.cue != "منطقه" else 2
+    if p.placetype in ("district", "subdistrict"):
+        return 2
+    return 3
+
+
+def vague(c: Candidate) -> bool:
+    return level(c) < 3
+
+
+def near_each_other(a: Candidate, b: Candidate) -> bool:
+    pa, pb = a.place.place, b.place.place
+    if pa.admin1_pcode and pa.admin1_pcode == pb.admin1_pcode:
+        return True
+    dx = (pa.longitude - pb.longitude) * 0.82
+    dy = pa.latitude - pb.latitude
+    return 111.2 * (dx * dx + dy * dy) ** 0.5 <= 60
+
+
+def absorb(into: Candidate, c: Candidate, rule: str) -> None:
+    """Merge candidate c (and its members) into `into`; what c decides for it, c's rules decided."""
+    into.members.append(c)
+    into.members.extend(c.members)
+    c.members = []
+    if c.priority > into.priority and c.event_type == into.event_type:
+        into.sub_event_type = c.sub_event_type
+        into.priority = c.priority
+        into.decided("type", *c.why.get("type", ()))
+    if into.weak and not c.weak and c.event_type != into.event_type:
+        into.event_type, into.sub_event_type, into.priority, into.weak = c.event_type, c.sub_event_type, c.priority, False
+        into.decided("type", *c.why.get("type", ()))
+    if c.date_explicit and not into.date_explicit:
+        into.date, into.date_precision, into.date_text_span, into.date_explicit = c.date, c.date_precision, c.date_text_span, True
+        into.decided("date", *c.why.get("date", ()))
+    if c.place is not None and into.place is not None and ROLE_RANK.get(c.role, 9) < ROLE_RANK.get(into.role, 9) \
+            and not vague(c):
+        into.place, into.role = c.place, c.role
+        into.city = c.city
+        into.decided("place", *c.why.get("place", ()))
+    if not c.background:
+        into.background = into.background and not (c.date_explicit and c.date == into.date)
+    if c.city and c.place is not None and into.place is not None and c.place.place is into.place.place:
+        into.city = True  # the same capital, named as the city in one of the sentences
+    into.actor1 = into.actor1 or c.actor1
+    into.actor2 = into.actor2 or c.actor2
+    into.also("group", rule)
+
+
+def _place(c: Candidate, ref: PlaceRef, role: str, rule: str) -> None:
+    c.place, c.role = ref.mention, role
+    c.decided("place", rule, P_ROLE.format(ref.rule))
+
+
+# ---------------------------------------------------------------------- finding a place
+
+
+def _sentence_of(sentences, pos: int) -> int:
+    return next((i for i, s in enumerate(sentences) if s.start <= pos < s.end), 0)
+
+
+def _neighbour(doc: ArticleContext, c: Candidate, placed: list[Candidate]) -> Candidate | None:
+    """A placed candidate that a placeless one describes: same type (or the placeless one is only deaths),
+    compatible date, within one sentence before or after (two for the lead)."""
+    si = doc.sent_index[id(c.sentence)]
+    best = None
+    for p in placed:
+        d = doc.sent_index[id(p.sentence)] - si
+        if d < -2 or d > 1 or (d > 0 and c.fallback):  # "في المدينة" points back, not ahead
+            continue
+        if not (p.event_type == c.event_type or c.weak or {p.event_type, c.event_type} <= _CROWD_TYPES):
+            continue
+        if not dates_compatible(p, c):
+            continue
+        if c.background != p.background and c.date_explicit and p.date_explicit:
+            continue
+        if c.background and c.date_explicit and not p.background:
+            continue  # "وكانت القوات قد سيطرت الأحد على القمة": a recall joins no incident of the day
+        if p.background and p.date_explicit and not c.background and d > 0:
+            continue  # "أودت الضربة بحياة ثلاثة. وكان العدو قد شن في العاشر ...": the toll is not of the recall after it
+        if c.date_explicit and c.date and p.date and c.date != p.date:
+            continue  # a dated incident does not join one that took another day by inheritance
+        key = (abs(d) if d <= 0 else d + 0.5, -p.order if d <= 0 else p.order)
+        if best is None or key < best[0]:
+            best = (key, p)
+    return best[1] if best else None
+
+
+def _fallback_place(doc: ArticleContext, c: Candidate) -> tuple[PlaceRef | None, str | None]:
+    """The last place named before the candidate in its sentence or the one before, else the headline's
+    or the dateline's place."""
+    sentences = doc.sentences
+    si = doc.sent_index[id(c.sentence)]
+    lo = sentences[max(0, si - 1)].start
+    # an anaphoric "the town" whose own clause names places passed over (a road's ends) points before it
+    hi = c.clause[0] if c.fallback else c.clause[1]
+    cands = [p for p in doc.places if lo <= p.start < hi and p.usable
+             and sentences[_sentence_of(sentences, p.start)].kind not in NOT_NEWS]
+    # a sentence with foreign places only (Lebanon, Iraq) does not borrow a Syrian one
+    if any(p.mention.foreign or p.role == "foreign" for p in doc.places if c.clause[0] <= p.start < c.clause[1]):
+        return None, None
+    if cands:
+        best = min(p.rank for p in cands)
+        return [p for p in cands if p.rank == best][-1], P_FALLBACK_NEAR
+    if c.fallback:
+        # "في أحياء البلدة": the last town named before, in any earlier body sentence
+        towns = [p for p in doc.places if p.start < c.clause[1] and p.role in ("head", "near", "origin")
+                 and p.place.placetype in ("locality", "neighbourhood")
+                 and sentences[_sentence_of(sentences, p.start)].kind == "body"]
+        return (towns[-1], P_FALLBACK_TOWN) if towns else (None, None)
+    for kind, rule in (("headline", P_FALLBACK_HEADLINE), ("dateline", P_FALLBACK_DATELINE)):
+        for s in sentences:
+            if s.kind != kind:
+                continue
+            ids = [p for p in doc.places if s.start <= p.start < s.end and p.usable]
+            if ids:
+                return ids[0], rule
+    return None, None
+
+
+def _own_person_place(doc: ArticleContext, c: Candidate) -> PlaceRef | None:
+    """No place of the incident anywhere near: the victim's town ("اختطف تاجر من أهالي مدينة X", "مقتل مختار
+    بلدة X") is the nearest known place."""
+    if c.fallback:
+        return None
+    own = [p for p in doc.places if c.clause[0] <= p.start < c.clause[1] and p.role in ("origin", "title")
+           and p.place is not None and p.place.placetype in ("locality", "neighbourhood")]
+    return own[0] if own else None
+
+
+def _precise_leads(doc: ArticleContext, cands: list[Candidate]) -> None:
+    """A lead placed only at governorate level takes the precise place of the next sentence when that
+    sentence tells no incident of its own ("... في ريف درعا" / "... بين بلدتي X وY") (a sentence that
+    recalls an earlier incident, "بعد أسبوع من مقتل شاب آخر في مدينة X", tells its own place)."""
+    T, sentences = doc.T, doc.sentences
+    with_cands = {id(c.sentence) for c in cands if not c.weak or c.background and c.date_explicit}
+    for c in cands:
+        if c.place is None or not vague(c) or c.unknown_settlement:
+            continue
+        si = doc.sent_index[id(c.sentence)]
+        for nxt in sentences[si + 1:si + 2]:
+            if nxt.kind != "body" or id(nxt) in with_cands or _ALSO.match(T, nxt.start):
+                continue  # ("كما طال القصف بلدة X": a second target, not the lead's place told precisely)
+            refs = [p for p in doc.places if nxt.start <= p.start < nxt.end and p.usable and p.rank <= 2]
+            if not refs:
+                continue
+            best = min(p.rank for p in refs)
+            ref = [p for p in refs if p.rank == best][0]
+            probe = Candidate(order=-1, sentence=nxt, clause=(nxt.start, nxt.end), event_type=c.event_type,
+                              sub_event_type=c.sub_event_type, priority=0, weak=True, place=ref.mention, role=ref.role)
+            if level(probe) > level(c) and near_each_other(c, probe):
+                c.place, c.role = ref.mention, ref.role
+                c.decided("place", P_LEAD_PRECISED, P_ROLE.format(ref.rule))
+
+
+def _abroad_clause(doc: ArticleContext, c: Candidate) -> bool:
+    """"سقوط قذائف على قضاء قرقميش بولاية غازي عنتاب": told abroad, not in Syria."""
+    return any((p.mention.foreign or p.role == "foreign") and c.clause[0] <= p.start < c.clause[1]
+               and not _NATIONALITY.match(p.mention.text) for p in doc.places)
+
+
+def _joined(doc: ArticleContext, c: Candidate, placed: list[Candidate]) -> bool:
+    """A placeless candidate joins the incident it belongs to, if any."""
+    if c.during:
+        prev = [p for p in placed if p.order < c.order]
+        if prev:
+            target = prev[-1]
+            if not c.weak and c.priority > target.priority and c.event_type != "strategic_development":
+                target.event_type, target.sub_event_type, target.priority = c.event_type, c.sub_event_type, c.priority
+                target.decided("type", *c.why.get("type", ()))
+            absorb(target, c, G_DURING)
+            return True
+    target, rule = _neighbour(doc, c, placed), G_NEIGHBOUR
+    own = _own_person_place(doc, c)
+    si = doc.sent_index
+    if own is not None and target is not None and si[id(target.sentence)] > si[id(c.sentence)]:
+        target = None  # "أطلقت القوة النار على راعٍ من أبناء قرية X": the victim's village, not the next item
+    if target is None and c.weak and c.trig_pos != c.clause[0]:
+        # "الانفجار الذي هز المدينة" told sentences later: the last incident of its kind
+        target, rule = next((p for p in sorted(placed, key=lambda p: -p.order) if p.order < c.order
+                             and p.event_type == c.event_type and dates_compatible(p, c)
+                             and not (c.background and c.date_explicit and not p.background)), None), G_LAST_OF_KIND
+    if target is not None:
+        absorb(target, c, rule)
+        return True
+    return False
+
+
+def _place_placeless(doc: ArticleContext, cands: list[Candidate]) -> list[Candidate]:
+    """Placeless candidates: join a neighbour of the same type, else fall back to a nearby place."""
+    placed = [c for c in cands if c.place is not None]
+    for c in [c for c in cands if c.place is None]:
+        if _abroad_clause(doc, c) or _joined(doc, c, placed):
+            continue
+        own = _own_person_place(doc, c)
+        if own is not None:
+            _place(c, own, "fallback", P_OWN_PERSON)
+            placed.append(c)
+            continue
+        if c.background and not c.fallback:
+            continue
+        fb, rule = _fallback_place(doc, c)
+        if fb is None:
+            continue
+        # "في البلدة" points to a named town: as precise as that town
+        _place(c, fb, "anaphor" if c.fallback and fb.place.placetype in ("locality", "neighbourhood") else "fallback", rule)
+        placed.append(c)
+    placed.sort(key=lambda c: c.order)
+    return placed
+
+
+# ---------------------------------------------------------------------- merging
+
+
+def _merge_rule(doc: ArticleContext, e: Candidate, c: Candidate) -> str | None:
+    """The rule by which c is more of incident e, or None."""
+    si = doc.sent_index
+    # a weak candidate (a bare verb, an anaphor, deaths only) at the place of the last report
+    # continues it, whatever type its own words suggest
+    continues = c.weak and not (c.background and not e.background) \
+        and abs(si[id(c.sentence)] - si[id(e.sentence)]) <= 2
+    # "وأشار البيان إلى أن الحادث وقع على الطريق بين X وY": more of the incident just told, nearby
+    retold = c.anaphor_only and continues and e.event_type == c.event_type and near_each_other(e, c) \
+        and ROLE_RANK.get(c.role, 5) >= ROLE_RANK["road"]
+    if c.background != e.background and c.date and e.date and c.date != e.date and not continues \
+            and c.role in ("fallback", "anaphor"):
+        return None  # a recall placed only by "المنطقة" borrows the town; it is not the day's incident there
+    # "سيطرت الفصائل على حلب ... دخلت مركز المدينة عقب انسحاب قوات النظام": one change of hands there
+    takeover = {e.sub_event_type, c.sub_event_type} <= _TERRITORY_SUBS
+    same = same_place(e, c)
+    if (same or retold) and (e.event_type == c.event_type or continues or takeover) and dates_compatible(e, c):
+        if not same:
+            return G_RETOLD
+        return G_SAME_INCIDENT if e.event_type == c.event_type or continues else G_TAKEOVER
+    return None
+
+
+def _merge(doc: ArticleContext, placed: list[Candidate]) -> list[Candidate]:
+    """One incident told in several sentences: same place, type and day."""
+    events: list[Candidate] = []
+    for c in placed:
+        for e in events:
+            rule = _merge_rule(doc, e, c)
+            if rule:
+                absorb(e, c, rule)
+                break
+        else:
+            events.append(c)
+    return events
+
+
+def _vague_target(doc: ArticleContext, a: Candidate, events: list[Candidate]) -> Candidate | None:
+    """The precise candidate of the same type and day nearby that a vague one `a` is part of."""
+    T, si = doc.T, doc.sent_index
+    best = None
+    for b in events:
+        announced = a.report_dated and a.date and b.date and 0 <= (a.date - b.date).days <= 2
+        if b is a or level(b) <= level(a) or b.event_type != a.event_type \
+                or not (dates_compatible(a, b) or announced):
+            continue
+        if a.date and b.date and b.date > a.date and a.sentence.kind != "headline":
+            continue  # the lead's day, even inherited, announces no incident of a later day
+        if b.list_id is not None and a.list_id == b.list_id:
+            continue
+        if _SIMILAR.search(T, *a.clause) or _SIMILAR.search(T, *b.clause):
+            continue  # "وقفة مماثلة في مدينة X": another incident, told as such
+        if _ALSO.match(T, b.clause[0]) and b.sentence is not a.sentence and a.cue_city:
+            continue  # "قصفت ... مدينة إدلب ... كما طال القصف بلدة النيرب": a second target
+        if abs(si[id(b.sentence)] - si[id(a.sentence)]) > 4:
+            continue
+        if not near_each_other(a, b):
+            continue
+        pa, pb = a.place.place, b.place.place
+        if pa.admin1_pcode and pa.admin1_pcode != pb.admin1_pcode \
+                and not _DAMASCUS_AND_ITS_COUNTRYSIDE <= {pa.admin1_pcode, pb.admin1_pcode}:
+            # "في ريف إدلب" does not stand for a town of Aleppo, nor Damascus for a town of Suwayda
+            # (the capital's governorate is the city alone: its surroundings are Rif Dimashq)
+            continue
+        if best is None or abs(b.order - a.order) < abs(best.order - a.order):
+            best = b
+    return best
+
+
+def _vague_into_precise(doc: ArticleContext, events: list[Candidate]) -> None:
+    """A governorate- or capital-level candidate joins a precise one of the same type and day nearby."""
+    changed = True
+    while changed:
+        changed = False
+        for a in events:
+            if not vague(a) or a.unknown_settlement:
+                continue  # ("بلدة أبريهة بريف دير الزور": a village of its own, see incidents.P_UNKNOWN_SETTLEMENT)
+            best = _vague_target(doc, a, events)
+            if best is not None:
+                absorb(best, a, G_VAGUE_INTO_PRECISE)
+                events.remove(a)
+                changed = True
+                break
+
+
+def run(doc: ArticleContext) -> None:
+    cands = doc.candidates
+    if not cands:
+        return
+    _precise_leads(doc, cands)
+    events = _merge(doc, _place_placeless(doc, cands))
+    _vague_into_precise(doc, events)
+    doc.candidates = [e for e in events if e.place is not None and e.place.place is not None]

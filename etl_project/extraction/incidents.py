@@ -1,0 +1,90 @@
+"""Pass `incidents`: one candidate incident per typed clause and place chosen (etl_project/extraction/
+incident_places.py), filled from the clause's typing, casualties, actors and date; a clause with no place
+yet gives one placeless candidate that `grouping` places or joins to another."""
+from __future__ import annotations
+
+import re
+
+from etl_project.extraction.casualties import no_toll
+from etl_project.extraction.dates import date_key, report_date
+from etl_project.extraction.incident_places import NEIGHBOURHOOD_CUES, P_ROLE, clause_places, names_the_city
+from etl_project.extraction.model import ArticleContext, Candidate, Clause
+from etl_project.text.events import clause_is_background
+from etl_project.text.lexicon import AR
+
+B_RECALLED_CUE = "background:recalled_cue"  # "وكان X قد ..."، "سبق أن ...": told as an earlier incident
+# a frame right after a settlement noun and a name the gazetteer does not hold ("بلدة أبريهة بريف دير الزور"):
+# it stands for that village, an event of its own (coded at the frame)
+P_UNKNOWN_SETTLEMENT = "place:unknown_settlement"
+_UNKNOWN_SETTLEMENT_BEFORE = re.compile(
+    rf"(?<![{AR}])(?:بلده|قريه|مدينه|حي|مخيم|مزرعه|بلدتي|قريتي)\s+[\"'“]?(?:[{AR}]+\s+){{1,3}}?[\"'”]?\s*[,،]?\s*"
+    rf"(?:(?:في|ب)\s*)?(?:ال)?(?:ريف|باديه|محافظه)?\s*(?:ال)?(?:شرقي|غربي|شمالي|جنوبي|شرق|غرب|شمال|جنوب)?\s*"
+    rf"(?:(?:في|ب)\s*)?(?:ال)?(?:ريف|محافظه)?\s*[\"']?$")
+
+
+def _frames_unknown_settlement(T: str, m, clause_start: int) -> bool:
+    if m.place is None or m.place.placetype not in ("governorate", "district", "subdistrict"):
+        return False
+    return bool(_UNKNOWN_SETTLEMENT_BEFORE.search(T, max(clause_start, m.start - 60), m.start))
+
+
+def _base(doc: ArticleContext, cl: Clause, order: int, background: bool, report: bool) -> Candidate:
+    t, cas = cl.typing, cl.cas
+    c = Candidate(order=order, sentence=cl.sentence, clause=(cl.start, cl.end), event_type=t.event_type,
+                  sub_event_type=t.sub_event_type, priority=t.priority, weak=t.weak, cas=cas, background=background,
+                  actor1=cl.perpetrator, actor2=cl.victim, victim_class=cas.victim_class, trig_pos=t.trig_pos,
+                  anaphor_only=t.anaphor_only)
+    c.decided("type", *t.rules)
+    if c.background:
+        c.decided("background", B_RECALLED_CUE)
+    dm = cl.date
+    if cl.date_rule:
+        c.decided("date", cl.date_rule)
+    if dm is not None:
+        c.date_key = date_key(doc.T[dm.start:dm.end])
+        c.report_dated = report
+        c.date, c.date_precision, c.date_text_span = dm.value, dm.precision, (dm.start, dm.end)
+        c.date_explicit = not dm.anaphoric
+        c.date_known_missing = dm.value is None and not dm.anaphoric
+        if dm.anaphoric:
+            c.anaphoric_date = dm
+    return c
+
+
+def _candidates(doc: ArticleContext, cl: Clause, order: int) -> list[Candidate]:
+    chosen, crowd_home, anaphor_place, during = clause_places(doc, cl)
+    bg = clause_is_background(doc.T, cl.start, cl.end, cl.sentence.start)
+    # "أعلنت الوزارة، اليوم الخميس، إلقاء القبض على خلية في دمشق": the day of the statement
+    report = cl.date is not None and report_date(doc.T, cl.date, cl.start)
+    if not chosen:
+        c = _base(doc, cl, order, bg, report)
+        c.fallback = anaphor_place
+        c.during = during
+        if c.anaphoric_date is not None:
+            c.date_text_span = None
+        return [c]
+    out = []
+    for k, (ref, lid, rule) in enumerate(chosen):
+        c = _base(doc, cl, order + k, bg, report)
+        c.place, c.role, c.list_id = ref.mention, ref.role, lid
+        c.city = names_the_city(doc.T, ref.mention) or any(
+            p.cue in NEIGHBOURHOOD_CUES and p.place is not None and p.place.gazetteer_id == ref.place.gazetteer_id
+            for p in cl.places)
+        c.cue_city = ref.cue == "مدينه"
+        c.decided("place", rule, P_ROLE.format(ref.rule))
+        if _frames_unknown_settlement(doc.T, ref.mention, cl.start):
+            c.unknown_settlement = True
+            c.also("place", P_UNKNOWN_SETTLEMENT)
+        if crowd_home:
+            # the residents' own town is where they gathered: the town itself, not a frame
+            c.role, c.city = "head", True
+        if k > 0:  # a stated toll goes to the first place of a list
+            c.cas = no_toll(cl.cas)
+        out.append(c)
+    return out
+
+
+def run(doc: ArticleContext) -> None:
+    for cl in doc.clauses:
+        if not cl.skipped:
+            doc.candidates.extend(_candidates(doc, cl, len(doc.candidates)))

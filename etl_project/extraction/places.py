@@ -1,0 +1,246 @@
+"""Pass `places`: the geocoder's place mentions, ordinary words rejected (rules/junk_places.tsv), each given
+its role from the words around it (rules/place_roles.tsv), lists of places given one list id; then each
+clause learns its usable places."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from etl_project.extraction.model import ArticleContext, PlaceRef
+from etl_project.extraction.rules import compile_cell, expand, read_rules
+from etl_project.text.lexicon import AR
+
+# rule names of the role decisions made after the table, over neighbouring mentions
+R_CARE_LIST = "care_list"  # "نقلوا إلى مشافي كوباني والطبقة": every town of a list of hospitals
+R_IN_FOREIGN_UNIT = "in_foreign_unit"  # "بلدة حوش السيد علي في الهرمل": a town placed in a unit abroad
+R_FOREIGN_LIST = "foreign_list"  # "بلدتي القصر وحوش السيد علي اللبنانيتين": an adjective after a list
+
+_JUNK_PLACE_WORDS = re.compile(r"^(?:فور|جروح|جراح|عدوان|قريتين|بلدتين|الشرقيه|الغربيه|الشماليه|الجنوبيه|الجمعه|السبت|الاحد)$")
+_SECOND_OF_PAIR = re.compile(expand(r"^\s*[\"']?\s*(?:و|-|–)\s*(?:{PAIR_NOUN}\s+)?[\"']?\s*$"))
+_LIST_GAP = re.compile(expand(r"^\s*[\"']?\s*(?:,|،)?\s*(?:و)?\s*(?:{SETTLEMENT}\s+)?[\"']?\s*$"))
+# a list that goes on through names the gazetteer does not hold: "قرى X، وعين التنور، والجروسيه، وY"
+_LIST_ITEM = (r"(?!(?:في|من|علي|الي|عن|مع|قرب|بعد|قبل|حيث|اذ|ما|ان)\s)[{AR}]+"
+              r"(?:\s+(?!(?:في|من|علي|الي|عن|مع|قرب)\s)[{AR}]+){0,2}")
+_LIST_GAP_THROUGH_UNKNOWN = re.compile(expand(
+    r"^(?:\s*[\"']?\s*[,،]\s*(?:و)?\s*(?:{SETTLEMENT}\s+)?[\"']?" + _LIST_ITEM + r"[\"']?\s*(?=[,،]))+"
+    r"\s*[\"']?\s*[,،]\s*(?:و)?\s*(?:{SETTLEMENT}\s+)?[\"']?\s*$"))
+_IN_UNIT_GAP = re.compile(rf"(?:\s+[{AR}]+)?\s*[,،]?\s*(?:(?:الواقعه|الواقع|التابعه|التابع)\s+)?(?:في\s+|ب)"
+                          rf"(?:(?:ال)?(?:منطقه|قضاء|محافظه|ولايه|اقليم)\s+)?")
+_PREPS = {"في", "ب", "قرب", "علي", "من", "الي", "عند", "داخل", "بين"}
+_INSTITUTION_OF = re.compile(expand(rf"(?<![{AR}])و?ال([{AR}]+)\s+ال[{AR}]+\s+ل(?:{{SETTLEMENT}}\s+)?$"))
+_TOWN_NOUNS = {"مدينه", "بلده", "قريه", "ناحيه", "مخيم"}
+
+
+# ---------------------------------------------------------------------- junk
+
+
+@lru_cache(maxsize=None)
+def _junk_rows() -> tuple:
+    rows = tuple((r["name"], re.compile(expand(r["hit"])), compile_cell(r["before"]), compile_cell(r["after"]))
+                 for r in read_rules("junk_places.tsv"))
+    head = re.compile("|".join(f"(?:{expand(r['hit'])})" for r in read_rules("junk_places.tsv")))
+    return rows, head
+
+
+def junk_rule(m, T: str = "", date_spans=()) -> str | None:
+    """The name of the rule that rejects a geocoder hit as an ordinary word ("جروح", "عدوان" without a place
+    cue; a word of a date expression, "ظهر اليوم"; a common word in a phrase that makes it one, see
+    rules/junk_places.tsv), or None."""
+    if m.foreign or m.place is None:
+        return None
+    if date_spans and any(a <= m.start < b for a, b in date_spans):
+        return "in_date"
+    t = m.text[2:] if m.text.startswith("ال") else m.text
+    if m.cue is None and bool(_JUNK_PLACE_WORDS.match(t) or _JUNK_PLACE_WORDS.match(m.text)):
+        return "ordinary_word"
+    rows, head = _junk_rows()
+    if not T or not head.match(m.text):
+        return None
+    before, after = T[max(0, m.start - 30):m.start], T[m.end:m.end + 30]
+    for name, word, before_re, after_re in rows:
+        if word.match(m.text) and (before_re is None or before_re.search(before)) and \
+                (after_re is None or after_re.match(after)):
+            return name
+    return None
+
+
+# ---------------------------------------------------------------------- role tests
+
+
+@lru_cache(maxsize=None)
+def _cue_words(*classes: str) -> frozenset:
+    """The words of cue classes, as sets (built once, not per place mention)."""
+    from etl_project.text.events import _cue_alt
+    return frozenset(w for cls in classes for w in _cue_alt(cls).strip("(?:)").split("|"))
+
+
+def outlet_two(before: str) -> bool:
+    """An outlet or council name with one word between it and the place ("اتحاد شباب الحسكة")."""
+    m = _INSTITUTION_OF.search(before)
+    if m:
+        # "المجلس العسكري لتل تمر", "المجلس المحلي لبلدة X": an institution of the place, with its adjective
+        return m.group(1) in _cue_words("outlet")
+    toks = re.findall(rf"[{AR}0-9]+", before)[-2:]
+    if len(toks) < 2 or toks[1] in _PREPS:
+        return False
+    if toks[0].lstrip("وب") in ("مركز", "المركز") and toks[1] in _TOWN_NOUNS:
+        return False  # "مركز مدينة X": the centre of the town, not an institution named after it
+    outlets = _cue_words("outlet")
+    t = toks[0][1:] if toks[0][:1] in "وبل" and toks[0][1:] in outlets else toks[0]
+    return t in outlets and not before.rstrip().endswith((",", "."))
+
+
+def is_title(before: str) -> bool:
+    """A person's title before the place through a chain of institution nouns ("قائد مخفر شرطة X")."""
+    toks = re.findall(rf"[{AR}]+", before)[-4:]
+    construct = _cue_words("construct")
+    titles = _cue_words("person_title")
+    either = _cue_words("construct", "person_title")
+    for tok in reversed(toks):
+        t = tok[1:] if tok[:1] in "وبل" and tok[1:] in either else tok
+        t = t[2:] if t.startswith("ال") else t
+        if t in titles:
+            return True
+        if t in construct:
+            continue
+        return False
+    return False
+
+
+@dataclass
+class _Seen:
+    """What the role tests know of the article and of the mention before."""
+    T: str
+    actors: list
+    prev_end: int | None = None
+    prev_role: str | None = None
+    prev_paired: bool = False
+
+
+def _line_start(m, before, seen: _Seen) -> bool:
+    T = seen.T
+    return not T[T.rfind("\n", 0, m.start) + 1:m.start].strip()
+
+
+def _second_of_pair(m, before, seen: _Seen) -> bool:
+    # ("الطريق الدولي بين بيروت ودمشق": the end of a road abroad names no incident at the other end)
+    return seen.prev_end is not None and bool(_SECOND_OF_PAIR.match(seen.T[seen.prev_end:m.start])) and (
+        seen.prev_role in ("between", "road") or seen.prev_role == "foreign" and seen.prev_paired)
+
+
+_TESTS = {
+    "unplaced": lambda m, before, seen: m.foreign or m.place is None,
+    "line_start": _line_start,
+    "outlet_two": lambda m, before, seen: outlet_two(before),
+    "in_actor": lambda m, before, seen: any(a.start <= m.start < a.end for a in seen.actors),
+    "title": lambda m, before, seen: is_title(before),
+    "second_of_pair": _second_of_pair,
+}
+
+
+@dataclass(frozen=True)
+class RoleRule:
+    name: str
+    role: str
+    test: object  # a function of _TESTS or None
+    before: object  # compiled pattern or None
+    window: bool  # search `before` in the window as a string of its own
+    after: object
+    cues: frozenset | None
+    placetypes: frozenset | None
+    not_placetype: bool
+
+    def matches(self, m, T: str, b0: int, before: str, seen: _Seen) -> bool:
+        if self.cues is not None and m.cue not in self.cues:
+            return False
+        if self.placetypes is not None and (m.place is None or (m.place.placetype in self.placetypes) == self.not_placetype):
+            return False
+        if self.after is not None and not self.after.match(T, m.end):
+            return False
+        if self.before is not None and not (self.before.search(before) if self.window
+                                            else self.before.search(T, b0, m.start)):
+            return False
+        return self.test is None or bool(self.test(m, before, seen))
+
+
+@lru_cache(maxsize=None)
+def role_rules() -> tuple[RoleRule, ...]:
+    out = []
+    for r in read_rules("place_roles.tsv"):
+        pt = r["placetype"]
+        out.append(RoleRule(
+            name=r["name"], role=r["role"], test=_TESTS[r["test"]] if r["test"] else None,
+            before=compile_cell(r["before"]), window=r["scope"] == "window", after=compile_cell(r["after"]),
+            cues=frozenset(r["cue"].split("|")) if r["cue"] else None,
+            placetypes=frozenset(pt.lstrip("!").split("|")) if pt else None, not_placetype=pt.startswith("!")))
+    return tuple(out)
+
+
+@lru_cache(maxsize=None)
+def _row_pattern(name: str, column: str):
+    """A cell of a row of rules/place_roles.tsv, compiled plainly (for the checks over neighbouring mentions)."""
+    return re.compile(expand(next(r[column] for r in read_rules("place_roles.tsv") if r["name"] == name)))
+
+
+def place_roles(T: str, mentions, actors) -> list[PlaceRef]:
+    """Each mention with its role and list id (see rules/place_roles.tsv and ROLE_RANK)."""
+    refs: list[PlaceRef] = []
+    seen = _Seen(T, actors)
+    list_id = 0
+    rules = role_rules()
+    between, road = _row_pattern("between", "before"), _row_pattern("road", "before")
+    for i, m in enumerate(mentions):
+        b0 = max(0, m.start - 60)
+        before = T[b0:m.start]
+        rule = next(r for r in rules if r.matches(m, T, b0, before, seen))
+        role = rule.role
+        # lists: "بلدات X، Y، وZ" — consecutive places joined by commas or و share a list id
+        gap = T[seen.prev_end:m.start] if seen.prev_end is not None else None
+        if gap is not None and (_LIST_GAP.match(gap) or _LIST_GAP_THROUGH_UNKNOWN.match(gap)) \
+                and role in ("head", "near", "admin") \
+                and seen.prev_role in ("head", "near", "admin") and role == seen.prev_role:
+            lid = refs[-1].list_id
+        else:
+            list_id += 1
+            lid = list_id
+        refs.append(PlaceRef(i, m, role, lid, rule.name))
+        seen.prev_end, seen.prev_role = m.end, role
+        seen.prev_paired = bool(between.search(before) or road.search(before))
+    _neighbours(T, refs)
+    return refs
+
+
+def _neighbours(T: str, refs: list[PlaceRef]) -> None:
+    """Roles that the neighbouring mentions change."""
+    for a, b in zip(refs, refs[1:]):
+        if a.role == "care" and b.role in ("head", "near") and _LIST_GAP.match(T[a.end:b.start]):
+            b.role, b.list_id, b.rule = "care", a.list_id, R_CARE_LIST
+    for a, b in zip(refs, refs[1:]):
+        if a.role in ("head", "near") and b.role == "foreign" and b.place is None \
+                and _IN_UNIT_GAP.fullmatch(T, a.end, b.start):
+            a.role, a.rule = "foreign", R_IN_FOREIGN_UNIT
+    adjective = _row_pattern("foreign_adjective", "after")
+    for k, ref in enumerate(refs):
+        if ref.role != "foreign" or not adjective.match(T, ref.end):
+            continue
+        for j in range(k - 1, -1, -1):
+            if refs[j].role not in ("head", "near", "admin") or not _LIST_GAP.match(T[refs[j].end:refs[j + 1].start]):
+                break
+            refs[j].role, refs[j].rule = "foreign", R_FOREIGN_LIST
+
+
+# ---------------------------------------------------------------------- the pass
+
+
+def run(doc: ArticleContext) -> None:
+    T = doc.T
+    date_spans = [(d.start, d.end) for d in doc.dates]
+    mentions = [m for m in doc.geocoder.mentions(T) if junk_rule(m, T, date_spans) is None]
+    doc.places = place_roles(T, mentions, doc.actors)
+    usable = [p for p in doc.places if p.usable]
+    for cl in doc.clauses:
+        s = cl.sentence
+        cl.sentence_places = [p for p in usable if s.start <= p.start < s.end]
+        cl.full_places = [p for p in cl.sentence_places if cl.start <= p.start < cl.full_end]
+        cl.places = [p for p in cl.full_places if p.start < cl.end]
