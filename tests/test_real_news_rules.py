@@ -136,3 +136,36 @@ def test_a_mourning_tent_that_is_hit_is_the_incident_not_its_aftermath(extractor
 ])
 def test_a_toll_before_killed_and_others_wounded_counts_the_dead(extractor, text, deaths):
     assert [e["fatalities"] for e in _events(extractor, text)] == [deaths]
+
+
+# ---- tolls updated later, and the day of the news (error classes 5 and 6)
+
+def test_an_updated_toll_is_the_incident_figure(extractor):
+    text = ("قتل عشرة أشخاص على الأقل بتفجير انتحاري استهدف مقرا للأسايش في مدينة سراقب اليوم. "
+            "وذكرت قناة محلية أن عدد ضحايا التفجير ارتفع الى 52 قتيلا وأكثر من 70 جريحا.")
+    assert [e["fatalities"] for e in _events(extractor, text)] == [52]
+
+
+def test_a_national_tally_updated_is_no_incident_figure(extractor):
+    text = ("قتل عشرة أشخاص بقصف على مدينة سراقب اليوم. "
+            "وقال المرصد إنه ارتفع إلى 145 عدد الشهداء المدنيين في سوريا اليوم.")
+    assert [e["fatalities"] for e in _events(extractor, text)] == [10]
+
+
+def test_an_updated_toll_among_several_incidents_goes_to_the_one_it_names(extractor):
+    text = ("قتل ثلاثة أشخاص بقصف على مدينة سراقب اليوم. وقتل شخصان بقصف على بلدة حيش. "
+            "وارتفعت حصيلة ضحايا القصف على مدينة سراقب إلى 9 قتلى.")
+    assert {e["location_text"]: e["fatalities"] for e in _events(extractor, text)} == {"سراقب": 9, "حيش": 2}
+
+
+def test_yesterdays_incident_reported_today_is_the_days_news_not_background(extractor):
+    text = "قتل ثلاثة مدنيين أمس الأحد بقصف مدفعي على مدينة سراقب، وفق ما أفاد الدفاع المدني اليوم الاثنين."
+    events = _events(extractor, text, published="2019-07-22")
+    assert [(e["event_date"], e["is_background"]) for e in events] == [("2019-07-21", False)]
+
+
+def test_an_incident_of_last_month_told_after_the_news_is_background(extractor):
+    text = ("قتل ثلاثة مدنيين اليوم بقصف مدفعي على مدينة سراقب. "
+            "وكانت مدينة سراقب قد تعرضت لغارة جوية في 3 حزيران الماضي أدت لمقتل طفلين.")
+    events = _events(extractor, text, published="2019-07-22")
+    assert sorted((e["event_date"], e["is_background"]) for e in events) == [("2019-06-03", True), ("2019-07-22", False)]

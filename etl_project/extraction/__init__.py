@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 
 from etl_project.extraction import (
-    actors, background, casualties, chronology, dates, grouping, incidents, places, record, triggers, zones,
+    actors, background, casualties, chronology, dates, grouping, incidents, places, record, tolls, triggers, zones,
 )
 from etl_project.extraction.jsonl import extract_jsonl
 from etl_project.extraction.model import ArticleContext
@@ -24,7 +24,8 @@ from etl_project.extraction.record import OUTPUT_FIELDS
 from etl_project.extraction.rules import rule_files
 from etl_project.text.lexicon import lexicon_fingerprint
 
-PASSES = (zones, places, casualties, triggers, actors, dates, incidents, chronology, background, grouping, record)
+PASSES = (zones, places, casualties, triggers, actors, dates, incidents, chronology, background, grouping, tolls,
+          record)
 
 
 def pass_names() -> tuple[str, ...]:

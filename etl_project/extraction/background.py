@@ -23,7 +23,7 @@ def _past_year_only(T: str, clause: tuple[int, int], ref) -> bool:
 
 
 def run(doc: ArticleContext) -> None:
-    T, cands, main = doc.T, doc.candidates, doc.main_date
+    T, cands, main = doc.T, doc.candidates, doc.news_day
     first_body = next((c.sentence for c in cands if c.sentence.kind == "body"), None)
     for c in cands:
         if c.date_explicit and c.date and main and c.date < main:

@@ -72,6 +72,8 @@ def deaths_and_injuries(T: str, c) -> tuple[int, int]:
             by_sentence.setdefault(key, []).append(x.cas)
     fat = _conservative([_sum_stated(v, "deaths") for v in by_sentence.values()],
                         [x.deaths_vague for v in by_sentence.values() for x in v])
+    if c.updated_toll is not None:
+        fat = c.updated_toll  # the toll told later replaces the first report's (see pass tolls)
     inj = _conservative([_sum_stated(v, "injuries") for v in by_sentence.values()],
                         [x.injuries_vague for v in by_sentence.values() for x in v])
     return fat, inj

@@ -114,11 +114,15 @@ def run(doc: ArticleContext) -> None:
     # what continues the lead's story takes the lead's day: an incident dated later in the article (a
     # recall, "منذ أسبوع" in a quote) does not date it
     main = doc.main_date = lead_date(doc) or doc.ref or first_dated
+    # the day of the news: an incident dated before it is recalled (an incident of yesterday reported today
+    # is the day's news)
+    recent = first_dated is not None and (doc.ref is None or 0 <= (doc.ref - first_dated).days <= 2)
+    doc.news_day = first_dated if recent else main
     told = _Told()
     for c in cands:
         if c.anaphoric_date is not None:
             _anaphoric(c, told)
         if c.date_explicit or c.date_known_missing:
-            _dated(c, told, main)
+            _dated(c, told, doc.news_day)
         else:
             _inherit(doc, c, told, main)

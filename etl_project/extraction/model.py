@@ -135,6 +135,7 @@ class Candidate:
     # placed at a frame that stands for a settlement the gazetteer does not hold ("بلدة أبريهة بريف دير الزور"):
     # a village of its own, not a vaguer telling of another town's incident
     unknown_settlement: bool = False
+    updated_toll: int | None = None  # "ارتفعت حصيلة ضحايا التفجير إلى 42": the figure told later (pass tolls)
     why: dict[str, list[str]] = field(default_factory=dict)  # aspect -> names of the rules that decided it
 
     def decided(self, aspect: str, *rules: str) -> None:
@@ -146,7 +147,7 @@ class Candidate:
 
     def rule_names(self) -> list[str]:
         out: list[str] = []
-        for aspect in ("type", "place", "date", "background", "group"):
+        for aspect in ("type", "place", "date", "background", "group", "toll"):
             for r in self.why.get(aspect, ()):
                 if r not in out:
                     out.append(r)
@@ -171,6 +172,7 @@ class ArticleContext:
     places: list[PlaceRef] = field(default_factory=list)
     clauses: list[Clause] = field(default_factory=list)
     candidates: list[Candidate] = field(default_factory=list)
-    main_date: date | None = None
+    main_date: date | None = None  # what an incident told with no date of its own is dated by
+    news_day: date | None = None  # the day of the article's news: an incident dated before it is recalled
     version: str = ""
     records: list[dict] = field(default_factory=list)
