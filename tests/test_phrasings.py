@@ -94,7 +94,7 @@ def _named_rules() -> set[str]:
     for path in Path(pkg.__file__).parent.glob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and ":" in node.value \
-                    and node.value.split(":")[0] in ("type", "place", "date", "background", "group"):
+                    and node.value.split(":")[0] in ("type", "place", "date", "background", "group", "toll"):
                 names.add(node.value)
     names |= {"type:trigger." + r["name"] for r in read_table("triggers.tsv")}
     names |= {"place:role." + r["name"] for r in read_rules("place_roles.tsv")}
