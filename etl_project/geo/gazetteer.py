@@ -23,7 +23,7 @@ import pickle
 import re
 import tarfile
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
@@ -575,8 +575,3 @@ def places_frame(places: list[Place]):
             v = getattr(p, k)
             cols[k].append(list(v) if k == "names_ar" else v)
     return pl.DataFrame(cols, schema=schema)
-
-
-def with_admin(place: Place, admin1_pcode: str | None, admin2_pcode: str | None) -> Place:
-    n1, n2 = admin_names(admin1_pcode, admin2_pcode)
-    return replace(place, admin1=n1, admin2=n2, admin1_pcode=admin1_pcode, admin2_pcode=admin2_pcode)

@@ -415,7 +415,3 @@ def _joinable(a: DateMention, b: DateMention) -> bool:
     if kinds <= {"month", "period", "counted"}:
         return False
     return "relative" in kinds or "weekday" in kinds or kinds & {"absolute", "numeric"} and kinds & {"weekday", "relative"}
-
-
-def shift(d: date | None, days: int) -> date | None:
-    return d + timedelta(days=days) if d else None
