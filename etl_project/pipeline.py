@@ -11,19 +11,12 @@ from datetime import date
 import polars as pl
 
 from etl_project.checks.contracts import Event, ExtractedIncident, RawArticle, validate
+from etl_project.schema import polars_schema
 from etl_project.warehouse import ARTICLE_COLUMNS, EVENT_FIELDS, MENTION_COLUMNS, QUARANTINE_COLUMNS
 
-MENTION_SCHEMA: dict[str, pl.DataType] = {
-    "event_id": pl.String, "article_id": pl.String, "event_date": pl.Date, "time_precision": pl.Int8,
-    "date_text": pl.String, "event_type": pl.String, "sub_event_type": pl.String,
-    "actor1": pl.String, "actor1_text": pl.String, "actor2": pl.String, "actor2_text": pl.String,
-    "inter1": pl.Int8, "inter2": pl.Int8, "location_name": pl.String, "location_name_en": pl.String,
-    "admin1": pl.String, "admin2": pl.String, "admin1_pcode": pl.String, "admin2_pcode": pl.String,
-    "latitude": pl.Float64, "longitude": pl.Float64, "geo_precision": pl.Int8, "location_text": pl.String,
-    "gazetteer_id": pl.String, "fatalities": pl.Int64, "injuries": pl.Int64, "is_background": pl.Boolean,
-    "evidence": pl.String, "evidence_start": pl.Int64, "evidence_end": pl.Int64, "confidence": pl.Float64,
-    "extractor_version": pl.String,
-}
+# Every field of an extracted event (etl_project/schema.py); a record without a field (`rules` from an
+# older extractor) gets a null.
+MENTION_SCHEMA: dict[str, pl.DataType] = polars_schema()
 EXTRACTED_SCHEMA = {**MENTION_SCHEMA, "partition_date": pl.Date, "published_day": pl.Date, "extraction_error": pl.String}
 # A figure beyond 64 bits ("قتل 99999999999999999999999 شخص") cannot enter an Int64 column: it is clipped to
 # the column's bound, and the Event contract then rejects the row (fatalities in range) with that reason.
