@@ -90,7 +90,7 @@ def extract_articles(
     """Run the extractor over every readable article; an article that crashes it is recorded, not lost.
 
     `workers` > 1 (with at least `min_parallel` articles, and `loader_args`: the arguments of
-    etl_project.resources._load_extractor that give the same extractor) spreads the chunks over that
+    etl_project.loading.load_extractor that give the same extractor) spreads the chunks over that
     many processes, this one included. The frame is the same, row for row, as with one."""
     version = extractor_version(extractor)
     # the readable articles are sliced out of the day's frame one chunk at a time, when the chunk is extracted:
@@ -158,9 +158,9 @@ _worker_extractor = None
 
 def _init_worker(loader_args: tuple, code: str) -> None:
     global _worker_extractor
-    from etl_project.resources import _load_extractor, loaded_code_fingerprint
+    from etl_project.loading import load_extractor, loaded_code_fingerprint
 
-    _worker_extractor = _load_extractor(*loader_args)
+    _worker_extractor = load_extractor(*loader_args)
     if loaded_code_fingerprint() != code:
         # the code on disk is not the code the run started with: this worker's extraction could differ
         raise RuntimeError("the package changed on disk since the run started; extracting in the run's process")
@@ -177,7 +177,7 @@ def _extract_parallel(chunks: "_Chunks", extractor, version: str, partition_date
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    from etl_project.resources import loaded_code_fingerprint
+    from etl_project.loading import loaded_code_fingerprint
 
     results: list[pl.DataFrame | None] = [None] * len(chunks)
     pending: dict = {}
