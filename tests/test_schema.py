@@ -86,3 +86,15 @@ def test_rules_flow_into_event_mentions_and_mentions_without_them_load_as_null(t
         event_columns = [c for c, _, _ in _columns(con, "events")]
     assert got == {"m1": ["type:trigger.air_strike", "place:head"], "m2": None, "m3": None}
     assert "rules" not in event_columns
+
+
+def test_the_extractor_writes_the_declared_fields_in_the_declared_order(extractor):
+    from etl_project.extractor import OUTPUT_FIELDS as EXTRACTOR_FIELDS
+
+    # the extractor's keys are the declaration's, in its order ('rules' may be absent: an extractor that
+    # does not record them yet)
+    assert set(OUTPUT_FIELDS) - set(EXTRACTOR_FIELDS) <= {"rules"}
+    assert EXTRACTOR_FIELDS == tuple(f for f in OUTPUT_FIELDS if f in EXTRACTOR_FIELDS)
+    text = "قتل ثلاثة مدنيين بقصف جوي على بلدة معرة النعمان في ريف إدلب اليوم."
+    events = extractor.extract({"id": "s1", "text": text, "published": "2025-11-12"})
+    assert events and all(tuple(e) == tuple(f for f in OUTPUT_FIELDS if f in e) for e in events)
