@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import pandera.polars as pa
 import polars as pl
 
-from etl_project.schema import (  # noqa: F401 - the vocabulary and bounds are re-exported
+from etl_project.schema import (
     ALL_SUB_EVENT_TYPES,
     EVENT_TYPES,
     MAX_PLAUSIBLE_FATALITIES,
@@ -20,6 +20,9 @@ from etl_project.schema import (  # noqa: F401 - the vocabulary and bounds are r
     contract_columns,
 )
 
+# the vocabulary and bounds the checks use, re-exported (declared with the event record)
+__all__ = ["ALL_SUB_EVENT_TYPES", "EVENT_TYPES", "MAX_PLAUSIBLE_FATALITIES", "SUB_EVENT_TYPES", "SYRIA_LAT", "SYRIA_LON",
+           "RawArticle", "ExtractedIncident", "Event", "Validation", "validate"]
 _PAIRS = [f"{t}/{s}" for t, subs in SUB_EVENT_TYPES.items() for s in subs]
 ARABIC_LETTERS = r"[\u0621-\u064A]"
 

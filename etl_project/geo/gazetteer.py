@@ -33,7 +33,6 @@ from etl_project.geo.admin import (
     arabic_key,
     district_pcode_for_english,
     unit_place,
-    districts,
     governorates,
 )
 from etl_project.geo.types import Place

@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import lru_cache
 
-from etl_project.text.lexicon import AR, NA, NB, arabic_form, read_table, words_alternation
+from etl_project.text.lexicon import NA, NB, arabic_form, read_table, words_alternation
 from etl_project.text.numbers import number_at, number_pattern
 from etl_project.text.prefilter import prefiltered
 
