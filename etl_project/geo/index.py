@@ -22,6 +22,11 @@ _FC_PRIOR = {"PPLC": 1.2, "PPLA": 1.0, "PPLA2": 0.8, "PPLA3": 0.6, "PPLA4": 0.3,
 SEAT_RANK = {"PPLC": 3, "PPLA": 2, "PPLA2": 1}
 
 
+def _bare(name: str) -> str:
+    """A normalised name without its leading ال (kept on short names)."""
+    return name[2:] if name.startswith("ال") and len(name) > 4 else name
+
+
 @dataclass(slots=True)
 class Entry:
     idx: int  # index into Geocoder.places
@@ -83,6 +88,22 @@ class PlaceIndex:
         return cls(places, fp, famous=famous, extra_names=extra, full=True)
 
     def _build(self, extra_names: dict[int, list[str]]) -> None:
+        """The lookup structures, in order: spellings, what is known per spelling, consonant skeletons,
+        places abroad, the automaton, each district's seat town."""
+        self._index = self._spellings(extra_names)
+        self._aos_cache: dict[tuple[str, str | None, int], Place] = {}
+        self._kinfo = self._key_info()
+        self._skel = self._skeletons()
+        self._foreign_by_key: dict[str, lexicon.Foreign] = {fold(_bare(name)): f for name, f in self._foreign.items()}
+        auto = ahocorasick.Automaton()
+        for key in self._index:
+            auto.add_word(key + " ", key + " ")
+        auto.make_automaton()
+        self._auto = auto
+        self._seat = self._seat_towns()
+
+    def _spellings(self, extra_names: dict[int, list[str]]) -> dict[str, list[Entry]]:
+        """Folded spelling -> the candidate places written so (foreign names too, with no candidate)."""
         index: dict[str, list[Entry]] = defaultdict(list)
         for i, p in enumerate(self.places):
             seen: set[str] = set()
@@ -94,24 +115,28 @@ class PlaceIndex:
                         continue
                     seen.add(f)
                     index[fold(f)].append(Entry(i, f, art, self._static_prior(i), p.latitude, p.longitude,
-                                                  p.admin1_pcode, p.admin2_pcode))
+                                                p.admin1_pcode, p.admin2_pcode))
         for name in self._foreign:
-            core = name[2:] if name.startswith("ال") and len(name) > 4 else name
-            index.setdefault(fold(core), [])
-        self._index = dict(index)
-        # per key, once: (famous, famous and written without ال, every name has ال, has admin units,
-        # every candidate within 10 km of the others)
-        self._aos_cache: dict[tuple[str, str | None, int], Place] = {}
-        self._kinfo: dict[str, tuple[bool, bool, bool, bool, bool]] = {}
+            index.setdefault(fold(_bare(name)), [])
+        return dict(index)
+
+    def _key_info(self) -> dict[str, tuple[bool, bool, bool, bool, bool]]:
+        """Per spelling, once: (famous, famous and written without ال, every name has ال, has admin units,
+        every candidate within 10 km of the others)."""
+        info: dict[str, tuple[bool, bool, bool, bool, bool]] = {}
         for key, ents in self._index.items():
             fam = [e for e in ents if e.idx in self._famous and self.places[e.idx].placetype != "neighbourhood"]
-            self._kinfo[key] = (
+            info[key] = (
                 bool(fam),
                 any(not e.has_article for e in fam),
                 bool(ents) and all(e.has_article for e in ents),
                 any(self.places[e.idx].placetype in ("governorate", "district") for e in ents),
                 all(fast_km(a.lat, a.lon, b.lat, b.lon) < 10 for a in ents for b in ents),
             )
+        return info
+
+    def _skeletons(self) -> dict[tuple[str, str], list[Entry]]:
+        """(governorate, consonant skeleton) -> the localities there with that skeleton."""
         skel: dict[tuple[str, str], list[Entry]] = defaultdict(list)
         for key, ents in self._index.items():
             sk = skeleton(key)
@@ -121,18 +146,11 @@ class PlaceIndex:
                 p = self.places[e.idx]
                 if p.placetype == "locality" and p.admin1_pcode:
                     skel[(p.admin1_pcode, sk)].append(e)
-        self._skel = dict(skel)
-        self._foreign_by_key: dict[str, lexicon.Foreign] = {}
-        for name, f in self._foreign.items():
-            core = name[2:] if name.startswith("ال") and len(name) > 4 else name
-            self._foreign_by_key[fold(core)] = f
-        auto = ahocorasick.Automaton()
-        for key in self._index:
-            auto.add_word(key + " ", key + " ")
-        auto.make_automaton()
-        self._auto = auto
-        # each district's seat town (where a neighbourhood's events are placed, as ACLED does)
-        self._seat: dict[str, Place] = {}
+        return dict(skel)
+
+    def _seat_towns(self) -> dict[str, Place]:
+        """Each district's seat town (where a neighbourhood's events are placed, as ACLED does)."""
+        seats: dict[str, Place] = {}
         for p in self.places:
             if p.placetype != "district" or not p.admin2_pcode:
                 continue
@@ -144,7 +162,8 @@ class PlaceIndex:
                         if q.placetype == "locality" and fast_km(q.latitude, q.longitude, p.latitude, p.longitude) < 8:
                             towns.append(q)
             if towns:
-                self._seat[p.admin2_pcode] = max(towns, key=lambda q: (q.source != "builtin", q.population or 0))
+                seats[p.admin2_pcode] = max(towns, key=lambda q: (q.source != "builtin", q.population or 0))
+        return seats
 
     def _static_prior(self, i: int) -> float:
         p = self.places[i]
