@@ -12,7 +12,13 @@ import polars as pl
 
 from etl_project.checks.contracts import Event, ExtractedIncident, RawArticle, validate
 from etl_project.schema import polars_schema
-from etl_project.warehouse import ARTICLE_COLUMNS, EVENT_FIELDS, MENTION_COLUMNS, QUARANTINE_COLUMNS
+from etl_project.warehouse import (
+    ARTICLE_COLUMNS,
+    EVENT_FIELDS,
+    MENTION_COLUMNS,
+    QUARANTINE_COLUMNS,
+    with_absent_as_null,
+)
 
 # Every field of an extracted event (etl_project/schema.py); a record without a field (`rules` from an
 # older extractor) gets a null.
@@ -298,7 +304,7 @@ def quarantine_rows(articles: pl.DataFrame, rejected: pl.DataFrame, partition_da
 
 def mentions_frame(events: pl.DataFrame) -> pl.DataFrame:
     """The valid events in the warehouse's `event_mentions` shape."""
-    frame = events.rename({"event_id": "mention_id"})
+    frame = with_absent_as_null(events.rename({"event_id": "mention_id"}))
     return frame.select(list(MENTION_COLUMNS))
 
 

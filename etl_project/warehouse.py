@@ -103,8 +103,9 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, col
             con.unregister("_incoming")
 
 
-def _with_absent_as_null(mentions: pl.DataFrame) -> pl.DataFrame:
-    """Mentions from an extractor that did not record a nullable field (`rules`) get a null there."""
+def with_absent_as_null(mentions: pl.DataFrame) -> pl.DataFrame:
+    """Mentions from an extractor that did not record a nullable field (`rules`), or read back from a step
+    output stored before the field existed, get a null there."""
     absent = [c for c in MENTION_COLUMNS if c not in mentions.columns and c in BY_NAME and BY_NAME[c].nullable]
     return mentions.with_columns(pl.lit(None, BY_NAME[c].dtype).alias(c) for c in absent) if absent else mentions
 
@@ -159,7 +160,7 @@ def write_partition(
         for table in ("articles", "event_mentions", "quarantine"):
             con.execute(f"DELETE FROM {table} WHERE partition_date = ?", [partition_date])
         _insert(con, "articles", articles, ARTICLE_COLUMNS)
-        _insert(con, "event_mentions", _with_absent_as_null(mentions), MENTION_COLUMNS)
+        _insert(con, "event_mentions", with_absent_as_null(mentions), MENTION_COLUMNS)
         _insert(con, "quarantine", quarantine, QUARANTINE_COLUMNS)
         new_dates = set(mentions.get_column("event_date").to_list()) if mentions.height else set()
         revisions, deletions, merged = _remerge(con, old_dates | new_dates, extractor_version, now)

@@ -9,7 +9,7 @@ import polars as pl
 
 from etl_project import warehouse
 from etl_project.checks.contracts import Event, ExtractedIncident, validate
-from etl_project.pipeline import MENTION_SCHEMA
+from etl_project.pipeline import MENTION_SCHEMA, mentions_frame
 from etl_project.schema import EVENT_RECORD, OUTPUT_FIELDS, table_fields
 from tests.test_warehouse import DAY, article, frames, mention
 
@@ -98,3 +98,12 @@ def test_the_extractor_writes_the_declared_fields_in_the_declared_order(extracto
     text = "قتل ثلاثة مدنيين بقصف جوي على بلدة معرة النعمان في ريف إدلب اليوم."
     events = extractor.extract({"id": "s1", "text": text, "published": "2025-11-12"})
     assert events and all(tuple(e) == tuple(f for f in OUTPUT_FIELDS if f in e) for e in events)
+
+
+def test_events_stored_before_rules_existed_still_make_mentions():
+    """A step output written by an earlier version (no `rules` column) still loads: rules are null."""
+    old = pl.DataFrame([mention("m1", "a1")], schema=MENTION_SCHEMA).drop("rules").with_columns(
+        pl.lit(DAY).alias("partition_date"))
+    frame = mentions_frame(old)
+    assert frame.columns == list(warehouse.MENTION_COLUMNS)
+    assert frame.get_column("rules").to_list() == [None] and frame.schema["rules"] == pl.List(pl.String)
