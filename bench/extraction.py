@@ -22,11 +22,11 @@ from pathlib import Path
 
 def load_extractor(offline: bool):
     from etl_project.config import load_settings
-    from etl_project.resources import _load_extractor
+    from etl_project.loading import load_extractor
 
     settings = load_settings()
     gaz = None if offline else settings.gazetteer_dir
-    return _load_extractor(str(gaz) if gaz else None, str(settings.gazetteer_cache)), gaz
+    return load_extractor(str(gaz) if gaz else None, str(settings.gazetteer_cache)), gaz
 
 
 def time_each(fn, items) -> tuple[list[float], list[float]]:

@@ -80,11 +80,6 @@ def step_windows(instance, run_id: str) -> dict[str, tuple[float, float]]:
     return out
 
 
-def step_times(instance, run_id: str) -> dict[str, float]:
-    """Seconds per step, from the STEP_START and STEP_SUCCESS events the run recorded."""
-    return {k: end - start for k, (start, end) in step_windows(instance, run_id).items()}
-
-
 class RssSampler:
     """Samples this process's RSS every `interval` seconds in a thread, so that the peak of each step
     can be told apart (ru_maxrss gives only the peak of the whole process)."""

@@ -7,25 +7,17 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
+from etl_project.cli_common import UsageError, parse_date as _date
+from etl_project.cli_export import add_export_parser
 from etl_project.config import dagster_home, load_settings
 
 
 # The run log stays in the Dagster instance (see `dagster dev`); the terminal gets the summary.
 QUIET = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
-
-
-class UsageError(Exception):
-    pass
-
-
-def _date(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
 
 
 def _ensure_dagster_home() -> Path:
@@ -70,34 +62,72 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def cmd_run(args) -> int:
+def _partitions_asked(args, settings) -> list[date]:
+    """The partition days named by --date, --from/--to or --all."""
     from etl_project import ingest
 
-    settings = load_settings()
     config = ingest.SourceConfig.load(settings.sources_file, settings.seeds_dir)
     if args.all:
-        partitions = ingest.partitions_with_articles(config, settings.timezone)
-    elif args.from_date or args.to_date:
+        return ingest.partitions_with_articles(config, settings.timezone)
+    if args.from_date or args.to_date:
         if not (args.from_date and args.to_date):
             raise UsageError("--from and --to go together")
         if args.to_date < args.from_date:
             raise UsageError("--to is before --from")
-        partitions = [args.from_date + timedelta(days=i) for i in range((args.to_date - args.from_date).days + 1)]
-    elif args.date:
-        partitions = [args.date]
-    else:
-        raise UsageError("say which partitions: --date YYYY-MM-DD, --from/--to, or --all")
-    if not partitions:
-        print("no articles in the configured sources: nothing to run")
-        return 0
+        return [args.from_date + timedelta(days=i) for i in range((args.to_date - args.from_date).days + 1)]
+    if args.date:
+        return [args.date]
+    raise UsageError("say which partitions: --date YYYY-MM-DD, --from/--to, or --all")
+
+
+def _available(partitions: list[date], settings) -> list[date]:
+    """The days among `partitions` that are partitions yet (the others are named and left out)."""
     from etl_project.assets.partitions import daily_partitions
 
     available = set(daily_partitions.get_partition_keys())
     waiting = [d for d in partitions if d.isoformat() not in available]
-    partitions = [d for d in partitions if d.isoformat() in available]
     if waiting:
         print(f"not yet a partition (the day has not ended in {settings.timezone}, or is before 2011-03-15): "
               + ", ".join(str(d) for d in waiting))
+    return [d for d in partitions if d.isoformat() in available]
+
+
+@dataclass
+class _RunTally:
+    """What a run of several partitions read, and the outcome of its checks."""
+
+    totals: dict = field(default_factory=lambda: {"articles": 0, "events": 0, "no_events": 0, "duplicate": 0,
+                                                  "quarantined": 0})
+    passed: int = 0
+    warned: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+    def add_checks(self, result, prefix: str = "") -> None:
+        passed, warned, failed = _checks(result)
+        self.passed += passed
+        self.warned += [prefix + w for w in warned]
+        self.failed += [prefix + f for f in failed]
+
+    def report(self, warehouse_path) -> int:
+        totals = self.totals
+        print(f"articles read: {totals['articles']} ({totals['events']} with events, {totals['no_events']} without, "
+              f"{totals['duplicate']} duplicates, {totals['quarantined']} quarantined)")
+        print(f"events in the warehouse: {_warehouse_event_count(warehouse_path)}")
+        print(f"checks: {self.passed} passed, {len(self.warned)} warned, {len(self.failed)} failed")
+        for w in self.warned:
+            print(f"  warn: {w}")
+        for f in self.failed:
+            print(f"  FAILED: {f}")
+        return 1 if self.failed else 0
+
+
+def cmd_run(args) -> int:
+    settings = load_settings()
+    partitions = _partitions_asked(args, settings)
+    if not partitions:
+        print("no articles in the configured sources: nothing to run")
+        return 0
+    partitions = _available(partitions, settings)
 
     _ensure_dagster_home()
     from dagster import DagsterInstance, materialize
@@ -111,20 +141,15 @@ def cmd_run(args) -> int:
         print(f"run {run_id} was killed before it finished: marked failed, its writer slot released")
     tags = {PID_TAG: str(os.getpid())}
     resources = build_resources(settings)
-    totals = {"articles": 0, "events": 0, "no_events": 0, "duplicate": 0, "quarantined": 0}
-    failed_checks: list[str] = []
-    warned_checks: list[str] = []
-    passed_checks = 0
+    tally = _RunTally()
 
     print(f"warehouse: {settings.warehouse_path}")
     print(f"gazetteer: {settings.gazetteer_dir or 'offline (shipped) gazetteer'}")
-    gaz = materialize([places], resources=resources, instance=instance, raise_on_error=False, run_config=QUIET, tags=tags)
+    gaz = materialize([places], resources=resources, instance=instance, raise_on_error=False, run_config=QUIET,
+                      tags=tags)
     if not gaz.success:
         raise UsageError("the gazetteer step failed; see the Dagster run log (`dagster dev`)")
-    passed, warned, failed = _checks(gaz)
-    passed_checks += passed
-    warned_checks += warned
-    failed_checks += failed
+    tally.add_checks(gaz)
 
     job = defs.resolve_job_def("nightly_events")
     width = len(partitions)
@@ -133,29 +158,16 @@ def cmd_run(args) -> int:
                                         tags=tags)
         if not result.success:
             print(f"[{i}/{width}] {day}: FAILED (run {result.run_id}); see `dagster dev` for the log", file=sys.stderr)
-            failed_checks.append(f"{day}: run failed")
+            tally.failed.append(f"{day}: run failed")
             continue
         counts = _partition_counts(settings.warehouse_path, day)
         for k, v in counts.items():
-            totals[k] = totals.get(k, 0) + v
-        passed, warned, failed = _checks(result)
-        passed_checks += passed
-        warned_checks += [f"{day}: {w}" for w in warned]
-        failed_checks += [f"{day}: {f}" for f in failed]
+            tally.totals[k] = tally.totals.get(k, 0) + v
+        tally.add_checks(result, prefix=f"{day}: ")
         bar = "#" * int(20 * i / width)
         print(f"[{bar:<20}] {i}/{width} {day}: {counts['articles']} articles, {counts['events']} with events, "
               f"{counts['quarantined']} quarantined, {counts['duplicate']} duplicates")
-
-    n_events = _warehouse_event_count(settings.warehouse_path)
-    print(f"articles read: {totals['articles']} ({totals['events']} with events, {totals['no_events']} without, "
-          f"{totals['duplicate']} duplicates, {totals['quarantined']} quarantined)")
-    print(f"events in the warehouse: {n_events}")
-    print(f"checks: {passed_checks} passed, {len(warned_checks)} warned, {len(failed_checks)} failed")
-    for w in warned_checks:
-        print(f"  warn: {w}")
-    for f in failed_checks:
-        print(f"  FAILED: {f}")
-    return 1 if failed_checks else 0
+    return tally.report(settings.warehouse_path)
 
 
 def _open_instance(instance_class):
@@ -334,7 +346,6 @@ def build_parser() -> argparse.ArgumentParser:
     st.add_argument("--limit", type=int, default=10)
     st.set_defaults(func=cmd_status)
 
-    from etl_project.cli_export import add_export_parser
     add_export_parser(sub)
     return parser
 

@@ -6,15 +6,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date
 from pathlib import Path
 
-
-def _date(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
+from etl_project.cli_common import UsageError, parse_date as _date
 
 
 def _format_of(output: Path) -> str | None:
@@ -23,7 +17,6 @@ def _format_of(output: Path) -> str | None:
 
 def cmd_export(args) -> int:
     from etl_project import warehouse
-    from etl_project.cli import UsageError
     from etl_project.config import load_settings
     from etl_project.exports import ExportError, ExportFilter, export_events, license_path
 

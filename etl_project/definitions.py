@@ -9,7 +9,7 @@ from etl_project.assets.gazetteer import places
 from etl_project.assets.sensors import inbox_sensor
 from etl_project.assets.warehouse import warehouse_tables
 from etl_project.config import Settings, load_settings
-from etl_project.resources import ExtractorResource, FrameIOManager, SourcesResource, WarehouseResource
+from etl_project.resources import ExtractorResource, FrameIOManager, GeocoderResource, SourcesResource, WarehouseResource
 
 PARTITIONED_ASSETS = [raw_articles, extracted_incidents, validated_incidents, warehouse_tables]
 ALL_ASSETS = [places, *PARTITIONED_ASSETS]
@@ -25,15 +25,16 @@ nightly_schedule = build_schedule_from_partitioned_job(nightly_job, hour_of_day=
 
 
 def build_resources(settings: Settings) -> dict:
+    geocoder = GeocoderResource(
+        gazetteer_dir=str(settings.gazetteer_dir) if settings.gazetteer_dir else None,
+        cache_dir=str(settings.gazetteer_cache),
+    )
     return {
         # step outputs as Arrow IPC files, not pickles (see resources._FrameFiles)
         "io_manager": FrameIOManager(),
         "warehouse_db": WarehouseResource(database=str(settings.warehouse_path)),
-        "extractor": ExtractorResource(
-            gazetteer_dir=str(settings.gazetteer_dir) if settings.gazetteer_dir else None,
-            cache_dir=str(settings.gazetteer_cache),
-            workers=settings.workers,
-        ),
+        "geocoder": geocoder,
+        "extractor": ExtractorResource(geocoder=geocoder, workers=settings.workers),
         "sources": SourcesResource(sources_file=str(settings.sources_file), seeds_dir=str(settings.seeds_dir),
                                    timezone=settings.timezone, feed_retries=settings.feed_retries,
                                    feed_retry_delay_s=settings.feed_retry_delay_s),

@@ -11,19 +11,18 @@ from datetime import date
 import polars as pl
 
 from etl_project.checks.contracts import Event, ExtractedIncident, RawArticle, validate
-from etl_project.warehouse import ARTICLE_COLUMNS, EVENT_FIELDS, MENTION_COLUMNS, QUARANTINE_COLUMNS
+from etl_project.schema import polars_schema
+from etl_project.warehouse import (
+    ARTICLE_COLUMNS,
+    EVENT_FIELDS,
+    MENTION_COLUMNS,
+    QUARANTINE_COLUMNS,
+    with_absent_as_null,
+)
 
-MENTION_SCHEMA: dict[str, pl.DataType] = {
-    "event_id": pl.String, "article_id": pl.String, "event_date": pl.Date, "time_precision": pl.Int8,
-    "date_text": pl.String, "event_type": pl.String, "sub_event_type": pl.String,
-    "actor1": pl.String, "actor1_text": pl.String, "actor2": pl.String, "actor2_text": pl.String,
-    "inter1": pl.Int8, "inter2": pl.Int8, "location_name": pl.String, "location_name_en": pl.String,
-    "admin1": pl.String, "admin2": pl.String, "admin1_pcode": pl.String, "admin2_pcode": pl.String,
-    "latitude": pl.Float64, "longitude": pl.Float64, "geo_precision": pl.Int8, "location_text": pl.String,
-    "gazetteer_id": pl.String, "fatalities": pl.Int64, "injuries": pl.Int64, "is_background": pl.Boolean,
-    "evidence": pl.String, "evidence_start": pl.Int64, "evidence_end": pl.Int64, "confidence": pl.Float64,
-    "extractor_version": pl.String,
-}
+# Every field of an extracted event (etl_project/schema.py); a record without a field (`rules` from an
+# older extractor) gets a null.
+MENTION_SCHEMA: dict[str, pl.DataType] = polars_schema()
 EXTRACTED_SCHEMA = {**MENTION_SCHEMA, "partition_date": pl.Date, "published_day": pl.Date, "extraction_error": pl.String}
 # A figure beyond 64 bits ("قتل 99999999999999999999999 شخص") cannot enter an Int64 column: it is clipped to
 # the column's bound, and the Event contract then rejects the row (fatalities in range) with that reason.
@@ -97,7 +96,7 @@ def extract_articles(
     """Run the extractor over every readable article; an article that crashes it is recorded, not lost.
 
     `workers` > 1 (with at least `min_parallel` articles, and `loader_args`: the arguments of
-    etl_project.resources._load_extractor that give the same extractor) spreads the chunks over that
+    etl_project.loading.load_extractor that give the same extractor) spreads the chunks over that
     many processes, this one included. The frame is the same, row for row, as with one."""
     version = extractor_version(extractor)
     # the readable articles are sliced out of the day's frame one chunk at a time, when the chunk is extracted:
@@ -165,9 +164,9 @@ _worker_extractor = None
 
 def _init_worker(loader_args: tuple, code: str) -> None:
     global _worker_extractor
-    from etl_project.resources import _load_extractor, loaded_code_fingerprint
+    from etl_project.loading import load_extractor, loaded_code_fingerprint
 
-    _worker_extractor = _load_extractor(*loader_args)
+    _worker_extractor = load_extractor(*loader_args)
     if loaded_code_fingerprint() != code:
         # the code on disk is not the code the run started with: this worker's extraction could differ
         raise RuntimeError("the package changed on disk since the run started; extracting in the run's process")
@@ -184,7 +183,7 @@ def _extract_parallel(chunks: "_Chunks", extractor, version: str, partition_date
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    from etl_project.resources import loaded_code_fingerprint
+    from etl_project.loading import loaded_code_fingerprint
 
     results: list[pl.DataFrame | None] = [None] * len(chunks)
     pending: dict = {}
@@ -305,7 +304,7 @@ def quarantine_rows(articles: pl.DataFrame, rejected: pl.DataFrame, partition_da
 
 def mentions_frame(events: pl.DataFrame) -> pl.DataFrame:
     """The valid events in the warehouse's `event_mentions` shape."""
-    frame = events.rename({"event_id": "mention_id"})
+    frame = with_absent_as_null(events.rename({"event_id": "mention_id"}))
     return frame.select(list(MENTION_COLUMNS))
 
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from contextlib import contextmanager
-from functools import lru_cache
 from pathlib import Path
 
 from dagster import ConfigurableIOManagerFactory, ConfigurableResource, InitResourceContext, UPathIOManager
@@ -10,6 +9,7 @@ from dagster_duckdb import DuckDBResource
 
 from etl_project import warehouse
 from etl_project.ingest import SourceConfig
+from etl_project.loading import load_extractor, load_geocoder
 
 
 class WarehouseResource(DuckDBResource):
@@ -21,57 +21,33 @@ class WarehouseResource(DuckDBResource):
             yield con
 
 
-def code_fingerprint() -> str:
-    """sha1 of the package's files (code, lexicons, shipped data) as they are on disk now."""
-    import hashlib
-
-    root = Path(__file__).resolve().parent
-    h = hashlib.sha1()
-    for path in sorted(root.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
-            h.update(str(path.relative_to(root)).encode())
-            h.update(path.read_bytes())
-    return h.hexdigest()
-
-
-_code_loaded: str | None = None
-
-
-def loaded_code_fingerprint() -> str:
-    """The package's files as they were when this process first loaded the extractor: a worker process that
-    finds other files on disk (the code changed while the run was going) must not extract for this run."""
-    global _code_loaded
-    if _code_loaded is None:
-        _code_loaded = code_fingerprint()
-    return _code_loaded
-
-
-@lru_cache(maxsize=4)
-def _load_extractor(gazetteer_dir: str | None, cache_dir: str | None):
-    # The gazetteer takes seconds to load; one copy per process serves every partition of a run.
-    from etl_project.extractor import Extractor
-    from etl_project.geo.geocoder import Geocoder
-
-    loaded_code_fingerprint()
-
-    geocoder = Geocoder.load(Path(gazetteer_dir) if gazetteer_dir else None, Path(cache_dir) if cache_dir else None)
-    return Extractor(geocoder)
-
-
-class ExtractorResource(ConfigurableResource):
-    """The extractor with its geocoder. Without a gazetteer folder, the shipped offline gazetteer is used."""
+class GeocoderResource(ConfigurableResource):
+    """The geocoder and its gazetteer. Without a gazetteer folder, the shipped offline gazetteer is used."""
 
     gazetteer_dir: str | None = None
     cache_dir: str | None = None
+
+    def get(self):
+        return load_geocoder(*self.loader_args())
+
+    def loader_args(self) -> tuple[str | None, str | None]:
+        """The arguments of loading.load_geocoder / load_extractor: another process given them loads the same."""
+        return (self.gazetteer_dir, self.cache_dir)
+
+
+class ExtractorResource(ConfigurableResource):
+    """The extractor, over the geocoder of the `geocoder` resource it is given."""
+
+    geocoder: GeocoderResource
     # processes extracting a big partition, this one included (ETL_WORKERS); 1 keeps extraction in the run's process
     workers: int = 1
 
     def get(self):
-        return _load_extractor(*self.loader_args())
+        return load_extractor(*self.loader_args())
 
     def loader_args(self) -> tuple[str | None, str | None]:
-        """The arguments of _load_extractor: a worker process given them loads the same extractor."""
-        return (self.gazetteer_dir, self.cache_dir)
+        """The arguments of loading.load_extractor: a worker process given them loads the same extractor."""
+        return self.geocoder.loader_args()
 
 
 class SourcesResource(ConfigurableResource):

@@ -18,19 +18,16 @@ import polars as pl
 import pyarrow as pa
 
 from etl_project.config import PROJECT_ROOT
+from etl_project.schema import BY_NAME, table_fields
 
 SCHEMA_SQL = PROJECT_ROOT / "warehouse" / "schema.sql"
 MERGE_KM = 5.0
 
-EVENT_FIELDS = (
-    "event_id", "article_id", "event_date", "time_precision", "date_text", "event_type", "sub_event_type",
-    "actor1", "actor1_text", "actor2", "actor2_text", "inter1", "inter2",
-    "location_name", "location_name_en", "admin1", "admin2", "admin1_pcode", "admin2_pcode",
-    "latitude", "longitude", "geo_precision", "location_text", "gazetteer_id",
-    "fatalities", "injuries", "is_background", "evidence", "evidence_start", "evidence_end",
-    "confidence", "extractor_version",
-)
-MENTION_COLUMNS = ("mention_id", "article_id", "partition_date") + EVENT_FIELDS[2:]
+# The event columns are declared once, in etl_project/schema.py (EVENT_RECORD), in record order.
+EVENT_FIELDS = tuple(f.name for f in table_fields("events"))
+# `event_mentions`: the extractor's event_id is the mention_id; the partition is the article's.
+MENTION_COLUMNS = ("mention_id", "article_id", "partition_date") + tuple(
+    f.name for f in table_fields("event_mentions") if f.name not in ("event_id", "article_id"))
 ARTICLE_COLUMNS = (
     "article_id", "partition_date", "published", "published_assumed", "source", "title", "url", "text",
     "text_sha1", "origin", "status", "n_events", "duplicate_of", "reason", "extractor_version", "metadata",
@@ -106,6 +103,13 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, col
             con.unregister("_incoming")
 
 
+def with_absent_as_null(mentions: pl.DataFrame) -> pl.DataFrame:
+    """Mentions from an extractor that did not record a nullable field (`rules`), or read back from a step
+    output stored before the field existed, get a null there."""
+    absent = [c for c in MENTION_COLUMNS if c not in mentions.columns and c in BY_NAME and BY_NAME[c].nullable]
+    return mentions.with_columns(pl.lit(None, BY_NAME[c].dtype).alias(c) for c in absent) if absent else mentions
+
+
 def write_places(con: duckdb.DuckDBPyConnection, places: pl.DataFrame) -> int:
     cols = tuple(c for c in places.columns)
     con.execute("BEGIN TRANSACTION")
@@ -156,7 +160,7 @@ def write_partition(
         for table in ("articles", "event_mentions", "quarantine"):
             con.execute(f"DELETE FROM {table} WHERE partition_date = ?", [partition_date])
         _insert(con, "articles", articles, ARTICLE_COLUMNS)
-        _insert(con, "event_mentions", mentions, MENTION_COLUMNS)
+        _insert(con, "event_mentions", with_absent_as_null(mentions), MENTION_COLUMNS)
         _insert(con, "quarantine", quarantine, QUARANTINE_COLUMNS)
         new_dates = set(mentions.get_column("event_date").to_list()) if mentions.height else set()
         revisions, deletions, merged = _remerge(con, old_dates | new_dates, extractor_version, now)

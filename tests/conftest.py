@@ -77,10 +77,10 @@ def table_rows(path: Path, table: str, order_by: str) -> list[tuple]:
 @pytest.fixture(scope="session")
 def extractor():
     """The real extractor with the gazetteer the settings find (full when available)."""
-    from etl_project.resources import _load_extractor
+    from etl_project.loading import load_extractor
 
     settings = load_settings()
-    return _load_extractor(str(settings.gazetteer_dir) if settings.gazetteer_dir else None, str(settings.gazetteer_cache))
+    return load_extractor(str(settings.gazetteer_dir) if settings.gazetteer_dir else None, str(settings.gazetteer_cache))
 
 
 def gazetteer_is_full() -> bool:

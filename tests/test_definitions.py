@@ -66,3 +66,14 @@ def test_nightly_schedule_runs_at_two_in_damascus_for_the_previous_day(project_e
     with build_schedule_context(scheduled_execution_time=when) as context:
         requests = list(schedule.evaluate_tick(context).run_requests)
     assert [r.partition_key for r in requests] == ["2025-11-12"]
+
+
+def test_the_geocoder_is_its_own_resource_and_the_extractor_uses_it(project_env):
+    from etl_project.assets.gazetteer import places
+
+    defs = build_definitions(project_env)
+    assert {"geocoder", "warehouse_db"} <= places.required_resource_keys and "extractor" not in places.required_resource_keys
+    resources = defs.resources
+    geocoder, extractor = resources["geocoder"], resources["extractor"]
+    assert extractor.loader_args() == geocoder.loader_args()
+    assert extractor.get().geocoder is geocoder.get()  # one gazetteer in memory, shared

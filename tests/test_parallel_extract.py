@@ -27,9 +27,9 @@ def raw_frame(n: int) -> pl.DataFrame:
 
 @pytest.fixture(scope="module")
 def offline_extractor():
-    from etl_project.resources import _load_extractor
+    from etl_project.loading import load_extractor
 
-    return _load_extractor(None, None)
+    return load_extractor(None, None)
 
 
 def test_workers_give_the_same_frame_as_one_process(offline_extractor, monkeypatch):
@@ -85,11 +85,11 @@ def test_etl_workers_setting():
 def test_workers_refuse_when_the_code_on_disk_is_not_the_runs(offline_extractor, monkeypatch):
     """A worker imports the package from disk: if it changed since this process loaded the extractor, the
     worker refuses and this process extracts every chunk, so one run never mixes two versions of the rules."""
-    from etl_project import resources
+    from etl_project import loading
 
     monkeypatch.setattr(pipeline, "EXTRACT_CHUNK", 10)
     raw = raw_frame(30)
     one = pipeline.extract_articles(raw, offline_extractor, DAY)
-    monkeypatch.setattr(resources, "_code_loaded", "not-the-code-on-disk")
+    monkeypatch.setattr(loading, "_code_loaded", "not-the-code-on-disk")
     two = pipeline.extract_articles(raw, offline_extractor, DAY, workers=2, loader_args=(None, None), min_parallel=1)
     assert one.equals(two)

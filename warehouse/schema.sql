@@ -22,6 +22,9 @@ CREATE TABLE IF NOT EXISTS articles (
     metadata          VARCHAR             -- other input keys, as JSON
 );
 
+-- The columns of event_mentions and events are declared in etl_project/schema.py (EVENT_RECORD), in the
+-- order of the extracted record; tests/test_schema.py holds this file to that declaration.
+
 -- What the extractor read in each article: one row per incident per place per day per article.
 CREATE TABLE IF NOT EXISTS event_mentions (
     mention_id        VARCHAR PRIMARY KEY, -- the extractor's deterministic event_id
@@ -33,8 +36,8 @@ CREATE TABLE IF NOT EXISTS event_mentions (
     event_type        VARCHAR NOT NULL,
     sub_event_type    VARCHAR NOT NULL,
     actor1            VARCHAR,
-    actor1_text       VARCHAR,
     actor2            VARCHAR,
+    actor1_text       VARCHAR,
     actor2_text       VARCHAR,
     inter1            TINYINT,
     inter2            TINYINT,
@@ -56,8 +59,11 @@ CREATE TABLE IF NOT EXISTS event_mentions (
     evidence_start    INTEGER,
     evidence_end      INTEGER,
     confidence        DOUBLE,
-    extractor_version VARCHAR
+    extractor_version VARCHAR,
+    rules             VARCHAR[]            -- the rules that decided the event ("type:trigger.air_strike", ...)
 );
+-- a warehouse made before `rules` existed gains the column (null for the mentions it already holds)
+ALTER TABLE event_mentions ADD COLUMN IF NOT EXISTS rules VARCHAR[];
 
 -- One row per incident: the mentions of every article that reported it, merged
 -- (same day, same event type, places within 5 km).
@@ -70,8 +76,8 @@ CREATE TABLE IF NOT EXISTS events (
     event_type        VARCHAR NOT NULL,
     sub_event_type    VARCHAR NOT NULL,
     actor1            VARCHAR,
-    actor1_text       VARCHAR,
     actor2            VARCHAR,
+    actor1_text       VARCHAR,
     actor2_text       VARCHAR,
     inter1            TINYINT,
     inter2            TINYINT,

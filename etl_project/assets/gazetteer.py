@@ -5,7 +5,7 @@ from dagster import AssetCheckSpec, AssetExecutionContext, MaterializeResult, Me
 from etl_project import warehouse
 from etl_project.assets.partitions import OWNERS, WRITER_POOL
 from etl_project.checks.gazetteer_checks import GAZETTEER_CHECKS, gazetteer_check_results
-from etl_project.resources import ExtractorResource, WarehouseResource
+from etl_project.resources import GeocoderResource, WarehouseResource
 
 
 @asset(
@@ -21,8 +21,8 @@ from etl_project.resources import ExtractorResource, WarehouseResource
     ),
     check_specs=[AssetCheckSpec(name, asset="places", description=desc) for name, desc in GAZETTEER_CHECKS.items()],
 )
-def places(context: AssetExecutionContext, extractor: ExtractorResource, warehouse_db: WarehouseResource):
-    geocoder = extractor.get().geocoder
+def places(context: AssetExecutionContext, geocoder: GeocoderResource, warehouse_db: WarehouseResource):
+    geocoder = geocoder.get()
     frame = geocoder.places_frame()
     with warehouse_db.get_connection() as con:
         n = warehouse.write_places(con, frame)

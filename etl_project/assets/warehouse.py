@@ -12,7 +12,7 @@ from etl_project.assets.partitions import OWNERS, WRITER_POOL, daily_partitions
 from etl_project.checks.warehouse_checks import ARTICLE_CHECKS, ARTICLES, EVENT_CHECKS, EVENTS, event_check_results, ledger_check_result
 from etl_project.pipeline import extractor_version, ledger, mentions_frame, quarantine_rows, release_memory
 from etl_project.previews import events_markdown
-from etl_project.resources import ExtractorResource, WarehouseResource
+from etl_project.resources import ExtractorResource, GeocoderResource, WarehouseResource
 
 TABLES = {
     "articles": "The ledger: every article read, with its status (events, no_events, duplicate, quarantined) and why.",
@@ -47,6 +47,7 @@ def warehouse_tables(
     rejected_incidents: pl.DataFrame,
     warehouse_db: WarehouseResource,
     extractor: ExtractorResource,
+    geocoder: GeocoderResource,
 ):
     release_memory()
     day = date.fromisoformat(context.partition_key)
@@ -65,7 +66,7 @@ def warehouse_tables(
         preview = events_markdown(con, day)
         map_events = maps.partition_events(con, day)
         counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
-    map_png = maps.render_events_map(map_events, maps.governorate_outlines(extractor.gazetteer_dir, extractor.cache_dir),
+    map_png = maps.render_events_map(map_events, maps.governorate_outlines(geocoder.gazetteer_dir, geocoder.cache_dir),
                                      Path(context.instance.storage_directory()) / "maps" / f"events_{day}.png", title_date=day)
     partition_meta = {
         "articles": {"articles_in": load.articles_in, "events": load.events, "no_events": load.no_events,

@@ -10,39 +10,21 @@ from dataclasses import dataclass
 import pandera.polars as pa
 import polars as pl
 
+from etl_project.schema import (
+    ALL_SUB_EVENT_TYPES,
+    EVENT_TYPES,
+    MAX_PLAUSIBLE_FATALITIES,
+    SUB_EVENT_TYPES,
+    SYRIA_LAT,
+    SYRIA_LON,
+    contract_columns,
+)
 from etl_project.text.language import ARABIC_FORMS, ARABIC_LETTERS, MIN_ARABIC_LETTERS, NON_ARABIC_FORMS
 
-EVENT_TYPES = (
-    "battle",
-    "explosion_remote_violence",
-    "violence_against_civilians",
-    "protest",
-    "riot",
-    "strategic_development",
-)
-SUB_EVENT_TYPES = {
-    "battle": ("armed_clash", "government_regains_territory", "non_state_actor_overtakes_territory"),
-    "explosion_remote_violence": (
-        "chemical_weapon", "air_drone_strike", "suicide_bomb", "shelling_artillery_missile_attack",
-        "remote_explosive_landmine_ied", "grenade",
-    ),
-    "violence_against_civilians": ("sexual_violence", "attack", "abduction_forced_disappearance"),
-    "protest": ("peaceful_protest", "protest_with_intervention", "excessive_force_against_protesters"),
-    "riot": ("violent_demonstration", "mob_violence"),
-    "strategic_development": (
-        "agreement", "arrests", "change_to_group_activity", "disrupted_weapons_use",
-        "headquarters_or_base_established", "looting_property_destruction",
-        "non_violent_transfer_of_territory", "other",
-    ),
-}
-ALL_SUB_EVENT_TYPES = tuple(s for subs in SUB_EVENT_TYPES.values() for s in subs)
+# the vocabulary and bounds the checks use, re-exported (declared with the event record)
+__all__ = ["ALL_SUB_EVENT_TYPES", "EVENT_TYPES", "MAX_PLAUSIBLE_FATALITIES", "SUB_EVENT_TYPES", "SYRIA_LAT", "SYRIA_LON",
+           "RawArticle", "ExtractedIncident", "Event", "Validation", "validate"]
 _PAIRS = [f"{t}/{s}" for t, subs in SUB_EVENT_TYPES.items() for s in subs]
-
-# Syria's bounding box with a small margin for border crossings.
-SYRIA_LAT = (32.2, 37.4)
-SYRIA_LON = (35.5, 42.5)
-# More deaths than this in one event at one place on one day is a misread number, not news.
-MAX_PLAUSIBLE_FATALITIES = 1500
 
 
 class RawArticle(pa.DataFrameModel):
@@ -72,41 +54,25 @@ class RawArticle(pa.DataFrameModel):
         strict = False
 
 
-class ExtractedIncident(pa.DataFrameModel):
-    """What the extractor emits: typed, with offsets, before any judgement of plausibility."""
+# The columns of the two event contracts are declared in etl_project/schema.py (EVENT_RECORD).
+_ExtractedColumns = type("_ExtractedColumns", (pa.DataFrameModel,), contract_columns("ExtractedIncident"))
 
-    event_id: str = pa.Field(nullable=False)
-    article_id: str = pa.Field(nullable=False)
-    event_date: pl.Date = pa.Field(nullable=True)
-    time_precision: pl.Int8 = pa.Field(nullable=True, isin=[1, 2, 3])
-    event_type: str = pa.Field(nullable=False)
-    sub_event_type: str = pa.Field(nullable=False)
-    fatalities: pl.Int64 = pa.Field(nullable=False)
-    injuries: pl.Int64 = pa.Field(nullable=False)
-    is_background: bool = pa.Field(nullable=False)
-    evidence_start: pl.Int64 = pa.Field(nullable=True)
-    evidence_end: pl.Int64 = pa.Field(nullable=True)
+
+class ExtractedIncident(_ExtractedColumns):
+    """What the extractor emits: typed, with offsets, before any judgement of plausibility."""
 
     class Config:
         strict = False
         coerce = True
 
 
-class Event(ExtractedIncident):
+_EventColumns = type("_EventColumns", (ExtractedIncident,), contract_columns("Event"))
+
+
+class Event(_EventColumns):
     """An event fit for the warehouse: ACLED's vocabulary, a place in Syria, sane figures."""
 
-    event_id: str = pa.Field(nullable=False, unique=True)
-    event_type: str = pa.Field(isin=list(EVENT_TYPES))
-    sub_event_type: str = pa.Field(isin=list(ALL_SUB_EVENT_TYPES))
-    inter1: pl.Int8 = pa.Field(nullable=True, in_range={"min_value": 0, "max_value": 8})
-    inter2: pl.Int8 = pa.Field(nullable=True, in_range={"min_value": 0, "max_value": 8})
-    latitude: float = pa.Field(nullable=False, in_range={"min_value": SYRIA_LAT[0], "max_value": SYRIA_LAT[1]})
-    longitude: float = pa.Field(nullable=False, in_range={"min_value": SYRIA_LON[0], "max_value": SYRIA_LON[1]})
-    geo_precision: pl.Int8 = pa.Field(nullable=False, isin=[1, 2, 3])
-    fatalities: pl.Int64 = pa.Field(in_range={"min_value": 0, "max_value": MAX_PLAUSIBLE_FATALITIES})
-    injuries: pl.Int64 = pa.Field(in_range={"min_value": 0, "max_value": 10 * MAX_PLAUSIBLE_FATALITIES})
-    confidence: float = pa.Field(nullable=True, in_range={"min_value": 0.0, "max_value": 1.0})
-    published_day: pl.Date = pa.Field(nullable=True)
+    published_day: pl.Date = pa.Field(nullable=True)  # a column of the pipeline's frame, not of the event
 
     @pa.dataframe_check(error="sub_event_type does not belong to event_type")
     def subtype_matches_type(cls, data) -> pl.LazyFrame:

@@ -33,10 +33,13 @@ def pass_names() -> tuple[str, ...]:
 
 
 def _content_version() -> str:
-    """A hash of what decides the output: the rule tables, the lexicons and this package's source."""
+    """A hash of what decides the output: the rule tables, the lexicons, this package's source and the
+    language modules it calls."""
     h = hashlib.sha1()
     here = Path(__file__).resolve().parent
-    for path in rule_files() + sorted(here.glob("*.py")):
+    # the language logic the passes call (triggers, dates, numbers, casualties, segmentation) decides too
+    text = here.parent / "text"
+    for path in rule_files() + sorted(here.glob("*.py")) + sorted(text.glob("*.py")):
         h.update(path.name.encode())
         h.update(path.read_bytes())
     h.update(lexicon_fingerprint().encode())

@@ -10,16 +10,9 @@ from etl_project.extraction.casualties import deaths_and_injuries
 from etl_project.extraction.incident_places import is_capital
 from etl_project.extraction.model import ROLE_RANK, ArticleContext, Candidate
 from etl_project.geo.admin import governorate_centroid
+from etl_project.schema import OUTPUT_FIELDS  # noqa: F401  (the record's keys, declared once)
 
 _DESERT_CUES = {"باديه"}
-
-OUTPUT_FIELDS = (
-    "event_id", "article_id", "event_date", "time_precision", "date_text", "event_type", "sub_event_type",
-    "actor1", "actor2", "actor1_text", "actor2_text", "inter1", "inter2", "location_name", "location_name_en",
-    "admin1", "admin2", "admin1_pcode", "admin2_pcode", "latitude", "longitude", "geo_precision",
-    "location_text", "gazetteer_id", "fatalities", "injuries", "is_background", "evidence", "evidence_start",
-    "evidence_end", "confidence", "extractor_version", "rules",
-)
 
 
 def _date_text(doc: ArticleContext, c: Candidate) -> str | None:

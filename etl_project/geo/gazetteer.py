@@ -23,7 +23,7 @@ import pickle
 import re
 import tarfile
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
@@ -33,7 +33,6 @@ from etl_project.geo.admin import (
     arabic_key,
     district_pcode_for_english,
     unit_place,
-    districts,
     governorates,
 )
 from etl_project.geo.types import Place
@@ -424,8 +423,13 @@ def parse_gazetteer(gazetteer_dir: Path) -> list[Place]:
     county_pc = _county_pcodes(counties, opensyria)
     region_pc = _region_pcodes(regions, opensyria)
     index = _CountyIndex(counties, county_pc) if county_pc else None
-    raws = _dedupe(raws)
+    places = _wof_places(_dedupe(raws), county_pc, region_pc, index)
+    admin_places = _admin_unit_places(opensyria, _seat_coords(places)) + _subdistrict_places(opensyria)
+    return admin_places + places
 
+
+def _wof_places(raws: list, county_pc: dict, region_pc: dict, index: "_CountyIndex | None") -> list[Place]:
+    """WOF's places in Syria, each with its governorate and district (from its county, else its coordinates)."""
     places: list[Place] = []
     for r in raws:
         a2 = county_pc.get(r.county_id) if r.county_id else None
@@ -457,9 +461,11 @@ def parse_gazetteer(gazetteer_dir: Path) -> list[Place]:
                 names_ar=tuple(r.names),
             )
         )
+    return places
 
-    # Admin units: ACLED names and P-codes, OpenSyria/WOF Arabic names, the seat's coordinates.
-    seats = _seat_coords(places)
+
+def _admin_unit_places(opensyria: dict, seats: dict) -> list[Place]:
+    """Admin units: ACLED names and P-codes, OpenSyria/WOF Arabic names, the seat's coordinates."""
     os_names: dict[str, list[str]] = defaultdict(list)
     os_pop: dict[str, int] = {}
     for kind in ("governorates", "districts", "subdistricts"):
@@ -480,8 +486,13 @@ def parse_gazetteer(gazetteer_dir: Path) -> list[Place]:
         lat, lon = seats[u.pcode]
         admin_places.append(unit_place(u, u.pcode, round(lat, 5), round(lon, 5), "opensyria",
                                        _unique_names(names), population=os_pop.get(u.pcode)))
-    # Sub-districts (nahiya): polygon centroids, so only a last resort for names nothing else has.
+    return admin_places
+
+
+def _subdistrict_places(opensyria: dict) -> list[Place]:
+    """Sub-districts (nahiya): polygon centroids, so only a last resort for names nothing else has."""
     units = admin_units()
+    out: list[Place] = []
     for rec in opensyria.get("subdistricts", []):
         pc = (rec.get("externalIds") or {}).get("ochaPcode")
         cen = rec.get("centroid") or {}
@@ -497,7 +508,7 @@ def parse_gazetteer(gazetteer_dir: Path) -> list[Place]:
         names = [n for n in names if not n.startswith("مركز")]
         if not names:
             continue
-        admin_places.append(
+        out.append(
             Place(
                 gazetteer_id=pc,
                 name_ar=names[0],
@@ -515,7 +526,7 @@ def parse_gazetteer(gazetteer_dir: Path) -> list[Place]:
                 names_ar=_unique_names(names),
             )
         )
-    return admin_places + places
+    return out
 
 
 def _unique_names(names: list[str]) -> tuple[str, ...]:
@@ -575,8 +586,3 @@ def places_frame(places: list[Place]):
             v = getattr(p, k)
             cols[k].append(list(v) if k == "names_ar" else v)
     return pl.DataFrame(cols, schema=schema)
-
-
-def with_admin(place: Place, admin1_pcode: str | None, admin2_pcode: str | None) -> Place:
-    n1, n2 = admin_names(admin1_pcode, admin2_pcode)
-    return replace(place, admin1=n1, admin2=n2, admin1_pcode=admin1_pcode, admin2_pcode=admin2_pcode)

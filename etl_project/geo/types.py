@@ -3,8 +3,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-PLACETYPES = ("country", "governorate", "district", "subdistrict", "locality", "neighbourhood")
-
 
 @dataclass(frozen=True, slots=True)
 class Place:

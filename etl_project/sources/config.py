@@ -19,7 +19,6 @@ from pathlib import Path
 # Names the project; a deployment adds a contact (fetch.user_agent in sources.yaml) so a site can reach its operator.
 DEFAULT_USER_AGENT = "etl-project/0.1 (Arabic news to ACLED-style security events for Syria; polite fetcher)"
 FEED_CACHE_SUFFIX = ".feed.jsonl"
-INBOX_SUFFIXES = (".jsonl", ".json", ".txt", ".html", ".htm")
 
 
 @dataclass(frozen=True)

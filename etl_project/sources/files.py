@@ -82,12 +82,6 @@ def _remember(key: tuple, records: tuple[dict, ...], size: int) -> None:
         _cache_bytes -= old[2]
 
 
-def clear_cache() -> None:
-    global _cache_bytes
-    _cache.clear()
-    _cache_bytes = 0
-
-
 def _iter_file(path: Path, size: int, tz: ZoneInfo, today: date) -> Iterator[dict]:
     recv = received_day(path, tz)
     name = path.name

@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import lru_cache
 
-from etl_project.text.lexicon import AR, NA, NB, arabic_form, read_table, words_alternation
+from etl_project.text.lexicon import NA, NB, arabic_form, read_table, words_alternation
 from etl_project.text.numbers import number_at, number_pattern
 from etl_project.text.prefilter import prefiltered
 
@@ -173,153 +173,196 @@ def _clamp(d: date, ref: date | None) -> date:
     return min(d, ref) if ref else d
 
 
+_LAST = ("الماضي", "الفائت", "المنصرم", "السابق")
+_NEXT = ("المقبل", "القادم")
+
+
+def _numeric(g: dict, s: int, e: int, m: re.Match, ref: date | None, text: str) -> DateMention | None:
+    d = _valid(int(g["y"]), int(g["m"]), int(g["d"]))
+    if d is None:
+        return None
+    return DateMention(s, e, d, 1, "numeric", has_year=True, future=bool(ref and d > ref))
+
+
+def _day_of(g: dict) -> int:
+    return int(g["day"]) if g.get("day") else _ordinals()[re.sub(r"\s+", " ", g["ord"])]
+
+
+def _absolute(g: dict, s: int, e: int, m: re.Match, ref: date | None, text: str) -> DateMention | None:
+    month = _month_of(g)
+    day = _day_of(g)
+    if month is None or not 1 <= day <= 31:
+        return None
+    if g.get("year"):
+        d = _valid(int(g["year"]), month, day)
+        if d is None:
+            return None
+        return DateMention(s, e, d, 1, "absolute", has_year=True, future=bool(ref and d > ref))
+    if g.get("rel") in _NEXT:
+        return DateMention(s, e, None, 1, "absolute", future=True)
+    if ref is None:
+        return DateMention(s, e, None, 1, "absolute", needs_reference=True)
+    y = _year_for(month, day, g.get("rel"), bool(g.get("lastyear")), ref)
+    d = _valid(y, month, day)
+    if d is None:
+        return None
+    return DateMention(s, e, d, 1, "absolute", future=d > ref)
+
+
+def _day_of_month(g: dict, s: int, e: int, m: re.Match, ref: date | None, text: str) -> DateMention | None:
+    day = _day_of(g)
+    if ref is None:
+        return DateMention(s, e, None, 1, "absolute", needs_reference=True)
+    y, mo = ref.year, ref.month
+    if g.get("rel") in _LAST:
+        y, mo = (y, mo - 1) if mo > 1 else (y - 1, 12)
+    d = _valid(y, mo, day)
+    if d is None:
+        return None
+    return DateMention(s, e, d, 1, "absolute", future=d > ref)
+
+
+def _month(g: dict, s: int, e: int, m: re.Match, ref: date | None, text: str) -> DateMention | None:
+    month = _month_of(g)
+    if month is None:
+        return None
+    m1 = re.sub(r"\s+", " ", g.get("m1") or "")
+    if m1 == _AB_ALONE and not (g.get("shahr") or g.get("year") or g.get("rel") or g.get("m2") or g.get("part")):
+        return None
+    day = _PART_OF_MONTH.get(g.get("part") or "", 15)
+    prec = 2 if g.get("part") else 3
+    if g.get("year"):
+        d = _valid(int(g["year"]), month, day)
+        return DateMention(s, e, _clamp(d, ref) if d else None, prec, "month", has_year=True,
+                           future=bool(ref and d and date(d.year, d.month, 1) > ref))
+    if g.get("rel") in _NEXT:
+        return DateMention(s, e, None, prec, "month", future=True)
+    if not (g.get("rel") or g.get("shahr") or g.get("part") or g.get("lastyear") or g.get("m2")):
+        # a bare month name ("في آذار") is too weak on its own unless preceded by في/خلال/منذ
+        if not re.search(r"(?:في|خلال|منذ|حتى)\s*$", text[max(0, s - 6):s]):
+            return None
+    if ref is None:
+        return DateMention(s, e, None, prec, "month", needs_reference=True)
+    d = _valid(_month_year(g, month, ref), month, day)
+    return DateMention(s, e, _clamp(d, ref) if d else None, prec, "month")
+
+
+def _month_year(g: dict, month: int, ref: date) -> int:
+    """The year of a month named without one: last year, the last such month, or this year's."""
+    rel = g.get("rel")
+    if g.get("lastyear"):
+        return ref.year - 1
+    if rel in _LAST:
+        return ref.year if month < ref.month else ref.year - 1
+    if rel in ("الجاري", "الحالي"):
+        return ref.year
+    return ref.year if month <= ref.month else ref.year - 1
+
+
+def _this_month(g: dict, s: int, e: int, m: re.Match, ref: date | None, text: str) -> DateMention | None:
+    rel = g.get("rel")
+    if not rel and not g.get("part"):
+        return None
+    if rel in _NEXT:
+        return DateMention(s, e, None, 3, "month", future=True)
+    if ref is None:
+        return DateMention(s, e, None, 3, "month", needs_reference=True)
+    y, mo = ref.year, ref.month
+    if rel in _LAST:
+        y, mo = (y, mo - 1) if mo > 1 else (y - 1, 12)
+    day = _PART_OF_MONTH.get(g.get("part") or "", 15)
+    prec = 2 if g.get("part") else 3
+    return DateMention(s, e, _clamp(date(y, mo, day), ref), prec, "month")
+
+
+def _period(g: dict, s: int, e: int, m: re.Match, ref: date | None, text: str) -> DateMention | None:
+    off, prec = _periods()[re.sub(r"\s+", " ", g["p"])]
+    if ref is None:
+        return DateMention(s, e, None, prec, "period", needs_reference=True)
+    return DateMention(s, e, ref + timedelta(days=off), prec, "period")
+
+
+# "منذ N أيام": the unit counted back -> (days back, precision) given the number N (None when unstated)
+_COUNTED_UNITS = {
+    "يومين": lambda n: (2, 1),
+    "يومان": lambda n: (2, 1),
+    "يوم": lambda n: (n or 1, 1),
+    "يوما": lambda n: (n or 1, 1),
+    "ايام": lambda n: (n, 1) if n else (3, 2),
+    "اسبوع": lambda n: (7 * (n or 1), 2),
+    "اسبوعين": lambda n: (14, 2),
+    "اسابيع": lambda n: (7 * (n or 3), 2),
+    "شهر": lambda n: (30 * (n or 1), 3),
+    "شهرين": lambda n: (60, 3),
+    "اشهر": lambda n: (30 * (n or 3), 3),
+}
+
+
+def _hours(n: int | None) -> tuple[int, int]:
+    return 0, 1  # any other unit: hours
+
+
+def _counted(g: dict, s: int, e: int, m: re.Match, ref: date | None, text: str) -> DateMention | None:
+    n = None
+    if g.get("n"):
+        nm = number_at(g["n"].strip(), 0)
+        n = nm.value if nm and not nm.vague else None
+    days, prec = _COUNTED_UNITS.get(g["unit"], _hours)(n)
+    if ref is None:
+        return DateMention(s, e, None, prec, "counted", needs_reference=True)
+    return DateMention(s, e, ref - timedelta(days=days), prec, "counted")
+
+
+def _relative(g: dict, s: int, e: int, m: re.Match, ref: date | None, text: str) -> DateMention | None:
+    word = re.sub(r"\s+", " ", g["r"])
+    off, prec, rk = _relatives()[word]
+    if word == "اليوم":
+        # "منذ اليوم" is from today on, but "منذ صباح اليوم" is since this morning: today
+        bare = m.start("r") == s or text[s] in "وف" and m.start("r") == s + 1
+        if bare and _NOT_TODAY_BEFORE.search(text[max(0, s - 12):s]) or _NOT_TODAY_AFTER.match(text[e:e + 12]):
+            return None
+    if rk in ("same", "next"):
+        return DateMention(s, e, None, prec, rk)
+    if ref is None:
+        return DateMention(s, e, None, prec, "relative", needs_reference=True, future=off > 0)
+    return DateMention(s, e, ref + timedelta(days=off), prec, "relative", future=off > 0)
+
+
+def _weekday(g: dict, s: int, e: int, m: re.Match, ref: date | None, text: str) -> DateMention | None:
+    wd = _weekdays().get("ال" + g["wd"], _weekdays().get(g["wd"]))
+    if wd is None:
+        return None
+    rel = g.get("rel")
+    if rel in _NEXT:
+        return DateMention(s, e, None, 1, "weekday", future=True)
+    if ref is None:
+        return DateMention(s, e, None, 1, "weekday", needs_reference=True)
+    back = (ref.weekday() - wd) % 7
+    if back == 0 and rel:
+        back = 7
+    return DateMention(s, e, ref - timedelta(days=back), 1, "weekday")
+
+
+# The resolver of each kind of date pattern: (groups, start, end, match, reference, text) -> mention or None
+RESOLVERS = {
+    "numeric_dmy": _numeric,
+    "numeric_ymd": _numeric,
+    "absolute": _absolute,
+    "absolute_ord": _absolute,
+    "day_of_month": _day_of_month,
+    "day_of_month_ord": _day_of_month,
+    "month": _month,
+    "this_month": _this_month,
+    "period": _period,
+    "counted": _counted,
+    "relative": _relative,
+    "weekday": _weekday,
+}
+
+
 def _resolve(kind: str, m: re.Match, ref: date | None, text: str) -> DateMention | None:
-    g = m.groupdict()
-    s, e = m.start(), m.end()
-    if kind in ("numeric_dmy", "numeric_ymd"):
-        d = _valid(int(g["y"]), int(g["m"]), int(g["d"]))
-        if d is None:
-            return None
-        return DateMention(s, e, d, 1, "numeric", has_year=True, future=bool(ref and d > ref))
-    if kind in ("absolute", "absolute_ord"):
-        month = _month_of(g)
-        day = int(g["day"]) if g.get("day") else _ordinals()[re.sub(r"\s+", " ", g["ord"])]
-        if month is None or not 1 <= day <= 31:
-            return None
-        if g.get("year"):
-            d = _valid(int(g["year"]), month, day)
-            if d is None:
-                return None
-            return DateMention(s, e, d, 1, "absolute", has_year=True, future=bool(ref and d > ref))
-        if g.get("rel") in ("المقبل", "القادم"):
-            return DateMention(s, e, None, 1, "absolute", future=True)
-        if ref is None:
-            return DateMention(s, e, None, 1, "absolute", needs_reference=True)
-        y = _year_for(month, day, g.get("rel"), bool(g.get("lastyear")), ref)
-        d = _valid(y, month, day)
-        if d is None:
-            return None
-        return DateMention(s, e, d, 1, "absolute", future=d > ref)
-    if kind in ("day_of_month", "day_of_month_ord"):
-        day = int(g["day"]) if g.get("day") else _ordinals()[re.sub(r"\s+", " ", g["ord"])]
-        if ref is None:
-            return DateMention(s, e, None, 1, "absolute", needs_reference=True)
-        rel = g.get("rel")
-        y, mo = ref.year, ref.month
-        if rel in ("الماضي", "الفائت", "المنصرم", "السابق"):
-            y, mo = (y, mo - 1) if mo > 1 else (y - 1, 12)
-        d = _valid(y, mo, day)
-        if d is None:
-            return None
-        return DateMention(s, e, d, 1, "absolute", future=d > ref)
-    if kind == "month":
-        month = _month_of(g)
-        if month is None:
-            return None
-        m1 = re.sub(r"\s+", " ", g.get("m1") or "")
-        if m1 == _AB_ALONE and not (g.get("shahr") or g.get("year") or g.get("rel") or g.get("m2") or g.get("part")):
-            return None
-        day = _PART_OF_MONTH.get(g.get("part") or "", 15)
-        prec = 2 if g.get("part") else 3
-        if g.get("year"):
-            d = _valid(int(g["year"]), month, day)
-            return DateMention(s, e, _clamp(d, ref) if d else None, prec, "month", has_year=True,
-                               future=bool(ref and d and date(d.year, d.month, 1) > ref))
-        if g.get("rel") in ("المقبل", "القادم"):
-            return DateMention(s, e, None, prec, "month", future=True)
-        if not (g.get("rel") or g.get("shahr") or g.get("part") or g.get("lastyear") or g.get("m2")):
-            # a bare month name ("في آذار") is too weak on its own unless preceded by في/خلال/منذ
-            before = text[max(0, s - 6):s]
-            if not re.search(r"(?:في|خلال|منذ|حتى)\s*$", before):
-                return None
-        if ref is None:
-            return DateMention(s, e, None, prec, "month", needs_reference=True)
-        rel = g.get("rel")
-        if g.get("lastyear"):
-            y = ref.year - 1
-        elif rel in ("الماضي", "الفائت", "المنصرم", "السابق"):
-            y = ref.year if month < ref.month else ref.year - 1
-        elif rel in ("الجاري", "الحالي"):
-            y = ref.year
-        else:
-            y = ref.year if month <= ref.month else ref.year - 1
-        d = _valid(y, month, day)
-        return DateMention(s, e, _clamp(d, ref) if d else None, prec, "month")
-    if kind == "this_month":
-        rel = g.get("rel")
-        if not rel and not g.get("part"):
-            return None
-        if rel in ("المقبل", "القادم"):
-            return DateMention(s, e, None, 3, "month", future=True)
-        if ref is None:
-            return DateMention(s, e, None, 3, "month", needs_reference=True)
-        y, mo = ref.year, ref.month
-        if rel in ("الماضي", "الفائت", "المنصرم", "السابق"):
-            y, mo = (y, mo - 1) if mo > 1 else (y - 1, 12)
-        day = _PART_OF_MONTH.get(g.get("part") or "", 15)
-        prec = 2 if g.get("part") else 3
-        return DateMention(s, e, _clamp(date(y, mo, day), ref), prec, "month")
-    if kind == "period":
-        off, prec = _periods()[re.sub(r"\s+", " ", g["p"])]
-        if ref is None:
-            return DateMention(s, e, None, prec, "period", needs_reference=True)
-        return DateMention(s, e, ref + timedelta(days=off), prec, "period")
-    if kind == "counted":
-        unit = g["unit"]
-        n = None
-        if g.get("n"):
-            nm = number_at(g["n"].strip(), 0)
-            n = nm.value if nm and not nm.vague else None
-        if unit in ("يومين", "يومان"):
-            days, prec = 2, 1
-        elif unit in ("يوم", "يوما"):
-            days, prec = (n or 1), 1
-        elif unit == "ايام":
-            days, prec = (n, 1) if n else (3, 2)
-        elif unit == "اسبوع":
-            days, prec = 7 * (n or 1), 2
-        elif unit == "اسبوعين":
-            days, prec = 14, 2
-        elif unit == "اسابيع":
-            days, prec = 7 * (n or 3), 2
-        elif unit in ("شهر",):
-            days, prec = 30 * (n or 1), 3
-        elif unit == "شهرين":
-            days, prec = 60, 3
-        elif unit == "اشهر":
-            days, prec = 30 * (n or 3), 3
-        else:  # hours
-            days, prec = 0, 1
-        if ref is None:
-            return DateMention(s, e, None, prec, "counted", needs_reference=True)
-        return DateMention(s, e, ref - timedelta(days=days), prec, "counted")
-    if kind == "relative":
-        word = re.sub(r"\s+", " ", g["r"])
-        off, prec, rk = _relatives()[word]
-        if word == "اليوم":
-            # "منذ اليوم" is from today on, but "منذ صباح اليوم" is since this morning: today
-            bare = m.start("r") == s or text[s] in "وف" and m.start("r") == s + 1
-            if bare and _NOT_TODAY_BEFORE.search(text[max(0, s - 12):s]) or _NOT_TODAY_AFTER.match(text[e:e + 12]):
-                return None
-        if rk in ("same", "next"):
-            return DateMention(s, e, None, prec, rk)
-        if ref is None:
-            return DateMention(s, e, None, prec, "relative", needs_reference=True, future=off > 0)
-        return DateMention(s, e, ref + timedelta(days=off), prec, "relative", future=off > 0)
-    if kind == "weekday":
-        wd = _weekdays().get("ال" + g["wd"], _weekdays().get(g["wd"]))
-        if wd is None:
-            return None
-        rel = g.get("rel")
-        if rel in ("المقبل", "القادم"):
-            return DateMention(s, e, None, 1, "weekday", future=True)
-        if ref is None:
-            return DateMention(s, e, None, 1, "weekday", needs_reference=True)
-        back = (ref.weekday() - wd) % 7
-        if back == 0 and rel:
-            back = 7
-        return DateMention(s, e, ref - timedelta(days=back), 1, "weekday")
-    return None
+    resolver = RESOLVERS.get(kind)
+    return resolver(m.groupdict(), m.start(), m.end(), m, ref, text) if resolver else None
 
 
 _DIGIT = re.compile(r"\d")
@@ -415,7 +458,3 @@ def _joinable(a: DateMention, b: DateMention) -> bool:
     if kinds <= {"month", "period", "counted"}:
         return False
     return "relative" in kinds or "weekday" in kinds or kinds & {"absolute", "numeric"} and kinds & {"weekday", "relative"}
-
-
-def shift(d: date | None, days: int) -> date | None:
-    return d + timedelta(days=days) if d else None

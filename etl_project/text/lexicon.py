@@ -18,8 +18,6 @@ LEXICON_DIR = Path(__file__).resolve().parent.parent / "lexicons"
 
 # One Arabic letter of the normalised text (hamza ... yeh; alef variants, ta marbuta, alef maqsura are folded).
 AR = "\u0621-\u064a"
-# Optional proclitics before a word: conjunction و/ف, then preposition ب/ل/ك.
-PRE = r"(?:[وف]?[بلك]?)"
 NB = rf"(?<![{AR}])"  # no Arabic letter before
 NA = rf"(?![{AR}])"  # no Arabic letter after
 
