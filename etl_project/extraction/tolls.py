@@ -36,6 +36,8 @@ def _updated_tolls(doc: ArticleContext) -> list[tuple[int, str, set[str], int]]:
     """(position, the words between "toll" and its figure, event types they name, figure) of every updated
     toll in the sentences the extractor reads."""
     T, out = doc.T, []
+    if "رتفع" not in T:
+        return out  # no toll rises in the article (the one word every form shares: a cheap test first)
     for s in doc.sentences:
         if s.kind in NOT_NEWS:
             continue
