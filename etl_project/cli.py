@@ -228,6 +228,13 @@ def cmd_extract(args) -> int:
     return 0
 
 
+def _cmd_calibrate(args) -> int:
+    from etl_project.calibration_fit import cmd_calibrate
+
+    args.set = args.set or [args.shared / "dev", args.shared / "dev2"]
+    return cmd_calibrate(args)
+
+
 def _describe(stats) -> str:
     if isinstance(stats, dict):
         return ", ".join(f"{k}: {v}" for k, v in stats.items() if not isinstance(v, (list, dict)))
@@ -327,6 +334,14 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--input", type=Path, required=True, help="articles, one JSON object per line")
     ex.add_argument("--output", type=Path, required=True, help="events, one JSON object per line")
     ex.set_defaults(func=cmd_extract)
+
+    cal = sub.add_parser("calibrate", help="fit the confidence model on labelled real articles, and say how well it holds")
+    shared = Path(__file__).resolve().parent.parent.parent / "shared"
+    cal.add_argument("--set", type=Path, action="append", help="a folder with articles.jsonl and gold.jsonl (repeatable; "
+                     "default ../shared/dev and ../shared/dev2)")
+    cal.add_argument("--scorer", type=Path, default=shared / "tools" / "score.py", help="the scorer that judges events")
+    cal.add_argument("--output", type=Path, default=Path(__file__).resolve().parent / "models" / "confidence.json")
+    cal.set_defaults(func=_cmd_calibrate, shared=shared)
 
     q = sub.add_parser("query", help="run SQL against the warehouse, read-only")
     q.add_argument("sql", help="the SQL statement, or - to read it from standard input")

@@ -16,7 +16,8 @@ from datetime import date
 from pathlib import Path
 
 from etl_project.extraction import (
-    actors, background, casualties, chronology, dates, grouping, incidents, places, record, tolls, triggers, zones,
+    actors, background, casualties, chronology, confidence, dates, grouping, incidents, places, record, tolls,
+    triggers, zones,
 )
 from etl_project.extraction.jsonl import extract_jsonl
 from etl_project.extraction.model import ArticleContext
@@ -25,7 +26,7 @@ from etl_project.extraction.rules import rule_files
 from etl_project.text.lexicon import lexicon_fingerprint
 
 PASSES = (zones, places, casualties, triggers, actors, dates, incidents, chronology, background, grouping, tolls,
-          record)
+          record, confidence)
 
 
 def pass_names() -> tuple[str, ...]:
@@ -39,7 +40,8 @@ def _content_version() -> str:
     here = Path(__file__).resolve().parent
     # the language logic the passes call (triggers, dates, numbers, casualties, segmentation) decides too
     text = here.parent / "text"
-    for path in rule_files() + sorted(here.glob("*.py")) + sorted(text.glob("*.py")):
+    models = sorted((here.parent / "models").glob("*.json"))  # the fitted confidence model
+    for path in rule_files() + sorted(here.glob("*.py")) + sorted(text.glob("*.py")) + models:
         h.update(path.name.encode())
         h.update(path.read_bytes())
     h.update(lexicon_fingerprint().encode())
@@ -52,14 +54,15 @@ EXTRACTOR_VERSION = f"ar-{_content_version()}"
 class Extractor:
     """The passes over a geocoder; `extract(article)` returns the article's event records."""
 
-    def __init__(self, geocoder):
+    def __init__(self, geocoder, calibrated: bool = True):
         self.geocoder = geocoder
+        self.calibrated = calibrated
         self.version = f"{EXTRACTOR_VERSION}+geo-{getattr(geocoder, 'version', 'none')}"
 
     def read(self, article: dict, reference_date: date | None = None) -> ArticleContext:
         """The article as the passes left it (for tests and debugging)."""
         doc = ArticleContext(article=article, reference_date=reference_date, geocoder=self.geocoder,
-                             version=self.version)
+                             version=self.version, calibrated=self.calibrated)
         for p in PASSES:
             p.run(doc)
         return doc

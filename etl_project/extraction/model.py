@@ -175,4 +175,5 @@ class ArticleContext:
     main_date: date | None = None  # what an incident told with no date of its own is dated by
     news_day: date | None = None  # the day of the article's news: an incident dated before it is recalled
     version: str = ""
+    calibrated: bool = True  # confidence as the fitted chance of being right, else the rules' raw score
     records: list[dict] = field(default_factory=list)
