@@ -179,7 +179,7 @@ def _crowd_or_body(doc: ArticleContext, cl: Clause, chosen) -> tuple[list, bool]
     t = cl.typing
     if (t.event_type in CROWD_TYPES or cl.triggers and t.main.rule.typing == "body") and \
             (not chosen or all(ROLE_RANK[p.role] >= ROLE_RANK["admin"] for p, _, _ in chosen)):
-        home = [(p, None, P_CROWD_HOME) for p in doc.places if cl.start <= p.start < cl.end and p.role == "origin"][:1]
+        home = [(p, None, P_CROWD_HOME) for p in doc.places_in(cl.start, cl.end) if p.role == "origin"][:1]
         return (home or chosen), bool(home)
     framed = framed_origin(doc, [(p, lid) for p, lid, _ in chosen])
     return ([(p, lid, P_FRAMED_ORIGIN) for p, lid in framed] or chosen), False

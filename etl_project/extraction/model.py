@@ -2,6 +2,7 @@
 with their roles, and the candidate incidents."""
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -177,3 +178,11 @@ class ArticleContext:
     version: str = ""
     calibrated: bool = True  # confidence as the fitted chance of being right, else the rules' raw score
     records: list[dict] = field(default_factory=list)
+    _place_starts: list[int] | None = None
+
+    def places_in(self, lo: int, hi: int) -> list[PlaceRef]:
+        """The place mentions that start in [lo, hi), by bisection (they are in text order): a long
+        article's passes would otherwise scan every mention for every candidate."""
+        if self._place_starts is None or len(self._place_starts) != len(self.places):
+            self._place_starts = [p.start for p in self.places]
+        return self.places[bisect_left(self._place_starts, lo):bisect_left(self._place_starts, hi)]

@@ -4,6 +4,7 @@ clause learns its usable places."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -116,6 +117,15 @@ class _Seen:
     prev_end: int | None = None
     prev_role: str | None = None
     prev_paired: bool = False
+    actor_starts: list | None = None
+
+    def in_actor(self, pos: int) -> bool:
+        """Is pos inside an actor's name? (Actors are in text order; a name is a few words long, so only
+        the last few actors that start before pos can hold it.)"""
+        if self.actor_starts is None:
+            self.actor_starts = [a.start for a in self.actors]
+        k = bisect_right(self.actor_starts, pos)
+        return any(a.start <= pos < a.end for a in self.actors[max(0, k - 8):k])
 
 
 def _line_start(m, before, seen: _Seen) -> bool:
@@ -133,7 +143,7 @@ _TESTS = {
     "unplaced": lambda m, before, seen: m.foreign or m.place is None,
     "line_start": _line_start,
     "outlet_two": lambda m, before, seen: outlet_two(before),
-    "in_actor": lambda m, before, seen: any(a.start <= m.start < a.end for a in seen.actors),
+    "in_actor": lambda m, before, seen: seen.in_actor(m.start),
     "title": lambda m, before, seen: is_title(before),
     "second_of_pair": _second_of_pair,
 }
@@ -238,9 +248,11 @@ def run(doc: ArticleContext) -> None:
     date_spans = [(d.start, d.end) for d in doc.dates]
     mentions = [m for m in doc.geocoder.mentions(T) if junk_rule(m, T, date_spans) is None]
     doc.places = place_roles(T, mentions, doc.actors)
-    usable = [p for p in doc.places if p.usable]
+    usable = [p for p in doc.places if p.usable]  # in text order
+    starts = [p.start for p in usable]
     for cl in doc.clauses:
         s = cl.sentence
-        cl.sentence_places = [p for p in usable if s.start <= p.start < s.end]
+        # (found by bisection: a long article has thousands of places and clauses)
+        cl.sentence_places = usable[bisect_left(starts, s.start):bisect_left(starts, s.end)]
         cl.full_places = [p for p in cl.sentence_places if cl.start <= p.start < cl.full_end]
         cl.places = [p for p in cl.full_places if p.start < cl.end]

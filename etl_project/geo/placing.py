@@ -5,6 +5,7 @@ neighbourhoods the gazetteer does not know ("حي X") are placed at the town nam
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 
 from etl_project.geo.cues import Span
@@ -173,11 +174,28 @@ class Placing:
     _HAYY = re.compile(r"(?:حي|حارة|حاره)\s+((?:ال)?[\u0621-\u064A]{2,})")
     _HAYY_PREFIXES = frozenset(("", "و", "ف", "ب", "ال", "بال", "وال", "وبال"))
 
+    def _main_town(self, spans, resolved) -> Place | None:
+        """The article's first famous town or admin unit among its resolved spans."""
+        for j, s in enumerate(spans):
+            if resolved[j] < 0:
+                continue
+            p = self._admin_or_seat(s.without_cue(), self.places[s.entries[resolved[j]].idx],
+                                    [self.places[e.idx] for e in s.entries])
+            if (p.feature_code or "") in _FAMOUS_FEATURE_CODES or p.placetype in ("governorate", "district"):
+                return p
+        return None
+
     def _unknown_neighbourhoods(self, text, spans, resolved, found: list[PlaceMention]) -> list[PlaceMention]:
         out: list[PlaceMention] = []
-        covered = [(m.start, m.end) for m in found]
+        covered = sorted((m.start, m.end) for m in found)
         if "حي " not in text and "حار" not in text:
             return out
+        # indexes by position, and the article's main town computed once: a long article has thousands
+        # of spans, and each unknown neighbourhood must not scan them all
+        by_start = sorted((s.start, j) for j, s in enumerate(spans) if resolved[j] >= 0)
+        span_starts = [k for k, _ in by_start]
+        cover_starts = [x for x, _ in covered]
+        main_town: list = []
         for m in self._HAYY.finditer(text):
             ws = m.start()
             while ws > 0 and is_letter(text[ws - 1]) and m.start() - ws < 4:
@@ -185,26 +203,26 @@ class Placing:
             if text[ws:m.start()] not in self._HAYY_PREFIXES or (ws > 0 and is_letter(text[ws - 1])):
                 continue
             a, b = m.start(1), m.end(1)
-            if any(x < b and a < y for x, y in covered):
+            # a covered span starts before b; the longest names are a few words, so the last few suffice
+            k = bisect_left(cover_starts, b)
+            if any(x < b and a < y for x, y in covered[max(0, k - 8):k]):
                 continue
             word = m.group(1)
             if norm(word) in self._stop:
                 continue
             # the town it belongs to: the next resolved span within 40 chars, else the article's main town
             city = None
-            nxt = [j for j, s in enumerate(spans) if s.start >= b and s.start - b <= 40 and resolved[j] >= 0]
+            k = bisect_left(span_starts, b)
+            nxt = [j for start, j in by_start[k:k + 1] if start - b <= 40]
             if nxt:
                 j = nxt[0]
                 s = spans[j]
                 p = self.places[s.entries[resolved[j]].idx]
                 city = self._admin_or_seat(s.without_cue(), p, [self.places[e.idx] for e in s.entries])
             else:
-                cands = [self._admin_or_seat(s.without_cue(), self.places[s.entries[resolved[j]].idx],
-                                             [self.places[e.idx] for e in s.entries])
-                         for j, s in enumerate(spans) if resolved[j] >= 0]
-                towns = [p for p in cands if (p.feature_code or "") in _FAMOUS_FEATURE_CODES
-                         or p.placetype in ("governorate", "district")]
-                city = towns[0] if towns else None
+                if not main_town:
+                    main_town.append(self._main_town(spans, resolved))
+                city = main_town[0]
             if city is None:
                 continue
             out.append(PlaceMention(m.start(1) - 0, b, text[a:b], city, 1, cue="حي", confidence=0.6))
