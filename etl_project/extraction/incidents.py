@@ -12,6 +12,7 @@ from etl_project.extraction.model import ArticleContext, Candidate, Clause
 from etl_project.text.events import clause_is_background
 from etl_project.text.lexicon import AR
 
+Z_GOVERNORATE_TALLY = "zone:governorate_tally"  # "وفي محافظة حمص استشهد 15 مواطناً": a tally, not an incident
 B_RECALLED_CUE = "background:recalled_cue"  # "وكان X قد ..."، "سبق أن ...": told as an earlier incident
 # a frame right after a settlement noun and a name the gazetteer does not hold ("بلدة أبريهة بريف دير الزور"):
 # it stands for that village, an event of its own (coded at the frame)
@@ -51,8 +52,18 @@ def _base(doc: ArticleContext, cl: Clause, order: int, background: bool, report:
     return c
 
 
+def _governorate_tally(cl: Clause, chosen) -> bool:
+    """"وفي محافظة حمص استشهد 15 مواطناً": the day's dead counted by governorate, with no trigger and no
+    place below the governorate, are a tally (aggregate statistics), not an incident."""
+    return cl.typing.main is None and (cl.cas.deaths or 0) >= 2 and bool(chosen) and all(
+        ref.place.placetype == "governorate" and ref.cue == "محافظه" for ref, _, _ in chosen)
+
+
 def _candidates(doc: ArticleContext, cl: Clause, order: int) -> list[Candidate]:
     chosen, crowd_home, anaphor_place, during = clause_places(doc, cl)
+    if _governorate_tally(cl, chosen):
+        cl.skipped = Z_GOVERNORATE_TALLY
+        return []
     bg = clause_is_background(doc.T, cl.start, cl.end, cl.sentence.start)
     # "أعلنت الوزارة، اليوم الخميس، إلقاء القبض على خلية في دمشق": the day of the statement
     report = cl.date is not None and report_date(doc.T, cl.date, cl.start)
