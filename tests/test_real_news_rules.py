@@ -169,3 +169,11 @@ def test_an_incident_of_last_month_told_after_the_news_is_background(extractor):
             "وكانت مدينة سراقب قد تعرضت لغارة جوية في 3 حزيران الماضي أدت لمقتل طفلين.")
     events = _events(extractor, text, published="2019-07-22")
     assert sorted((e["event_date"], e["is_background"]) for e in events) == [("2019-06-03", True), ("2019-07-22", False)]
+
+
+@pytest.mark.parametrize("text, types", [
+    ("داهمت قوات التحالف منازل في بلدة الشحيل اليوم بمشاركة طائرات مروحية وحربية ومسيرات.", ["strategic_development"]),
+    ("شنت طائرات حربية ومسيرات غارات على بلدة الشحيل اليوم.", ["explosion_remote_violence"]),
+])
+def test_aircraft_that_back_a_raid_strike_nothing(extractor, text, types):
+    assert [e["event_type"] for e in _events(extractor, text)] == types

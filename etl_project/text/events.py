@@ -122,7 +122,7 @@ _ACCIDENT_AFTER = re.compile(r"\s*(?:ل|ب)?(?:ال)?(?:اطار|اطارات|د
 _ACCIDENT_CAUSE = re.compile(rf"(?<![{AR}])(?:نتيجه|بسبب|جراء|اثر|بفعل)\s+(?:ارتفاع\s+(?:درجات\s+)?(?:ال)?حراره|خطا\s+فني|(?:ال)?ماس\s+كهربائي|تسرب\s+(?:ال)?غاز|(?:ال)?احتكاك|عطل\s+فني|سوء\s+(?:ال)?تخزين)")
 # shots fired in the air: a warning, not an attack on anyone
 _IN_SUPPORT = re.compile(rf"(?<![{AR}])[وف]?(?:بمسانده|بدعم|بمشاركه|ترافقها|ترافقه|ترافقهم|برفقه|بغطاء|غطاء|بمؤازره|وسط تحليق|تحليق|"
-                         rf"انسحاب|هبوط|عوده|وصول|حطت|هبطت)\s+(?:من\s+)?(?:ال)?$")
+                         rf"انسحاب|هبوط|عوده|وصول|حطت|هبطت)\s+(?:من\s+)?(?:[{AR}]+\s+){{0,4}}?[وف]?(?:ال)?$")
 _IN_THE_AIR = re.compile(r"[^.,\n]{0,15}?(?:في|ب)\s*(?:ال)?هواء")
 
 
@@ -149,7 +149,8 @@ def trigger_blocked(text: str, t: Trigger, clause_start: int) -> str | None:
         return "accident"
     if t.rule.name == "explosion" and _ACCIDENT_CAUSE.search(text[t.end:t.end + 120].split(".")[0]):
         return "accident"  # "انفجارات في مستودع نتيجة ارتفاع درجات الحرارة": an accident, not an attack
-    if t.rule.name == "airstrike" and _IN_SUPPORT.search(text, max(clause_start, t.start - 20), t.start):
+    # (the aircraft may be a list: "بمشاركة طائرات مروحية وحربية ومسيرات")
+    if t.rule.name == "airstrike" and _IN_SUPPORT.search(text, max(clause_start, t.start - 45), t.start):
         return "support"  # "حملة دهم بمساندة مروحيات التحالف": aircraft that backed a raid struck nothing
     if t.rule.name == "shooting" and _IN_THE_AIR.match(text, t.end):
         return "warning_shots"
