@@ -177,3 +177,9 @@ def test_an_incident_of_last_month_told_after_the_news_is_background(extractor):
 ])
 def test_aircraft_that_back_a_raid_strike_nothing(extractor, text, types):
     assert [e["event_type"] for e in _events(extractor, text)] == types
+
+
+def test_a_capital_named_again_as_the_city_in_its_clause_is_the_city_not_its_governorate(extractor):
+    text = ("قتل عشرون شخصا أمس بسقوط برميلين متفجرين على خيمة عزاء في حلب، بحي المعادي في مدينة حلب. "
+            "كما قتل ثلاثة مدنيين بغارة على بلدة دارة عزة في ريف حلب.")
+    assert {e["location_text"] for e in _events(extractor, text)} >= {"حلب", "دارة عزة"}

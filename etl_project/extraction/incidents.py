@@ -78,9 +78,10 @@ def _candidates(doc: ArticleContext, cl: Clause, order: int) -> list[Candidate]:
     for k, (ref, lid, rule) in enumerate(chosen):
         c = _base(doc, cl, order + k, bg, report)
         c.place, c.role, c.list_id = ref.mention, ref.role, lid
+        # "وفي حلب، ... بحي المعادي في مدينة حلب": the clause names the capital as the city elsewhere too
         c.city = names_the_city(doc.T, ref.mention) or any(
-            p.cue in NEIGHBOURHOOD_CUES and p.place is not None and p.place.gazetteer_id == ref.place.gazetteer_id
-            for p in cl.places)
+            (p.cue in NEIGHBOURHOOD_CUES or p.cue == "مدينه" and p is not ref) and p.place is not None
+            and p.place.gazetteer_id == ref.place.gazetteer_id for p in cl.places)
         c.cue_city = ref.cue == "مدينه"
         c.decided("place", rule, P_ROLE.format(ref.rule))
         if _frames_unknown_settlement(doc.T, ref.mention, cl.start):
