@@ -183,3 +183,19 @@ def test_a_capital_named_again_as_the_city_in_its_clause_is_the_city_not_its_gov
     text = ("قتل عشرون شخصا أمس بسقوط برميلين متفجرين على خيمة عزاء في حلب، بحي المعادي في مدينة حلب. "
             "كما قتل ثلاثة مدنيين بغارة على بلدة دارة عزة في ريف حلب.")
     assert {e["location_text"] for e in _events(extractor, text)} >= {"حلب", "دارة عزة"}
+
+
+@pytest.mark.parametrize("words, expected", [
+    ("مساء اليوم الاثنين", "2023-08-21"),  # written on Monday, the page dated Tuesday
+    ("أمس الأحد", "2023-08-20"),
+    ("اليوم الثلاثاء", "2023-08-22"),
+    ("اليوم الخميس", "2023-08-22"),  # five days off: a slip, the relative day stands
+])
+def test_a_relative_day_and_its_weekday_name_the_day_of_writing(words, expected):
+    from datetime import date
+
+    from etl_project.text.dates import find_dates
+    from etl_project.text.normalize import normalize
+
+    found = find_dates(normalize(words).text, date(2023, 8, 22))
+    assert [d.value.isoformat() for d in found] == [expected]

@@ -441,9 +441,12 @@ def find_dates(text: str, reference: date | None, start: int = 0, end: int | Non
         if joined and _GLUE.match(text[joined[-1].end:d.start]) and _joinable(joined[-1], d):
             prev = joined[-1]
             best = d if _SPECIFICITY.get(d.kind, 0) > _SPECIFICITY.get(prev.kind, 0) else prev
-            # a relative day ("اليوم", "أمس") fixes the day even when a weekday follows it
+            # a relative day with its weekday ("اليوم الاثنين") is one day; when they disagree the page was
+            # dated after it was written ("مساء اليوم الاثنين" on a page of Tuesday), and the weekday names it
             if prev.kind == "relative" and d.kind == "weekday":
-                best = prev
+                late = d.value is not None and prev.value is not None and not prev.future \
+                    and 0 < (prev.value - d.value).days <= 2
+                best = replace(prev, value=d.value) if late else prev
             # "ليل الثلاثاء - الأربعاء" is the Tuesday night; "بعد منتصف ليل الثلاثاء - الأربعاء" is the Wednesday
             if prev.kind == d.kind == "weekday" and _AFTER_MIDNIGHT.search(text, max(0, prev.start - 8), prev.start + 12):
                 best = d
