@@ -60,3 +60,17 @@ def test_no_event_is_read_from_summary_bullets(extractor):
     without = extractor.extract({"id": "z2", "published": "2025-03-02", "text": f"{LEAD}\n{bullet}"})
     assert {e["location_name"] for e in with_marker} == {"طفس"}
     assert "نوى" in {e["location_name"] for e in without}
+
+
+def test_a_dated_photo_caption_above_the_story_is_not_its_news():
+    text = ("قتيلان بتفجير سيارة في الحسكة\n"
+            "احتراق سيارة انفجرت في حي الصالحية بمدينة الحسكة - 11 من تشرين الأول 2024 (المرصد السوري لحقوق الإنسان)\n"
+            "camera iconاحتراق سيارة انفجرت في حي الصالحية بمدينة الحسكة\n"
+            f"{LEAD}")
+    assert _kind_of(text, "11 من تشرين الأول") == "caption"
+    assert _kind_of(text, "camera icon") == "caption"
+
+
+def test_a_short_item_crediting_an_outlet_inside_the_story_stays_news():
+    text = f"{LEAD}\nقتل شاب برصاص مجهولين في مدينة نوى (المرصد السوري لحقوق الإنسان)\nوأضافت المصادر أن الشاب من أبناء البلدة."
+    assert _kind_of(text, "مدينة نوى") == "body"

@@ -67,12 +67,13 @@ def _zone_re(cls: str) -> re.Pattern:
     alts = "|".join(arabic_form(r["pattern"]) for r in read_table("cues.tsv") if r["class"] == cls)
     if cls == "summary":
         return re.compile(rf"^[\s\-–*#•:]*(?:{alts})\s*[:：.]?\s*$")
-    if cls == "caption":
-        return re.compile(rf"[(\[]\s*(?:[^()\[\]]{{0,30}}[\s/،,-])?(?:{alts})\s*[-/]?\s*[^()\[\]]{{0,15}}[)\]]\s*$", re.I)
+    if cls in ("caption", "caption_outlet"):
+        return re.compile(rf"(?:^\s*(?:camera icon|photo|image)|[(\[]\s*(?:[^()\[\]]{{0,40}}[\s/،,-])?(?:{alts})"
+                          rf"(?![{AR}])[^()\[\]]{{0,40}}[)\]]\s*$)", re.I)
     return re.compile(rf"(?<![{AR}])(?:{alts})(?![{AR}])")
 
 
-def _zone_kind(stripped: str, n_words: int, in_summary: bool) -> str | None:
+def _zone_kind(stripped: str, n_words: int, in_summary: bool, seen_prose: bool = True) -> str | None:
     """The kind a line takes from its zone of the page alone, or None for the usual reading."""
     if _zone_re("summary").match(stripped):
         return "teaser"
@@ -80,7 +81,8 @@ def _zone_kind(stripped: str, n_words: int, in_summary: bool) -> str | None:
         return "summary"
     if _zone_re("footer").search(stripped):
         return "teaser"
-    if n_words < 25 and not re.search(r"[.!?]$", stripped) and _zone_re("caption").search(stripped):
+    if n_words < 25 and not re.search(r"[.!?]$", stripped) and (
+            _zone_re("caption").search(stripped) or not seen_prose and _zone_re("caption_outlet").search(stripped)):
         return "caption"
     return None
 
@@ -121,7 +123,7 @@ def segment(text: str, title: str | None = None) -> list[Sentence]:
         kind = "body"
         body_from = ls  # where body text starts on this line (after a teaser or dateline prefix)
         tm = _teaser_re().match(line)
-        zone = _zone_kind(stripped, n_words, in_summary)
+        zone = _zone_kind(stripped, n_words, in_summary, seen_prose)
         in_summary = zone == "summary" or (zone == "teaser" and bool(_zone_re("summary").match(stripped)))
         if zone is not None:
             kind = zone
