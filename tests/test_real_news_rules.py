@@ -199,3 +199,12 @@ def test_a_relative_day_and_its_weekday_name_the_day_of_writing(words, expected)
 
     found = find_dates(normalize(words).text, date(2023, 8, 22))
     assert [d.value.isoformat() for d in found] == [expected]
+
+
+@pytest.mark.parametrize("text, deaths", [
+    ("اعتقلت قوى الأمن اليوم متورطين بجرائم قتل وتعذيب في مدينة سراقب.", 0),
+    ("اعتقلت قوى الأمن اليوم في مدينة سراقب شابا بتهمة قتل والده.", 0),
+    ("قتل شاب برصاص مجهولين في مدينة سراقب اليوم.", 1),
+])
+def test_a_charge_of_killing_counts_no_dead(extractor, text, deaths):
+    assert [e["fatalities"] for e in _events(extractor, text)] == [deaths]

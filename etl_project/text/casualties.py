@@ -245,6 +245,16 @@ def _dead_of_another_incident(text: str, m: re.Match, a: str, start: int, end: i
     return _OF_THE_DEAD.search(text, max(start, m.start() - 12), m.start()) is not None
 
 
+_CHARGE_BEFORE = re.compile(rf"(?<![{AR}])[وبل]?(?:ال)?(?:جرائم|جريمه|تهمه|تهم|بتهمه|متهم|متهمين|المتهم|المتهمين|"
+                            rf"متورط|متورطين|المتورط|المتورطين|المتورطون|ارتكاب|بارتكاب|مسؤول|مسؤوليه)"
+                            rf"(?:\s+(?:ب|في)?(?:ال)?[{AR}]+){{0,2}}?\s+(?:ب|في\s+)?(?:ال)?$")
+
+
+def _charged_with(text: str, m: re.Match, a: str, start: int, end: int) -> bool:
+    # "اعتقال متورطين بجرائم قتل": a charge, not a death
+    return _CHARGE_BEFORE.search(text, max(start, m.start() - 30), m.start()) is not None
+
+
 NOT_A_DEATH = (
     ("قضى with no cause of death after it", _qudi_without_cause),
     ("بحياة not after أودى", _life_not_taken),
@@ -254,6 +264,7 @@ NOT_A_DEATH = (
     ("an attempt survived (محاولة، نجا من)", _survived),
     ("the idiom 'في مقتل'", _fatal_blow_idiom),
     ("the dead of another incident (أهالي، تشييع)", _dead_of_another_incident),
+    ("a charge (متورطين بجرائم قتل، بتهمة القتل)", _charged_with),
 )
 
 
