@@ -208,3 +208,11 @@ def test_a_relative_day_and_its_weekday_name_the_day_of_writing(words, expected)
 ])
 def test_a_charge_of_killing_counts_no_dead(extractor, text, deaths):
     assert [e["fatalities"] for e in _events(extractor, text)] == [deaths]
+
+
+@pytest.mark.parametrize("text, deaths", [
+    ("قصفت قوات النظام مدينة سراقب اليوم ما أدى إلى مقتل طفلة وجرح طفلين آخرين، بالإضافة إلى وقوع دمار في المنازل.", 1),
+    ("قتل شاب برصاص مجهولين في مدينة سراقب اليوم، إضافة إلى سائقه.", 2),
+])
+def test_in_addition_to_adds_a_dead_only_when_a_person_follows(extractor, text, deaths):
+    assert [e["fatalities"] for e in _events(extractor, text)] == [deaths]
