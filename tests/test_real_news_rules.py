@@ -216,3 +216,13 @@ def test_a_charge_of_killing_counts_no_dead(extractor, text, deaths):
 ])
 def test_in_addition_to_adds_a_dead_only_when_a_person_follows(extractor, text, deaths):
     assert [e["fatalities"] for e in _events(extractor, text)] == [deaths]
+
+
+def test_villages_of_a_list_the_gazetteer_lacks_are_events_at_their_district_seat(extractor):
+    text = "سيطرت قوات النظام اليوم على قرى كفرنبل، وعين التنور الصغيرة، والجروسية، وحيش."
+    events = {e["location_text"]: e for e in _events(extractor, text)}
+    assert set(events) == {"كفرنبل", "عين التنور الصغيرة", "الجروسية", "حيش"}
+    unknown = [events["عين التنور الصغيرة"], events["الجروسية"]]
+    assert [e["geo_precision"] for e in unknown] == [2, 2]
+    assert unknown[0]["location_name"] == unknown[1]["location_name"] == "معرة النعمان"
+    assert len({e["event_id"] for e in events.values()}) == 4

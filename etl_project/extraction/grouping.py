@@ -9,6 +9,7 @@ import re
 
 from etl_project.extraction.incident_places import P_ROLE, is_capital
 from etl_project.extraction.model import ROLE_RANK, ArticleContext, Candidate, PlaceRef
+from etl_project.extraction.places import UNKNOWN_LIST_ITEM
 from etl_project.text.segment import NOT_NEWS
 
 G_DURING = "group:during"  # "خلال العملية ضبطت ...، فيما اعتقل ...": part of the operation just told
@@ -40,6 +41,8 @@ def same_place(a: Candidate, b: Candidate) -> bool:
     pa, pb = a.place.place, b.place.place
     if pa is None or pb is None:
         return False
+    if UNKNOWN_LIST_ITEM in (a.place.role, b.place.role):
+        return a.place.text == b.place.text  # villages the gazetteer lacks share their seat, not their place
     return pa.gazetteer_id == pb.gazetteer_id
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from etl_project.extraction.model import ArticleContext, PlaceRef
+from etl_project.geo.types import PlaceMention
 from etl_project.extraction.rules import compile_cell, expand, read_rules
 from etl_project.text.lexicon import AR
 
@@ -243,11 +244,43 @@ def _neighbours(T: str, refs: list[PlaceRef]) -> None:
 # ---------------------------------------------------------------------- the pass
 
 
+UNKNOWN_LIST_ITEM = "unknown_list_item"  # a village of a list the gazetteer lacks, coded at its district's seat
+P_UNKNOWN_LIST_ITEM = "place:role.unknown_list_item"  # the name events list for it (P_ROLE of the role above)
+_ITEM = re.compile(expand(r"[,،]\s*(?:و)?\s*(?:{SETTLEMENT}\s+)?[\"']?(?P<item>" + _LIST_ITEM + r")[\"']?\s*(?=[,،])"))
+
+
+def _items(doc: ArticleContext, a: PlaceRef, b: PlaceRef) -> list[PlaceRef]:
+    """"قرى البرهانية، وعين التنور، والجروسيه، وأبو حوري": the names between two members of a list of
+    targets that the gazetteer does not hold, each a place of its own coded at the district's seat
+    (geo-precision 2), as the labels code a village missing from the gazetteer."""
+    gap = doc.T[a.end:b.start]
+    if a.role != "head" or a.list_id != b.list_id or a.place is None or not _LIST_GAP_THROUGH_UNKNOWN.match(gap):
+        return []
+    seat = doc.geocoder.district_seat(a.place.admin2_pcode) if hasattr(doc.geocoder, "district_seat") else None
+    out = []
+    for m in _ITEM.finditer(doc.T, a.end, b.start):
+        s, e = m.span("item")
+        mention = PlaceMention(s, e, doc.T[s:e], seat or a.place, 2, confidence=0.6, role=UNKNOWN_LIST_ITEM)
+        out.append(PlaceRef(0, mention, "head", a.list_id, UNKNOWN_LIST_ITEM))
+    return out
+
+
+def with_unknown_list_items(doc: ArticleContext, refs: list[PlaceRef]) -> list[PlaceRef]:
+    out: list[PlaceRef] = []
+    for k, ref in enumerate(refs):
+        if k:
+            out.extend(_items(doc, refs[k - 1], ref))
+        out.append(ref)
+    for i, ref in enumerate(out):
+        ref.i = i  # the position among the article's place mentions
+    return out
+
+
 def run(doc: ArticleContext) -> None:
     T = doc.T
     date_spans = [(d.start, d.end) for d in doc.dates]
     mentions = [m for m in doc.geocoder.mentions(T) if junk_rule(m, T, date_spans) is None]
-    doc.places = place_roles(T, mentions, doc.actors)
+    doc.places = with_unknown_list_items(doc, place_roles(T, mentions, doc.actors))
     usable = [p for p in doc.places if p.usable]  # in text order
     starts = [p.start for p in usable]
     for cl in doc.clauses:

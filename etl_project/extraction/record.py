@@ -9,6 +9,7 @@ from etl_project.extraction.actors import record_actors
 from etl_project.extraction.casualties import deaths_and_injuries
 from etl_project.extraction.incident_places import is_capital
 from etl_project.extraction.model import ROLE_RANK, ArticleContext, Candidate
+from etl_project.extraction.places import UNKNOWN_LIST_ITEM
 from etl_project.geo.admin import governorate_centroid
 from etl_project.schema import OUTPUT_FIELDS  # noqa: F401  (the record's keys, declared once)
 
@@ -62,6 +63,8 @@ def record(doc: ArticleContext, c: Candidate) -> dict:
     actors = record_actors(c, norm)
     event_date = c.date.isoformat() if c.date else None
     key = f"{aid}|{event_date}|{p.gazetteer_id}|{c.sub_event_type}"
+    if c.place.role == UNKNOWN_LIST_ITEM:  # several villages coded at one seat are several events
+        key += f"|{c.place.text}"
     background = bool(c.background and all(m.background for m in c.members if m.date_explicit)
                       if c.date_explicit else c.background)
     rules = [r for r in c.rule_names() if background or not r.startswith("background:")]

@@ -148,6 +148,10 @@ class PlaceIndex:
                     skel[(p.admin1_pcode, sk)].append(e)
         return dict(skel)
 
+    def district_seat(self, admin2_pcode: str | None) -> Place | None:
+        """The seat town of a district (its P-code), where a place of it the gazetteer lacks is coded."""
+        return self._seat.get(admin2_pcode or "")
+
     def _seat_towns(self) -> dict[str, Place]:
         """Each district's seat town (where a neighbourhood's events are placed, as ACLED does)."""
         seats: dict[str, Place] = {}
