@@ -104,10 +104,13 @@ def is_title(before: str) -> bool:
         t = t[2:] if t.startswith("ال") else t
         if t in titles:
             return True
-        if t in construct:
-            continue
+        if t in construct or t in _TITLE_FILLERS:
+            continue  # ("مدير الإعلام في محافظة X", "مسؤولين محليين بمحافظة X": an office of the place)
         return False
     return False
+
+
+_TITLE_FILLERS = frozenset({"في", "محلي", "محليين", "محليون", "محليه"})
 
 
 @dataclass
