@@ -226,3 +226,11 @@ def test_villages_of_a_list_the_gazetteer_lacks_are_events_at_their_district_sea
     assert [e["geo_precision"] for e in unknown] == [2, 2]
     assert unknown[0]["location_name"] == unknown[1]["location_name"] == "معرة النعمان"
     assert len({e["event_id"] for e in events.values()}) == 4
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("تعرض المساعد في المخابرات الجوية لإطلاق نار من قبل مجهولين في بلدة المسيفرة اليوم ما أدى لمقتله.", "battle"),
+    ("تعرض مدرس لإطلاق نار من قبل مجهولين في بلدة المسيفرة اليوم ما أدى لمقتله.", "violence_against_civilians"),
+])
+def test_a_rank_or_a_security_service_makes_the_target_armed(extractor, text, expected):
+    assert [e["event_type"] for e in _events(extractor, text)] == [expected]
