@@ -116,6 +116,15 @@ CREATE TABLE IF NOT EXISTS event_sources (
     PRIMARY KEY (event_id, mention_id)
 );
 
+-- ACLED-shaped ids: event_id_cnty = 'SYR' || acled_no. A number is given once to each of our event_ids
+-- (the next after the highest ever given, in date then event_id order within a load) and never changed,
+-- reused or deleted: an event that a later load drops keeps its number, should it come back.
+CREATE TABLE IF NOT EXISTS acled_ids (
+    event_id     VARCHAR PRIMARY KEY,
+    acled_no     BIGINT NOT NULL UNIQUE,
+    assigned_at  TIMESTAMP NOT NULL
+);
+
 -- Rows that failed a contract or could not be read: nothing is dropped silently.
 CREATE TABLE IF NOT EXISTS quarantine (
     quarantine_id  VARCHAR PRIMARY KEY,   -- deterministic: re-running a partition replaces, never adds
