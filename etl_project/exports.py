@@ -355,6 +355,25 @@ def write_geojson(frame: pl.DataFrame, path: Path) -> None:
     Path(path).write_text(text + "\n", encoding="utf-8")
 
 
+QUERY_FORMATS = ("csv", "json", "parquet")
+
+
+def write_query_result(frame: pl.DataFrame, fmt: str, path: Path) -> None:
+    """A query's rows as a file: CSV as the exports write it (BOM, no cell runs as a formula), JSON as one
+    array of objects (UTF-8, dates as ISO strings, non-finite numbers as null), Parquet with the types kept."""
+    if fmt not in QUERY_FORMATS:
+        raise ExportError(f"unknown format {fmt!r}: choose one of {', '.join(QUERY_FORMATS)}")
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "csv":
+        write_csv_frame(frame, path)
+    elif fmt == "json":
+        rows = [{k: _json_value(v) for k, v in row.items()} for row in frame.iter_rows(named=True)]
+        path.write_text(json.dumps(rows, ensure_ascii=False, allow_nan=False, default=str) + "\n", encoding="utf-8")
+    else:
+        frame.write_parquet(path, metadata={"formulas": FORMULA_NOTE["parquet"]})
+
+
 def write_parquet(frame: pl.DataFrame, path: Path) -> None:
     frame.write_parquet(path, metadata={
         "attribution": ATTRIBUTION,
