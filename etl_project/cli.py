@@ -13,6 +13,7 @@ from pathlib import Path
 
 from etl_project.cli_common import UsageError, parse_date as _date
 from etl_project.cli_export import add_export_parser
+from etl_project.cli_progress import PartitionProgress
 from etl_project.config import dagster_home, load_settings
 
 
@@ -152,21 +153,20 @@ def cmd_run(args) -> int:
     tally.add_checks(gaz)
 
     job = defs.resolve_job_def("nightly_events")
-    width = len(partitions)
-    for i, day in enumerate(partitions, start=1):
-        result = job.execute_in_process(partition_key=day.isoformat(), instance=instance, raise_on_error=False, run_config=QUIET,
-                                        tags=tags)
-        if not result.success:
-            print(f"[{i}/{width}] {day}: FAILED (run {result.run_id}); see `dagster dev` for the log", file=sys.stderr)
-            tally.failed.append(f"{day}: run failed")
-            continue
-        counts = _partition_counts(settings.warehouse_path, day)
-        for k, v in counts.items():
-            tally.totals[k] = tally.totals.get(k, 0) + v
-        tally.add_checks(result, prefix=f"{day}: ")
-        bar = "#" * int(20 * i / width)
-        print(f"[{bar:<20}] {i}/{width} {day}: {counts['articles']} articles, {counts['events']} with events, "
-              f"{counts['quarantined']} quarantined, {counts['duplicate']} duplicates")
+    with PartitionProgress(len(partitions)) as progress:
+        for day in partitions:
+            result = job.execute_in_process(partition_key=day.isoformat(), instance=instance, raise_on_error=False,
+                                            run_config=QUIET, tags=tags)
+            if not result.success:
+                progress.failed(f"{day}: FAILED (run {result.run_id}); see `dagster dev` for the log")
+                tally.failed.append(f"{day}: run failed")
+                continue
+            counts = _partition_counts(settings.warehouse_path, day)
+            for k, v in counts.items():
+                tally.totals[k] = tally.totals.get(k, 0) + v
+            tally.add_checks(result, prefix=f"{day}: ")
+            progress.partition(f"{day}: {counts['articles']} articles, {counts['events']} with events, "
+                               f"{counts['quarantined']} quarantined, {counts['duplicate']} duplicates")
     return tally.report(settings.warehouse_path)
 
 
