@@ -203,10 +203,6 @@ def _admin_name(pcode: str | None, name: str | None) -> str | None:
     return unit.name_en if unit else acled.ascii_place(name, keep_apostrophes=True)
 
 
-def _mapped(col: str, fn, dtype=pl.String) -> pl.Expr:
-    return pl.col(col).map_elements(fn, return_dtype=dtype, skip_nulls=True)
-
-
 def acled_frame(raw: pl.DataFrame) -> pl.DataFrame:
     """ACLED's columns, labels, types and empty values from v_events rows (plus location_name_en,
     timestamp, acled_no), then ours. Empty text is null (an empty CSV cell, as in ACLED's files); our
@@ -233,7 +229,8 @@ def acled_frame(raw: pl.DataFrame) -> pl.DataFrame:
         pl.Series("admin1_acled", admin1, dtype=pl.String),
         pl.Series("admin2_acled", admin2, dtype=pl.String),
     ).with_columns(
-        # a place the gazetteer has no romanisation for is named, as ACLED does, after its district or governorate
+        # a place the gazetteer has no romanisation for is named after its district or governorate (ASCII, like
+        # every location); its Arabic name stays in location_name
         pl.coalesce(place, pl.col("admin2_acled"), pl.col("admin1_acled")).alias("location_acled"),
     )
     inter = acled.INTER_LABELS

@@ -138,7 +138,7 @@ def test_csv_has_acled_columns_in_order_then_the_evidence(wh, tmp_path):
     battle = rows[1]
     assert battle["event_type"] == "Battles" and battle["sub_event_type"] == "Armed clash"
     assert battle["interaction"] == "State forces-Rebel group" and battle["civilian_targeting"] == ""
-    # no romanised name: named, as ACLED does, after its governorate; the Arabic stays in location_name
+    # no romanised name: named after its governorate; the Arabic stays in location_name
     unlocated = rows[3]
     assert unlocated["latitude"] == "" and unlocated["location"] == "Homs" and unlocated["location_name"] == "البادية"
     # another spelling of a governorate becomes ACLED's, through its P-code
