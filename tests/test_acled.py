@@ -113,3 +113,16 @@ def test_ascii_place_is_ascii_and_idempotent():
     for name in ("Al Bāb", "Buşrá ash Shām", "`Ariqah", "Sarāqib", "Bāniyās", "Yabrūd", "Jāsim"):
         once = acled.ascii_place(name)
         assert once.isascii() and acled.ascii_place(once) == once
+
+
+def test_the_views_numeric_interaction_follows_the_same_rule(tmp_path):
+    from etl_project import warehouse
+
+    pairs = [(a, b) for a in (None, 0, 1, 3, 6, 7, 8) for b in (None, 0, 1, 2, 7)]
+    with warehouse.connect(tmp_path / "w.duckdb") as con:
+        for i, (a, b) in enumerate(pairs):
+            con.execute("INSERT INTO events (event_id, article_id, event_type, sub_event_type, inter1, inter2, fatalities, "
+                        "injuries, is_background, n_sources) VALUES (?, 'a', 'battle', 'armed_clash', ?, ?, 0, 0, false, 1)",
+                        [f"e{i}", a, b])
+        got = dict(con.execute("SELECT event_id_cnty, interaction FROM v_events").fetchall())
+    assert {f"e{i}": acled.interaction_code(a, b) for i, (a, b) in enumerate(pairs)} == got

@@ -214,8 +214,12 @@ SELECT
     e.inter1,
     e.actor2,
     e.inter2,
-    (least(coalesce(e.inter1, 0), coalesce(e.inter2, 0)) * 10
-        + greatest(coalesce(e.inter1, 0), coalesce(e.inter2, 0)))  AS interaction,
+    -- ACLED's numeric interaction, as etl_project.acled.interaction_code: the lower category first (17),
+    -- one actor alone is its category and 0 (60); null when actor1's category is not known
+    CASE WHEN e.inter1 BETWEEN 1 AND 8 THEN
+        CASE WHEN e.inter2 BETWEEN 1 AND 8 THEN least(e.inter1, e.inter2) * 10 + greatest(e.inter1, e.inter2)
+             ELSE e.inter1 * 10 END
+    END                                          AS interaction,
     760                                          AS iso,
     'Middle East'                                AS region,
     'Syria'                                      AS country,
