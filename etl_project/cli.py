@@ -13,6 +13,7 @@ from pathlib import Path
 
 from etl_project.cli_common import UsageError, parse_date as _date
 from etl_project.cli_export import add_export_parser
+from etl_project.cli_progress import PartitionProgress
 from etl_project.config import dagster_home, load_settings
 
 
@@ -152,21 +153,20 @@ def cmd_run(args) -> int:
     tally.add_checks(gaz)
 
     job = defs.resolve_job_def("nightly_events")
-    width = len(partitions)
-    for i, day in enumerate(partitions, start=1):
-        result = job.execute_in_process(partition_key=day.isoformat(), instance=instance, raise_on_error=False, run_config=QUIET,
-                                        tags=tags)
-        if not result.success:
-            print(f"[{i}/{width}] {day}: FAILED (run {result.run_id}); see `dagster dev` for the log", file=sys.stderr)
-            tally.failed.append(f"{day}: run failed")
-            continue
-        counts = _partition_counts(settings.warehouse_path, day)
-        for k, v in counts.items():
-            tally.totals[k] = tally.totals.get(k, 0) + v
-        tally.add_checks(result, prefix=f"{day}: ")
-        bar = "#" * int(20 * i / width)
-        print(f"[{bar:<20}] {i}/{width} {day}: {counts['articles']} articles, {counts['events']} with events, "
-              f"{counts['quarantined']} quarantined, {counts['duplicate']} duplicates")
+    with PartitionProgress(len(partitions)) as progress:
+        for day in partitions:
+            result = job.execute_in_process(partition_key=day.isoformat(), instance=instance, raise_on_error=False,
+                                            run_config=QUIET, tags=tags)
+            if not result.success:
+                progress.failed(f"{day}: FAILED (run {result.run_id}); see `dagster dev` for the log")
+                tally.failed.append(f"{day}: run failed")
+                continue
+            counts = _partition_counts(settings.warehouse_path, day)
+            for k, v in counts.items():
+                tally.totals[k] = tally.totals.get(k, 0) + v
+            tally.add_checks(result, prefix=f"{day}: ")
+            progress.partition(f"{day}: {counts['articles']} articles, {counts['events']} with events, "
+                               f"{counts['quarantined']} quarantined, {counts['duplicate']} duplicates")
     return tally.report(settings.warehouse_path)
 
 
@@ -251,17 +251,35 @@ def cmd_query(args) -> int:
         if rel is None:
             raise UsageError("the statement returned no rows")
         frame = rel.pl()
-    if args.csv:
-        from etl_project.exports import write_csv_frame
+    output, fmt = _query_output(args)
+    if output:
+        from etl_project.exports import write_query_result
 
-        write_csv_frame(frame, args.csv)
-        print(f"wrote {frame.height} rows to {args.csv}", file=sys.stderr)
+        write_query_result(frame, fmt, output)
+        print(f"wrote {frame.height} rows to {output} ({fmt})", file=sys.stderr)
     else:
         import polars as pl
 
         with pl.Config(tbl_rows=args.limit, tbl_cols=-1, fmt_str_lengths=60, tbl_width_chars=200):
             print(frame.head(args.limit))
     return 0
+
+
+def _query_output(args) -> tuple[Path | None, str | None]:
+    """Where `query` writes and in which format: --output FILE (format from --format or the extension),
+    or the older --csv FILE; neither: print the rows."""
+    if args.csv and args.output:
+        raise UsageError("--csv FILE and --output FILE: give one")
+    if args.csv:
+        return args.csv, "csv"
+    if not args.output:
+        if args.format:
+            raise UsageError(f"--format {args.format} writes a file: add --output FILE")
+        return None, None
+    fmt = args.format or {".csv": "csv", ".json": "json", ".parquet": "parquet", ".pq": "parquet"}.get(args.output.suffix.lower())
+    if fmt is None:
+        raise UsageError(f"say which format: --format csv|json|parquet (cannot tell from {args.output.name!r})")
+    return args.output, fmt
 
 
 def cmd_status(args) -> int:
@@ -318,8 +336,18 @@ def cmd_gazetteer(args) -> int:
     return 0
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("etl-project")
+    except PackageNotFoundError:  # run from a checkout that is not installed
+        return "unknown (not installed)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="etl-project", description="Arabic news → dated, geolocated security events for Syria.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     run = sub.add_parser("run", help="materialise the pipeline for some partitions into the warehouse")
@@ -346,6 +374,9 @@ def build_parser() -> argparse.ArgumentParser:
     q = sub.add_parser("query", help="run SQL against the warehouse, read-only")
     q.add_argument("sql", help="the SQL statement, or - to read it from standard input")
     q.add_argument("--csv", type=Path, help="write the result as CSV to this file instead of printing it")
+    q.add_argument("--output", type=Path, help="write the result to this file instead of printing it")
+    q.add_argument("--format", choices=("csv", "json", "parquet"),
+                   help="the file's format (default: from --output's extension); CSV cells never run as formulas")
     q.add_argument("--limit", type=int, default=50, help="rows to print (default 50)")
     q.set_defaults(func=cmd_query)
 

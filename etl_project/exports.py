@@ -1,9 +1,12 @@
 """Files analysts open in their own tools: CSV, GeoJSON and Parquet exports of the events.
 
-Columns: ACLED's names and order where the field exists in ACLED's codebook (`ACLED_COLUMNS`), then
-the evidence that backs each row (`EVIDENCE_COLUMNS`). `timestamp` is, as in ACLED, the time the row
-was last written: unix seconds (UTC) of the latest warehouse load of a partition whose articles report
-the event; null when the warehouse holds no load record for it.
+Columns: ACLED's current export, its 31 columns in its order, with ACLED's labels, types and empty
+values (`ACLED_COLUMNS`, `ACLED_DTYPES`; the vocabulary is `etl_project.acled`), so a script written for
+an ACLED file reads ours unchanged; then ours: our id and codes (`OWN_COLUMNS`) and the evidence that
+backs each row (`EVIDENCE_COLUMNS`). `event_id_cnty` is SYR and the event's number in `acled_ids`.
+`timestamp` is, as in ACLED, the time the row was last written: unix seconds (UTC) of the latest
+warehouse load of a partition whose articles report the event; null when the warehouse holds no load
+record for it.
 
 Formulas. A spreadsheet evaluates a text cell that starts with = + - @ (or their full-width forms),
 tab or carriage return. In CSV, the format spreadsheets open directly, every such text cell gets a
@@ -30,25 +33,39 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
-from etl_project.geo.admin import arabic_key, governorates
+from etl_project import acled, warehouse
+from etl_project.geo.admin import admin_units, arabic_key, governorates
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 _FORMULA_RE = "^[=+\\-@\t\r\uff1d\uff0b\uff0d\uff20]"
 
-FORMATS = ("csv", "geojson", "parquet")
+FORMATS = ("acled", "csv", "geojson", "parquet")  # acled: the CSV, by the name of what it is
 
+# ACLED's current public export (2024 codebook; ACLED's API), its 31 columns in its order.
 ACLED_COLUMNS = (
     "event_id_cnty", "event_date", "year", "time_precision", "disorder_type", "event_type", "sub_event_type",
-    "actor1", "inter1", "actor2", "inter2", "interaction", "iso", "region", "country",
-    "admin1", "admin2", "admin3", "location", "latitude", "longitude", "geo_precision",
+    "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2", "interaction", "civilian_targeting",
+    "iso", "region", "country", "admin1", "admin2", "admin3", "location", "latitude", "longitude", "geo_precision",
     "source", "source_scale", "notes", "fatalities", "tags", "timestamp",
+)
+# The types of ACLED's columns as polars reads ACLED's CSV (`try_parse_dates=True`); ours are written so.
+ACLED_DTYPES: dict[str, pl.DataType] = {
+    **{c: pl.String() for c in ACLED_COLUMNS},
+    "event_date": pl.Date(), "year": pl.Int64(), "time_precision": pl.Int64(), "iso": pl.Int64(),
+    "latitude": pl.Float64(), "longitude": pl.Float64(), "geo_precision": pl.Int64(), "fatalities": pl.Int64(),
+    "timestamp": pl.Int64(),
+}
+# Ours, after ACLED's: our own id and codes, then the evidence that backs each row.
+OWN_COLUMNS = (
+    "event_id", "event_type_code", "sub_event_type_code", "inter1_code", "inter2_code", "interaction_code",
+    "location_name_en",
 )
 EVIDENCE_COLUMNS = (
     "location_name", "location_text", "date_text", "actor1_text", "actor2_text",
     "evidence", "evidence_start", "evidence_end", "article_id", "n_sources", "confidence", "extractor_version",
     "is_background", "injuries", "admin1_pcode", "admin2_pcode", "gazetteer_id",
 )
-EXPORT_COLUMNS = ACLED_COLUMNS + EVIDENCE_COLUMNS
+EXPORT_COLUMNS = ACLED_COLUMNS + OWN_COLUMNS + EVIDENCE_COLUMNS
 
 ATTRIBUTION = (
     "Places: data from Who's On First (https://whosonfirst.org/docs/licenses/), CC0, with properties from "
@@ -67,6 +84,7 @@ FORMULA_NOTE = {
     "parquet": "Values are exported unchanged; no formula neutralisation (Parquet is not opened as a spreadsheet). "
                "Neutralise cells if you convert this file to CSV or a spreadsheet.",
 }
+FORMULA_NOTE["acled"] = FORMULA_NOTE["csv"]
 
 class ExportError(Exception):
     """A request the export cannot satisfy; the message is one line for the user."""
@@ -158,9 +176,11 @@ class ExportFilter:
 
 # ---------------------------------------------------------------------------------------- reading
 
-_SELECT = (
-    "SELECT " + ", ".join(f"v.{c}" if c != "timestamp" else "t.timestamp" for c in EXPORT_COLUMNS) + """
+_SELECT = """
+SELECT v.*, e.location_name_en, t.timestamp, ids.acled_no
 FROM v_events v
+JOIN events e ON e.event_id = v.event_id_cnty
+LEFT JOIN acled_ids ids ON ids.event_id = v.event_id_cnty
 LEFT JOIN (
     SELECT es.event_id, CAST(epoch(max(pl.loaded_at)) AS BIGINT) AS timestamp
     FROM event_sources es
@@ -168,15 +188,97 @@ LEFT JOIN (
     JOIN partition_loads pl ON pl.partition_date = a.partition_date
     GROUP BY es.event_id
 ) t ON t.event_id = v.event_id_cnty"""
-)
 
 
 def read_events(con: duckdb.DuckDBPyConnection, flt: ExportFilter | None = None) -> pl.DataFrame:
-    """The events to export, in EXPORT_COLUMNS order, oldest first."""
+    """The events to export, in EXPORT_COLUMNS order, oldest first, in ACLED's vocabulary (see acled_frame)."""
     where, params = (flt or ExportFilter()).where()
     sql = _SELECT + where + " ORDER BY v.event_date NULLS LAST, v.admin1, v.location, v.event_id_cnty"
-    frame = con.sql(sql, params=params).pl()
-    return frame.with_columns(pl.col("timestamp").cast(pl.Int64), pl.col("year").cast(pl.Int32))
+    return acled_frame(con.sql(sql, params=params).pl())
+
+
+def _admin_name(pcode: str | None, name: str | None) -> str | None:
+    """ACLED's admin name: the project's admin table by P-code, else the stored name in plain ASCII."""
+    unit = admin_units().get(pcode) if pcode else None
+    return unit.name_en if unit else acled.ascii_place(name, keep_apostrophes=True)
+
+
+def acled_frame(raw: pl.DataFrame) -> pl.DataFrame:
+    """ACLED's columns, labels, types and empty values from v_events rows (plus location_name_en,
+    timestamp, acled_no), then ours. Empty text is null (an empty CSV cell, as in ACLED's files); our
+    codes stay beside ACLED's labels (event_type_code, inter1_code...)."""
+    rows = raw.iter_rows(named=True)
+    derived = [
+        (
+            acled.interaction_label(r["inter1"], r["inter2"]), acled.interaction_code(r["inter1"], r["inter2"]),
+            acled.civilian_targeting(r["event_type"], r["sub_event_type"], r["inter2"]),
+            _admin_name(r["admin1_pcode"], r["admin1"]),
+            _admin_name(r["admin2_pcode"], r["admin2"]),
+        )
+        for r in rows
+    ]
+    interaction, interaction_code, targeting, admin1, admin2 = (list(c) for c in zip(*derived)) if derived else ([],) * 5
+    place = pl.col("location_name_en").map_elements(acled.ascii_place, return_dtype=pl.String, skip_nulls=True)
+    frame = raw.with_columns(
+        pl.when(pl.col("acled_no").is_not_null())
+        .then(pl.lit(warehouse.ACLED_COUNTRY) + pl.col("acled_no").cast(pl.String))
+        .alias("acled_id"),
+        pl.Series("interaction_label", interaction, dtype=pl.String),
+        pl.Series("interaction_code", interaction_code, dtype=pl.Int64),
+        pl.Series("civilian_targeting", targeting, dtype=pl.String),
+        pl.Series("admin1_acled", admin1, dtype=pl.String),
+        pl.Series("admin2_acled", admin2, dtype=pl.String),
+    ).with_columns(
+        # a place the gazetteer has no romanisation for is named after its district or governorate (ASCII, like
+        # every location); its Arabic name stays in location_name
+        pl.coalesce(place, pl.col("admin2_acled"), pl.col("admin1_acled")).alias("location_acled"),
+    )
+    inter = acled.INTER_LABELS
+    out = frame.select(
+        pl.col("acled_id").alias("event_id_cnty"),
+        pl.col("event_date").cast(pl.Date),
+        pl.col("year").cast(pl.Int64),
+        pl.col("time_precision").cast(pl.Int64),
+        pl.col("sub_event_type").replace_strict(acled.DISORDER_TYPES, default=None, return_dtype=pl.String)
+        .alias("disorder_type"),
+        pl.col("event_type").replace_strict(acled.EVENT_TYPE_LABELS, default=None, return_dtype=pl.String),
+        pl.col("sub_event_type").replace_strict(acled.SUB_EVENT_TYPE_LABELS, default=None, return_dtype=pl.String),
+        pl.col("actor1"),
+        pl.lit(None, pl.String).alias("assoc_actor_1"),
+        pl.col("inter1").cast(pl.Int64).replace_strict(inter, default=None, return_dtype=pl.String).alias("inter1"),
+        pl.col("actor2"),
+        pl.lit(None, pl.String).alias("assoc_actor_2"),
+        pl.col("inter2").cast(pl.Int64).replace_strict(inter, default=None, return_dtype=pl.String).alias("inter2"),
+        pl.col("interaction_label").alias("interaction"),
+        pl.col("civilian_targeting"),
+        pl.col("iso").cast(pl.Int64),
+        pl.col("region").cast(pl.String),
+        pl.col("country").cast(pl.String),
+        pl.col("admin1_acled").alias("admin1"),
+        pl.col("admin2_acled").alias("admin2"),
+        pl.col("admin3").cast(pl.String),
+        pl.col("location_acled").alias("location"),
+        pl.col("latitude").cast(pl.Float64),
+        pl.col("longitude").cast(pl.Float64),
+        pl.col("geo_precision").cast(pl.Int64),
+        pl.col("source").cast(pl.String),
+        # ACLED's source_scale is the reach of the sources (National, Subnational...), which we do not know:
+        # empty (n_sources counts them)
+        pl.lit(None, pl.String).alias("source_scale"),
+        pl.col("notes").cast(pl.String),
+        pl.col("fatalities").cast(pl.Int64),
+        pl.when(pl.col("is_background")).then(pl.lit("background")).alias("tags"),
+        pl.col("timestamp").cast(pl.Int64),
+        pl.col("event_id_cnty").alias("event_id"),
+        pl.col("event_type").alias("event_type_code"),
+        pl.col("sub_event_type").alias("sub_event_type_code"),
+        pl.col("inter1").cast(pl.Int64).alias("inter1_code"),
+        pl.col("inter2").cast(pl.Int64).alias("inter2_code"),
+        pl.col("interaction_code"),
+        pl.col("location_name_en"),
+        *[pl.col(c) for c in EVIDENCE_COLUMNS],
+    )
+    return out.with_columns(pl.col(c).cast(t) for c, t in ACLED_DTYPES.items())
 
 
 # ---------------------------------------------------------------------------------------- writing
@@ -189,7 +291,7 @@ def export_events(con: duckdb.DuckDBPyConnection, fmt: str, output: Path, flt: E
     frame = read_events(con, flt)
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
-    {"csv": write_csv, "geojson": write_geojson, "parquet": write_parquet}[fmt](frame, output)
+    {"acled": write_csv, "csv": write_csv, "geojson": write_geojson, "parquet": write_parquet}[fmt](frame, output)
     write_license(output, fmt, frame.height)
     return frame.height
 
@@ -250,10 +352,30 @@ def write_geojson(frame: pl.DataFrame, path: Path) -> None:
     Path(path).write_text(text + "\n", encoding="utf-8")
 
 
+QUERY_FORMATS = ("csv", "json", "parquet")
+
+
+def write_query_result(frame: pl.DataFrame, fmt: str, path: Path) -> None:
+    """A query's rows as a file: CSV as the exports write it (BOM, no cell runs as a formula), JSON as one
+    array of objects (UTF-8, dates as ISO strings, non-finite numbers as null), Parquet with the types kept."""
+    if fmt not in QUERY_FORMATS:
+        raise ExportError(f"unknown format {fmt!r}: choose one of {', '.join(QUERY_FORMATS)}")
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if fmt == "csv":
+        write_csv_frame(frame, path)
+    elif fmt == "json":
+        rows = [{k: _json_value(v) for k, v in row.items()} for row in frame.iter_rows(named=True)]
+        path.write_text(json.dumps(rows, ensure_ascii=False, allow_nan=False, default=str) + "\n", encoding="utf-8")
+    else:
+        frame.write_parquet(path, metadata={"formulas": FORMULA_NOTE["parquet"]})
+
+
 def write_parquet(frame: pl.DataFrame, path: Path) -> None:
     frame.write_parquet(path, metadata={
         "attribution": ATTRIBUTION,
         "licenses": "; ".join(LICENSES),
         "formulas": FORMULA_NOTE["parquet"],
-        "columns": "ACLED codebook names first, then the evidence columns; timestamp = unix seconds of the last load",
+        "columns": "ACLED's export columns (2024 codebook) first, with ACLED's labels; then our id, codes and the "
+                   "evidence; timestamp = unix seconds of the last load",
     })

@@ -27,6 +27,8 @@ from matplotlib.lines import Line2D
 from shapely.geometry import MultiPolygon, Polygon, mapping, shape
 from shapely.geometry.base import BaseGeometry
 
+from etl_project.acled import EVENT_TYPE_LABELS
+
 WOF_ARCHIVE = "whosonfirst-data-admin-sy.tar.gz"
 WOF_DIR = "whosonfirst-data-admin-sy"
 SIMPLIFY_DEG = 0.01  # about 1 km: invisible at this scale, and keeps the drawing light
@@ -41,14 +43,7 @@ EVENT_COLOURS = {
     "strategic_development": "#009E73",
 }
 OTHER_COLOUR = "#555555"
-EVENT_LABELS = {
-    "battle": "Battles",
-    "explosion_remote_violence": "Explosions/Remote violence",
-    "violence_against_civilians": "Violence against civilians",
-    "protest": "Protests",
-    "riot": "Riots",
-    "strategic_development": "Strategic developments",
-}
+EVENT_LABELS = EVENT_TYPE_LABELS  # ACLED's event type labels, one table (etl_project.acled)
 
 # Syria's border, coarsely, clockwise from the Lebanese border on the coast (lon, lat).
 # Hand-drawn from a general map; good to a few km, enough to place the points.

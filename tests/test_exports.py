@@ -40,8 +40,9 @@ def event(event_id: str, **over) -> dict:
     return row
 
 
-def make_warehouse(path: Path, events: list[dict], source: str = "عنب بلدي") -> Path:
-    """A real warehouse file: the schema applied by warehouse.connect, rows inserted with parameters."""
+def make_warehouse(path: Path, events: list[dict], source: str = "عنب بلدي", acled_ids: bool = True) -> Path:
+    """A real warehouse file: the schema applied by warehouse.connect, rows inserted with parameters, and (as
+    every load does) ACLED ids assigned; `acled_ids=False` gives a warehouse from before they existed."""
     with warehouse.connect(path) as con:
         days = set()
         for e in events:
@@ -59,6 +60,10 @@ def make_warehouse(path: Path, events: list[dict], source: str = "عنب بلد�
         for day in days:
             con.execute("INSERT INTO partition_loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         [day, "run-1", LOADED_AT, 1, 1, 0, 0, 0, "test-1"])
+        if acled_ids:
+            warehouse.assign_acled_ids(con)
+        else:
+            con.execute("DELETE FROM acled_ids")
     return path
 
 
@@ -78,7 +83,7 @@ def wh(tmp_path, monkeypatch) -> Path:
               admin1_pcode="SY09", latitude=35.015, longitude=40.5103, fatalities=1),
         # no coordinates: kept in every format
         event("ev-5", event_date=date(2024, 5, 4), location_name="البادية", location_name_en=None, admin1="Homs",
-              admin1_pcode="SY04", latitude=None, longitude=None, geo_precision=3, fatalities=0),
+              admin1_pcode="SY04", admin2=None, admin2_pcode=None, latitude=None, longitude=None, geo_precision=3, fatalities=0),
     ]
     path = make_warehouse(tmp_path / "events.duckdb", events)
     monkeypatch.setenv("ETL_WAREHOUSE", str(path))
@@ -107,22 +112,37 @@ def test_csv_has_acled_columns_in_order_then_the_evidence(wh, tmp_path):
     header, rows = read_csv(out)
     assert header == list(EXPORT_COLUMNS)
     assert header[: len(ACLED_COLUMNS)] == list(ACLED_COLUMNS) and header[len(ACLED_COLUMNS) - 1] == "timestamp"
-    assert [r["event_id_cnty"] for r in rows] == ["ev-1", "ev-2", "ev-4", "ev-5", "ev-3"]
+    assert [r["event_id"] for r in rows] == ["ev-1", "ev-2", "ev-4", "ev-5", "ev-3"]
+    # numbered in date order, then by our event_id
+    assert [r["event_id_cnty"] for r in rows] == ["SYR1", "SYR2", "SYR3", "SYR4", "SYR5"]
     first = rows[0]
     assert first["event_date"] == "2024-05-01" and first["year"] == "2024" and first["time_precision"] == "1"
-    assert first["disorder_type"] == "Political violence" and first["event_type"] == "explosion_remote_violence"
-    assert first["interaction"] == "37" and first["iso"] == "760" and first["country"] == "Syria"
+    assert first["disorder_type"] == "Political violence" and first["event_type"] == "Explosions/Remote violence"
+    assert first["sub_event_type"] == "Remote explosive/landmine/IED"
+    assert first["event_type_code"] == "explosion_remote_violence" and first["inter1_code"] == "3"
+    assert first["inter1"] == "Political militia" and first["inter2"] == "Civilians"
+    assert first["interaction"] == "Political militia-Civilians" and first["interaction_code"] == "37"
+    assert first["civilian_targeting"] == "Civilian targeting" and first["assoc_actor_1"] == ""
+    assert first["iso"] == "760" and first["country"] == "Syria" and first["region"] == "Middle East"
     assert first["location"] == "Al Mayadin" and first["location_name"] == "الميادين"
+    assert first["admin1"] == "Deir ez-Zor" and first["admin2"] == "Al Mayadin" and first["tags"] == ""
     assert float(first["latitude"]) == 35.0209 and float(first["longitude"]) == 40.4535
-    assert first["source"] == "عنب بلدي" and first["source_scale"] == "Single"
+    assert first["source"] == "عنب بلدي" and first["source_scale"] == "" and first["n_sources"] == "1"
     assert first["notes"] == ARABIC and first["fatalities"] == "3" and first["injuries"] == "5"
     assert first["timestamp"] == str(LOADED_TS)
     assert first["admin1_pcode"] == "SY09" and first["gazetteer_id"] == "wof:85678381"
     background = rows[-1]
     assert background["tags"] == "background" and background["is_background"] == "true"
-    assert background["source_scale"] == "Multiple" and background["disorder_type"] == "Demonstrations"
+    assert background["n_sources"] == "2" and background["disorder_type"] == "Demonstrations"
+    assert background["event_type"] == "Protests" and background["civilian_targeting"] == ""
+    battle = rows[1]
+    assert battle["event_type"] == "Battles" and battle["sub_event_type"] == "Armed clash"
+    assert battle["interaction"] == "State forces-Rebel group" and battle["civilian_targeting"] == ""
+    # no romanised name: named after its governorate; the Arabic stays in location_name
     unlocated = rows[3]
-    assert unlocated["latitude"] == "" and unlocated["location"] == "البادية"
+    assert unlocated["latitude"] == "" and unlocated["location"] == "Homs" and unlocated["location_name"] == "البادية"
+    # another spelling of a governorate becomes ACLED's, through its P-code
+    assert rows[2]["admin1"] == "Deir ez-Zor"
 
 
 PAYLOADS = {
@@ -150,8 +170,9 @@ def test_no_csv_cell_can_run_as_a_formula(tmp_path, monkeypatch):
     assert row["actor2_text"] == "'" + PAYLOADS["actor2_text"]
     assert row["date_text"] == "'" + PAYLOADS["date_text"]
     assert row["location_name"] == "'" + PAYLOADS["location_name"]
-    assert row["location"] == "'" + PAYLOADS["location_name_en"]
-    assert row["source"] == "'=cmd|'/C calc'!A0" and row["event_id_cnty"] == "'=evil"
+    assert row["location_name_en"] == "'" + PAYLOADS["location_name_en"]
+    assert row["location"] == "'" + PAYLOADS["location_name_en"]  # no Latin letter: not romanised, still neutralised
+    assert row["source"] == "'=cmd|'/C calc'!A0" and row["event_id"] == "'=evil" and row["event_id_cnty"] == "SYR1"
     # GeoJSON and Parquet carry values unchanged (documented in their metadata)
     doc = json.loads(export(tmp_path, "geojson").read_text(encoding="utf-8"))
     assert doc["features"][0]["properties"]["location_text"] == PAYLOADS["location_text"]
@@ -181,7 +202,8 @@ def test_geojson_is_an_rfc7946_feature_collection(wh, tmp_path):
     for f in features:
         assert f["type"] == "Feature" and set(f) == {"type", "id", "geometry", "properties"}
         assert list(f["properties"]) == list(EXPORT_COLUMNS)
-        lat, lon = expected[f["id"]]
+        assert f["id"] == f["properties"]["event_id_cnty"] and f["id"].startswith("SYR")
+        lat, lon = expected[f["properties"]["event_id"]]
         if lat is None:
             assert f["geometry"] is None
             continue
@@ -190,7 +212,7 @@ def test_geojson_is_an_rfc7946_feature_collection(wh, tmp_path):
         assert -180 <= x <= 180 and -90 <= y <= 90
         assert (x, y) == (round(lon, 6), round(lat, 6))  # [longitude, latitude]
         assert 35 < x < 43 and 32 < y < 38  # Syria, so the order cannot be swapped unnoticed
-    props = next(f["properties"] for f in features if f["id"] == "ev-1")
+    props = next(f["properties"] for f in features if f["properties"]["event_id"] == "ev-1")
     assert props["event_date"] == "2024-05-01" and props["fatalities"] == 3 and props["is_background"] is False
     assert props["timestamp"] == LOADED_TS
 
@@ -207,8 +229,8 @@ def test_parquet_round_trips_through_duckdb_and_polars(wh, tmp_path):
     assert frame.equals(expected)
     assert frame.schema["event_date"] == pl.Date and frame.schema["timestamp"] == pl.Int64
     con = duckdb.connect()
-    rows = con.sql("SELECT * FROM read_parquet(?) ORDER BY event_id_cnty", params=[str(out)]).pl()
-    assert rows.equals(expected.sort("event_id_cnty"))
+    rows = con.sql("SELECT * FROM read_parquet(?) ORDER BY event_id", params=[str(out)]).pl()
+    assert rows.equals(expected.sort("event_id"))
     meta = dict(con.execute("SELECT decode(key), decode(value) FROM parquet_kv_metadata(?)", [str(out)]).fetchall())
     assert meta["attribution"] == ATTRIBUTION
     assert "CC BY 4.0" in meta["licenses"] and "no formula neutralisation" in meta["formulas"]
@@ -228,7 +250,7 @@ def test_arabic_survives_byte_exact_in_every_format(wh, tmp_path):
     doc = json.loads(geo_out.read_text(encoding="utf-8"))
     assert doc["features"][0]["properties"]["evidence"].encode("utf-8") == encoded
     assert pl.read_parquet(pq_out)["evidence"][0].encode("utf-8") == encoded
-    value = duckdb.connect().execute("SELECT evidence FROM read_parquet(?) WHERE event_id_cnty = 'ev-1'", [str(pq_out)]).fetchone()[0]
+    value = duckdb.connect().execute("SELECT evidence FROM read_parquet(?) WHERE event_id = 'ev-1'", [str(pq_out)]).fetchone()[0]
     assert value.encode("utf-8") == encoded
 
 
@@ -244,7 +266,7 @@ def test_every_export_has_a_licence_sidecar(wh, tmp_path, fmt):
 
 
 def ids(path: Path) -> list[str]:
-    return [r["event_id_cnty"] for r in read_csv(path)[1]]
+    return [r["event_id"] for r in read_csv(path)[1]]
 
 
 def test_date_filter_is_inclusive(wh, tmp_path):
@@ -320,3 +342,14 @@ def test_export_reads_while_another_reader_holds_the_warehouse(wh, tmp_path):
         assert con.execute("SELECT count(*) FROM events").fetchone()[0] == 5
         out = export(tmp_path, "parquet")
     assert pl.read_parquet(out).height == 5
+
+
+def test_an_older_warehouse_gets_its_acled_ids_once_then_exports_only_read(tmp_path, monkeypatch, capsys):
+    path = make_warehouse(tmp_path / "w.duckdb", [event("b"), event("a")], acled_ids=False)
+    monkeypatch.setenv("ETL_WAREHOUSE", str(path))
+    out = export(tmp_path, "acled", name="events.csv")
+    assert "gave ACLED ids (SYR...) to 2 events" in capsys.readouterr().err
+    assert [(r["event_id"], r["event_id_cnty"]) for r in read_csv(out)[1]] == [("a", "SYR1"), ("b", "SYR2")]
+    export(tmp_path, "acled", name="again.csv")
+    assert "gave ACLED ids" not in capsys.readouterr().err
+    assert read_csv(tmp_path / "out" / "again.csv") == read_csv(out)

@@ -116,6 +116,15 @@ CREATE TABLE IF NOT EXISTS event_sources (
     PRIMARY KEY (event_id, mention_id)
 );
 
+-- ACLED-shaped ids: event_id_cnty = 'SYR' || acled_no. A number is given once to each of our event_ids
+-- (the next after the highest ever given, in date then event_id order within a load) and never changed,
+-- reused or deleted: an event that a later load drops keeps its number, should it come back.
+CREATE TABLE IF NOT EXISTS acled_ids (
+    event_id     VARCHAR PRIMARY KEY,
+    acled_no     BIGINT NOT NULL UNIQUE,
+    assigned_at  TIMESTAMP NOT NULL
+);
+
 -- Rows that failed a contract or could not be read: nothing is dropped silently.
 CREATE TABLE IF NOT EXISTS quarantine (
     quarantine_id  VARCHAR PRIMARY KEY,   -- deterministic: re-running a partition replaces, never adds
@@ -205,8 +214,12 @@ SELECT
     e.inter1,
     e.actor2,
     e.inter2,
-    (least(coalesce(e.inter1, 0), coalesce(e.inter2, 0)) * 10
-        + greatest(coalesce(e.inter1, 0), coalesce(e.inter2, 0)))  AS interaction,
+    -- ACLED's numeric interaction, as etl_project.acled.interaction_code: the lower category first (17),
+    -- one actor alone is its category and 0 (60); null when actor1's category is not known
+    CASE WHEN e.inter1 BETWEEN 1 AND 8 THEN
+        CASE WHEN e.inter2 BETWEEN 1 AND 8 THEN least(e.inter1, e.inter2) * 10 + greatest(e.inter1, e.inter2)
+             ELSE e.inter1 * 10 END
+    END                                          AS interaction,
     760                                          AS iso,
     'Middle East'                                AS region,
     'Syria'                                      AS country,
