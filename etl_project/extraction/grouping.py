@@ -327,7 +327,11 @@ def _vague_target(doc: ArticleContext, a: Candidate, events: list[Candidate]) ->
         if abs(si[id(b.sentence)] - si[id(a.sentence)]) > 4:
             continue  # (tested first: the cheapest test, and the one that fails most in a long article)
         announced = a.report_dated and a.date and b.date and 0 <= (a.date - b.date).days <= 2
-        if b is a or level(b) <= level(a) or b.event_type != a.event_type \
+        # (a raid told only at the governorate, "نفذت القوات حملة مداهمة في ريف القنيطرة", is the operation of
+        # the precise incident told next to it, whatever that incident's type)
+        operation = a.event_type == "strategic_development" and a.sub_event_type == "other" \
+            and abs(si[id(b.sentence)] - si[id(a.sentence)]) <= 2
+        if b is a or level(b) <= level(a) or (b.event_type != a.event_type and not operation) \
                 or not (dates_compatible(a, b) or announced):
             continue
         if a.date and b.date and b.date > a.date and a.sentence.kind != "headline":
