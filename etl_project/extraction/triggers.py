@@ -87,8 +87,8 @@ def _main_trigger(T: str, cl: Clause):
 _WHEN = {
     "deaths": lambda cl: cl.has_deaths,
     "stated_deaths": lambda cl: (cl.cas.deaths or 0) > 0,
-    # a foreign army (ACLED's external forces, category 8) told as the actor in the clause
-    "foreign_army": lambda cl: any(a.inter == 8 for a in cl.actors),
+    # an occupying army (Israel's, in the Golan and the south) named as the one that acts in the clause
+    "occupying_army": lambda cl: any(a.actor == "Military Forces of Israel" for a in cl.actors),
 }
 
 
