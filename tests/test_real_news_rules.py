@@ -234,3 +234,8 @@ def test_villages_of_a_list_the_gazetteer_lacks_are_events_at_their_district_sea
 ])
 def test_a_rank_or_a_security_service_makes_the_target_armed(extractor, text, expected):
     assert [e["event_type"] for e in _events(extractor, text)] == [expected]
+
+
+def test_a_named_victim_is_one_dead(extractor):
+    text = "واغتال مجهولون بالأسلحة الرشاشة المدعو محمد جمال في مدينة جاسم أمس."
+    assert [e["fatalities"] for e in _events(extractor, text)] == [1]
