@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 from etl_project.extraction.incident_places import P_ROLE, is_capital
-from etl_project.extraction.model import ROLE_RANK, ArticleContext, Candidate, PlaceRef
+from etl_project.extraction.model import ROLE_RANK, TERRITORY_SUBS, ArticleContext, Candidate, PlaceRef
 from etl_project.extraction.places import UNKNOWN_LIST_ITEM
 from etl_project.text.segment import NOT_NEWS
 
@@ -26,7 +26,6 @@ P_FALLBACK_TOWN = "place:fallback.town"  # "في أحياء البلدة": the l
 P_FALLBACK_HEADLINE = "place:fallback.headline"  # the headline's place
 P_FALLBACK_DATELINE = "place:fallback.dateline"  # the dateline's place
 
-_TERRITORY_SUBS = {"non_state_actor_overtakes_territory", "government_regains_territory", "non_violent_transfer_of_territory"}
 _DAMASCUS_AND_ITS_COUNTRYSIDE = {"SY01", "SY03"}
 _CROWD_TYPES = {"protest", "riot"}
 _NATIONALITY = re.compile(r"^(?:ال)?[\u0621-\u064a]+(?:يه|ي)$")  # "مسيرة تركية": a nationality, not a place abroad
@@ -296,7 +295,7 @@ def _merge_rule(doc: ArticleContext, e: Candidate, c: Candidate) -> str | None:
             and c.role in ("fallback", "anaphor"):
         return None  # a recall placed only by "المنطقة" borrows the town; it is not the day's incident there
     # "سيطرت الفصائل على حلب ... دخلت مركز المدينة عقب انسحاب قوات النظام": one change of hands there
-    takeover = {e.sub_event_type, c.sub_event_type} <= _TERRITORY_SUBS
+    takeover = {e.sub_event_type, c.sub_event_type} <= TERRITORY_SUBS
     same = same_place(e, c)
     if (same or retold) and (e.event_type == c.event_type or continues or takeover) and dates_compatible(e, c):
         if not same:

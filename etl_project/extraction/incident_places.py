@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from etl_project.extraction.model import CROWD_TYPES, ROLE_RANK, ArticleContext, Clause, PlaceRef
+from etl_project.extraction.model import CROWD_TYPES, ROLE_RANK, TERRITORY_SUBS, ArticleContext, Clause, PlaceRef
 from etl_project.extraction.rules import expand
 from etl_project.text.events import cue_re
 from etl_project.text.lexicon import AR
@@ -31,7 +31,6 @@ _DESTINATION_BEFORE = re.compile(r"(?<![\u0621-\u064a])(?<!اضافه )(?:الي
 _AND_AGAIN = re.compile(r"[,،]\s*و")
 _CLAUSE_PUNCT = re.compile(r"[,،.\n]")
 _ADDITION_BEFORE = re.compile(rf"(?<![{AR}])(?:اضافه|بالاضافه|فضلا)\s+(?:الي|عن)\s+(?:[{AR}]+\s+)?$")
-_TERRITORY_SUBS = {"non_state_actor_overtakes_territory", "government_regains_territory", "non_violent_transfer_of_territory"}
 _FRAME_GAP = re.compile(r"\s*[,،]?\s*(?:في\s+|ب)?(?:ريف|محافظه|منطقه|ناحيه)?\s*$")
 # "استهدفت مواقع في منطقة X، وفي محيط بلدة Y", "استهدف مطار X وبعض النقاط في محيط بلدة Y": a second target
 # told with its own preposition after "و" in the same clause (the gap ends right before the town)
@@ -192,7 +191,7 @@ def clause_places(doc: ArticleContext, cl: Clause) -> tuple[list, bool, bool, bo
     chosen = tag(choose_places(cl.places, precise=True), P_CLAUSE)
     if chosen and cl.triggers and t.event_type not in CROWD_TYPES:
         chosen = chosen + tag(retargeted(T, cl.places, [(p, lid) for p, lid, _ in chosen], cl.triggers), P_RETARGETED)
-        if t.event_type == "explosion_remote_violence" or t.sub_event_type in _TERRITORY_SUBS:
+        if t.event_type == "explosion_remote_violence" or t.sub_event_type in TERRITORY_SUBS:
             listed = listed_targets(T, cl.places, [(p, lid) for p, lid, _ in chosen], t.trig_pos)
             chosen = chosen + [(p, lid, P_LISTED_TARGET) for p, lid in listed]
     where_before = cl.previous.full_places if cl.previous is not None else []

@@ -14,6 +14,7 @@ from etl_project.text.segment import Sentence
 # Place roles, best first. Roles not listed are never the incident's place.
 ROLE_RANK = {"head": 0, "near": 1, "between": 1, "road": 2, "admin": 3, "ref": 4, "anaphor": 5, "fallback": 5, "reporter": 6}
 CROWD_TYPES = {"protest", "riot"}
+TERRITORY_SUBS = {"non_state_actor_overtakes_territory", "government_regains_territory", "non_violent_transfer_of_territory"}
 
 
 @dataclass
