@@ -239,3 +239,11 @@ def test_a_rank_or_a_security_service_makes_the_target_armed(extractor, text, ex
 def test_a_named_victim_is_one_dead(extractor):
     text = "واغتال مجهولون بالأسلحة الرشاشة المدعو محمد جمال في مدينة جاسم أمس."
     assert [e["fatalities"] for e in _events(extractor, text)] == [1]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("أعلنت وزارة الداخلية اليوم القبض على المتورط بتفجير السيارة في مدينة طرطوس.", [("strategic_development", "arrests")]),
+    ("قتل شخصان بتفجير سيارة مفخخة في مدينة طرطوس اليوم.", [("explosion_remote_violence", "remote_explosive_landmine_ied")]),
+])
+def test_what_the_arrested_is_accused_of_is_no_incident_of_its_own(extractor, text, expected):
+    assert [(e["event_type"], e["sub_event_type"]) for e in _events(extractor, text)] == expected

@@ -123,6 +123,8 @@ _ACCIDENT_CAUSE = re.compile(rf"(?<![{AR}])(?:نتيجه|بسبب|جراء|اث�
 # shots fired in the air: a warning, not an attack on anyone
 _IN_SUPPORT = re.compile(rf"(?<![{AR}])[وف]?(?:بمسانده|بدعم|بمشاركه|ترافقها|ترافقه|ترافقهم|برفقه|بغطاء|غطاء|بمؤازره|وسط تحليق|تحليق|"
                          rf"انسحاب|هبوط|عوده|وصول|حطت|هبطت)\s+(?:من\s+)?(?:[{AR}]+\s+){{0,4}}?[وف]?(?:ال)?$")
+_CHARGED_WITH = re.compile(rf"(?<![{AR}])[وبل]?(?:ال)?(?:متورط|متورطين|متورطون|متهم|متهمين|متهمون|منفذ|منفذي|"
+                           rf"مسؤول\s+عن|مسؤولين\s+عن|تهمه|بتهمه|جرائم|بجرائم|جريمه|بجريمه|ارتكاب|بارتكاب)\s*(?:ب|في\s+)?$")
 _IN_THE_AIR = re.compile(r"[^.,\n]{0,15}?(?:في|ب)\s*(?:ال)?هواء")
 
 
@@ -152,6 +154,8 @@ def trigger_blocked(text: str, t: Trigger, clause_start: int) -> str | None:
     # (the aircraft may be a list: "بمشاركة طائرات مروحية وحربية ومسيرات")
     if t.rule.name == "airstrike" and _IN_SUPPORT.search(text, max(clause_start, t.start - 45), t.start):
         return "support"  # "حملة دهم بمساندة مروحيات التحالف": aircraft that backed a raid struck nothing
+    if _CHARGED_WITH.search(text, max(clause_start, t.start - 30), t.start):
+        return "charge"  # "القبض على المتورط بتفجير السيارة": what the arrested is accused of, not an incident here
     if t.rule.name == "shooting" and _IN_THE_AIR.match(text, t.end):
         return "warning_shots"
     if t.rule.sub_event_type == "arrests" and cue_re("attempt").search(text[max(clause_start, t.start - 20):t.start]):
