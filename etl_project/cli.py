@@ -239,7 +239,11 @@ def cmd_query(args) -> int:
 
     settings = load_settings()
     sql = args.sql if args.sql != "-" else sys.stdin.read()
-    with warehouse.connect(settings.warehouse_path, read_only=True) as con:
+    try:
+        sql = warehouse.query_statement(sql)
+    except warehouse.QueryRefused as exc:
+        raise UsageError(f"SQL error: {exc}") from None
+    with warehouse.connect(settings.warehouse_path, read_only=True, sandboxed=True) as con:
         rel = con.sql(sql)
         if rel is None:
             raise UsageError("the statement returned no rows")
