@@ -192,6 +192,7 @@ def write_partition(
     con.execute("BEGIN TRANSACTION")
     try:
         articles, mentions = _resolve_cross_partition_duplicates(con, partition_date, articles, mentions)
+        articles, mentions = _rekey_taken_ids(con, partition_date, articles, mentions)
         old_dates = _dates_of(con, "SELECT DISTINCT event_date FROM event_mentions WHERE partition_date = ?", [partition_date])
         for table in ("articles", "event_mentions", "quarantine"):
             con.execute(f"DELETE FROM {table} WHERE partition_date = ?", [partition_date])
@@ -289,6 +290,39 @@ def _resolve_cross_partition_duplicates(con, partition_date: date, articles: pl.
     ).cast(articles.schema)
     if mentions.height:
         mentions = mentions.filter(~pl.col("article_id").is_in(ids.implode()))
+    return articles, mentions
+
+
+def _rekey_taken_ids(con, partition_date: date, articles: pl.DataFrame, mentions: pl.DataFrame):
+    """A ledger key already used by another day (a bad copy of an article loaded before, a bad file touched
+    or dropped again) becomes `key@day` (numbered if that is taken too): the row is kept, its day's load goes on."""
+    if articles.height == 0:
+        return articles, mentions
+    con.register("_incoming_ids", articles.select("article_id").to_arrow())
+    try:
+        taken = {r[0] for r in con.execute(
+            """SELECT a.article_id FROM articles a JOIN _incoming_ids i USING (article_id)
+               WHERE a.partition_date <> ?""", [partition_date]).fetchall()}
+    finally:
+        con.unregister("_incoming_ids")
+    if not taken:
+        return articles, mentions
+    used = set(articles.get_column("article_id").to_list())
+    new_ids = {}
+    for old in sorted(taken):
+        base = candidate = f"{old}@{partition_date.isoformat()}"
+        n = 1
+        while candidate in used or con.execute("SELECT 1 FROM articles WHERE article_id = ? AND partition_date <> ?",
+                                                [candidate, partition_date]).fetchone():
+            n += 1
+            candidate = f"{base}#{n}"
+        used.add(candidate)
+        new_ids[old] = candidate
+    olds, news = list(new_ids), list(new_ids.values())
+    rekey = pl.col("article_id").replace(olds, news)
+    articles = articles.with_columns(rekey.alias("article_id"))
+    if mentions.height:
+        mentions = mentions.with_columns(rekey.alias("article_id"))
     return articles, mentions
 
 
