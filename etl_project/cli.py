@@ -16,8 +16,41 @@ from etl_project.cli_export import add_export_parser
 from etl_project.config import dagster_home, load_settings
 
 
-# The run log stays in the Dagster instance (see `dagster dev`); the terminal gets the summary.
-QUIET = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
+# The run log stays in the Dagster instance (see `dagster dev`); the terminal gets the summary, and one line
+# per failed step (`_failures`). `run --debug` shows Dagster's own error log, tracebacks included.
+QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
+DEBUG = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
+
+
+def _failures(result) -> list[str]:
+    """One line per failed step of a Dagster result: the step and the error's last line, no traceback."""
+    lines = []
+    for event in result.all_events:
+        if event.event_type_value != "STEP_FAILURE":
+            continue
+        error = getattr(event.event_specific_data, "error", None)
+        while error is not None and error.cause is not None and "Error occurred while executing" in (error.message or ""):
+            error = error.cause  # Dagster's wrapper: the user's own error is its cause
+        message = (error.message if error is not None else "failed").strip().splitlines()
+        lines.append(f"step {event.step_key}: {message[-1] if message else 'failed'}")
+    return lines
+
+
+def _check_warehouse_file(path: Path) -> None:
+    """A warehouse file that DuckDB cannot open is named as such, before any step writes to it."""
+    import duckdb
+
+    from etl_project import warehouse
+
+    if not path.exists():
+        return
+    try:
+        with warehouse.connect(path, read_only=True) as con:
+            con.execute("SELECT count(*) FROM information_schema.tables").fetchone()
+    except duckdb.Error as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise UsageError(f"the warehouse {path} is not a readable DuckDB database ({first}); "
+                         "move it aside and run again, or restore it from a backup") from None
 
 
 def _ensure_dagster_home() -> Path:
@@ -145,19 +178,23 @@ def cmd_run(args) -> int:
 
     print(f"warehouse: {settings.warehouse_path}")
     print(f"gazetteer: {settings.gazetteer_dir or 'offline (shipped) gazetteer'}")
-    gaz = materialize([places], resources=resources, instance=instance, raise_on_error=False, run_config=QUIET,
+    _check_warehouse_file(settings.warehouse_path)
+    log = DEBUG if getattr(args, "debug", False) else QUIET
+    gaz = materialize([places], resources=resources, instance=instance, raise_on_error=False, run_config=log,
                       tags=tags)
     if not gaz.success:
-        raise UsageError("the gazetteer step failed; see the Dagster run log (`dagster dev`)")
+        raise UsageError("the gazetteer step failed: " + "; ".join(_failures(gaz) or ["see `dagster dev`"]))
     tally.add_checks(gaz)
 
     job = defs.resolve_job_def("nightly_events")
     width = len(partitions)
     for i, day in enumerate(partitions, start=1):
-        result = job.execute_in_process(partition_key=day.isoformat(), instance=instance, raise_on_error=False, run_config=QUIET,
+        result = job.execute_in_process(partition_key=day.isoformat(), instance=instance, raise_on_error=False, run_config=log,
                                         tags=tags)
         if not result.success:
             print(f"[{i}/{width}] {day}: FAILED (run {result.run_id}); see `dagster dev` for the log", file=sys.stderr)
+            for line in _failures(result):
+                print(f"  {day}: {line}", file=sys.stderr)
             tally.failed.append(f"{day}: run failed")
             continue
         counts = _partition_counts(settings.warehouse_path, day)
@@ -325,6 +362,7 @@ def build_parser() -> argparse.ArgumentParser:
     which.add_argument("--all", action="store_true", help="every day that has articles in the configured sources")
     run.add_argument("--from", dest="from_date", type=_date, help="first day of a range (with --to)")
     run.add_argument("--to", dest="to_date", type=_date, help="last day of a range (with --from)")
+    run.add_argument("--debug", action="store_true", help="show Dagster's error log and tracebacks")
     run.set_defaults(func=cmd_run)
 
     ex = sub.add_parser("extract", help="extract events from an articles JSONL file, without the warehouse")
@@ -362,7 +400,14 @@ def main(argv: list[str] | None = None) -> int:
     warnings.filterwarnings("ignore", module="etl_project.*")
     args = build_parser().parse_args(argv)
     try:
-        return args.func(args)
+        code = args.func(args)
+        sys.stdout.flush()  # a closed pipe is found here, not at exit
+        return code
+    except BrokenPipeError:
+        # `etl-project status | head`: the reader has gone; say nothing more
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
     except UsageError as exc:
         print(f"etl-project: {exc}", file=sys.stderr)
         return 2
@@ -373,6 +418,9 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except Exception as exc:  # the user gets one line; the type says where to look
         import duckdb
+
+        if getattr(args, "debug", False):
+            raise
 
         if isinstance(exc, duckdb.Error):
             print(f"etl-project: SQL error: {exc}".splitlines()[0], file=sys.stderr)
