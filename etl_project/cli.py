@@ -99,6 +99,8 @@ def _partitions_asked(args, settings) -> list[date]:
     """The partition days named by --date, --from/--to or --all."""
     from etl_project import ingest
 
+    if args.date and (args.from_date or args.to_date):
+        raise UsageError("--date and --from/--to name different days: give one of them")
     config = ingest.SourceConfig.load(settings.sources_file, settings.seeds_dir)
     if args.all:
         return ingest.partitions_with_articles(config, settings.timezone)

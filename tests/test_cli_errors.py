@@ -109,3 +109,19 @@ def test_extract_command_reports_the_skipped_lines(tmp_path, capsys):
     assert main(["extract", "--input", str(src), "--output", str(tmp_path / "out.jsonl")]) == 0
     err = capsys.readouterr().err
     assert "articles: 1" in err and "skipped: 1" in err
+
+
+@pytest.mark.parametrize("name, value", [("ETL_WORKERS", "abc"), ("ETL_FEED_RETRIES", "three"),
+                                         ("ETL_FEED_RETRY_DELAY_S", "soon"), ("ETL_WORKERS", "-2"),
+                                         ("ETL_TIMEZONE", "Mars/Olympus_Mons"), ("ETL_TIMEZONE", "../../etc/passwd")])
+def test_a_bad_setting_is_named_in_one_line(loaded, monkeypatch, capsys, name, value):  # noqa: F811
+    monkeypatch.setenv(name, value)
+    assert main(["status"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"{name}={value!r}" in err and "Traceback" not in err
+
+
+def test_date_with_a_range_is_refused_not_ignored(seeded, capsys):
+    assert main(["run", "--date", DAY, "--from", DAY, "--to", DAY]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--date" in err
