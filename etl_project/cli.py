@@ -36,6 +36,17 @@ def _failures(result) -> list[str]:
     return lines
 
 
+def _gazetteer_in_use(folder: Path | None) -> str:
+    """The gazetteer a run uses, said plainly: a folder that holds no gazetteer is not it."""
+    from etl_project.geo.gazetteer import has_gazetteer
+
+    if folder is None:
+        return "offline (shipped) gazetteer"
+    if not has_gazetteer(Path(folder)):
+        return f"offline (shipped) gazetteer: {folder} holds no Who's On First archive"
+    return str(folder)
+
+
 def _check_warehouse_file(path: Path) -> None:
     """A warehouse file that DuckDB cannot open is named as such, before any step writes to it."""
     import duckdb
@@ -179,7 +190,7 @@ def cmd_run(args) -> int:
     tally = _RunTally()
 
     print(f"warehouse: {settings.warehouse_path}")
-    print(f"gazetteer: {settings.gazetteer_dir or 'offline (shipped) gazetteer'}")
+    print(f"gazetteer: {_gazetteer_in_use(settings.gazetteer_dir)}")
     _check_warehouse_file(settings.warehouse_path)
     log = DEBUG if getattr(args, "debug", False) else QUIET
     gaz = materialize([places], resources=resources, instance=instance, raise_on_error=False, run_config=log,
@@ -261,9 +272,14 @@ def cmd_extract(args) -> int:
     settings = load_settings()
     if not args.input.exists():
         raise UsageError(f"no such input file: {args.input}")
+    if not args.output.parent.is_dir():
+        raise UsageError(f"no such folder for the output: {args.output.parent}")
     geocoder = Geocoder.load(settings.gazetteer_dir, settings.gazetteer_cache)
     stats = extract_jsonl(args.input, args.output, Extractor(geocoder))
     print(_describe(stats), file=sys.stderr)
+    if stats.get("articles") == 0 and stats.get("skipped"):
+        raise UsageError(f"no line of {args.input} is an article ({stats['skipped']} skipped: "
+                         + ", ".join(f"{k} {v}" for k, v in stats["skipped_reasons"].items()) + ")")
     return 0
 
 

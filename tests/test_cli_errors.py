@@ -125,3 +125,36 @@ def test_date_with_a_range_is_refused_not_ignored(seeded, capsys):
     assert main(["run", "--date", DAY, "--from", DAY, "--to", DAY]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "--date" in err
+
+
+def test_extract_of_a_file_with_no_article_fails(tmp_path, capsys):
+    src = tmp_path / "README.md"
+    src.write_text("# Title\n\nSome prose, not JSON lines.\n", encoding="utf-8")
+    assert main(["extract", "--input", str(src), "--output", str(tmp_path / "out.jsonl")]) == 2
+    assert f"no line of {src} is an article" in capsys.readouterr().err
+
+
+def test_extract_does_not_create_folders_for_its_output(tmp_path, capsys):
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": "a", "text": "نص"}) + "\n", encoding="utf-8")
+    out = tmp_path / "nonexistent" / "dir" / "x.jsonl"
+    assert main(["extract", "--input", str(src), "--output", str(out)]) == 2
+    assert "no such folder" in capsys.readouterr().err and not (tmp_path / "nonexistent").exists()
+
+
+def test_a_malformed_sources_file_is_named(project_env, tmp_path, monkeypatch, capsys):
+    bad = tmp_path / "sources.yaml"
+    bad.write_text("jsonl: [a\ninbox: {\n", encoding="utf-8")
+    monkeypatch.setenv("ETL_SOURCES", str(bad))
+    assert main(["run", "--all"]) != 0
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and str(bad) in err and "not valid YAML" in err
+
+
+def test_run_says_when_the_gazetteer_folder_holds_no_gazetteer(seeded, tmp_path, monkeypatch, capsys):
+    empty = tmp_path / "empty-gazetteer"
+    empty.mkdir()
+    monkeypatch.setenv("ETL_GAZETTEER_DIR", str(empty))
+    assert main(["run", "--date", DAY]) in (0, 1)
+    out = capsys.readouterr().out
+    assert f"gazetteer: offline (shipped) gazetteer: {empty} holds no Who's On First archive" in out

@@ -96,7 +96,13 @@ class SourceConfig:
             return cls(jsonl_paths=(Path(seeds_dir),), data_dir=data_dir)
         import yaml
 
-        data = yaml.safe_load(sources_file.read_text(encoding="utf-8")) or {}
+        try:
+            data = yaml.safe_load(sources_file.read_text(encoding="utf-8")) or {}
+        except (yaml.YAMLError, UnicodeDecodeError) as exc:
+            where = getattr(exc, "problem_mark", None)
+            at = f" (line {where.line + 1}, column {where.column + 1})" if where is not None else ""
+            problem = getattr(exc, "problem", None) or type(exc).__name__
+            raise ValueError(f"{sources_file}: not valid YAML{at}: {problem}") from None
         if not isinstance(data, dict):
             raise ValueError(f"{sources_file}: expected a mapping of jsonl/inbox/feeds/data_dir/fetch")
         unknown = sorted(set(data) - {"jsonl", "inbox", "feeds", "data_dir", "fetch"})
