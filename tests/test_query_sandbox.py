@@ -100,3 +100,22 @@ def test_a_sandboxed_connection_cannot_reopen_the_sandbox(loaded):  # noqa: F811
         with pytest.raises(duckdb.Error):
             con.execute("SELECT * FROM read_text('/etc/passwd')")
         assert con.execute("SELECT count(*) FROM events").fetchone()[0] == 2
+
+
+def test_query_reads_a_warehouse_whose_last_write_is_still_in_its_wal(tmp_path, monkeypatch, capsys):
+    """After a run killed between COMMIT and checkpoint, the sandbox still reads the warehouse's own WAL."""
+    import subprocess
+    import sys
+
+    db = tmp_path / "events.duckdb"
+    script = ("import duckdb, os\n"
+              f"con = duckdb.connect({str(db)!r})\n"
+              "con.execute('PRAGMA disable_checkpoint_on_shutdown')\n"
+              "con.execute('CREATE TABLE events AS SELECT range AS n FROM range(41)')\n"
+              "con.execute('INSERT INTO events VALUES (41)')\n"
+              "os._exit(0)\n")
+    subprocess.run([sys.executable, "-c", script], check=True, timeout=120)
+    assert db.with_name(db.name + ".wal").exists()
+    monkeypatch.setenv("ETL_WAREHOUSE", str(db))
+    assert main(["query", "SELECT count(*) AS n FROM events"]) == 0
+    assert "42" in capsys.readouterr().out
