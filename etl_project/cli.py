@@ -113,6 +113,9 @@ def _partitions_asked(args, settings) -> list[date]:
     if args.date and (args.from_date or args.to_date):
         raise UsageError("--date and --from/--to name different days: give one of them")
     config = ingest.SourceConfig.load(settings.sources_file, settings.seeds_dir)
+    for path in config.jsonl_paths:
+        if not path.exists():
+            raise UsageError(f"the sources ({settings.sources_file}) list {path}, which does not exist")
     if args.all:
         return ingest.partitions_with_articles(config, settings.timezone)
     if args.from_date or args.to_date:

@@ -158,3 +158,12 @@ def test_run_says_when_the_gazetteer_folder_holds_no_gazetteer(seeded, tmp_path,
     assert main(["run", "--date", DAY]) in (0, 1)
     out = capsys.readouterr().out
     assert f"gazetteer: offline (shipped) gazetteer: {empty} holds no Who's On First archive" in out
+
+
+def test_a_missing_jsonl_in_the_sources_is_named_not_nothing_to_run(project_env, tmp_path, monkeypatch, capsys):
+    sources = tmp_path / "sources.yaml"
+    sources.write_text(json.dumps({"jsonl": ["missing.jsonl"]}), encoding="utf-8")
+    monkeypatch.setenv("ETL_SOURCES", str(sources))
+    assert main(["run", "--all"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and str(tmp_path / "missing.jsonl") in err
