@@ -17,8 +17,52 @@ from etl_project.cli_progress import PartitionProgress
 from etl_project.config import dagster_home, load_settings
 
 
-# The run log stays in the Dagster instance (see `dagster dev`); the terminal gets the summary.
-QUIET = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
+# The run log stays in the Dagster instance (see `dagster dev`); the terminal gets the summary, and one line
+# per failed step (`_failures`). `run --debug` shows Dagster's own error log, tracebacks included.
+QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
+DEBUG = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
+
+
+def _failures(result) -> list[str]:
+    """One line per failed step of a Dagster result: the step and the error's last line, no traceback."""
+    lines = []
+    for event in result.all_events:
+        if event.event_type_value != "STEP_FAILURE":
+            continue
+        error = getattr(event.event_specific_data, "error", None)
+        while error is not None and error.cause is not None and "Error occurred while executing" in (error.message or ""):
+            error = error.cause  # Dagster's wrapper: the user's own error is its cause
+        message = (error.message if error is not None else "failed").strip().splitlines()
+        lines.append(f"step {event.step_key}: {message[-1] if message else 'failed'}")
+    return lines
+
+
+def _gazetteer_in_use(folder: Path | None) -> str:
+    """The gazetteer a run uses, said plainly: a folder that holds no gazetteer is not it."""
+    from etl_project.geo.gazetteer import has_gazetteer
+
+    if folder is None:
+        return "offline (shipped) gazetteer"
+    if not has_gazetteer(Path(folder)):
+        return f"offline (shipped) gazetteer: {folder} holds no Who's On First archive"
+    return str(folder)
+
+
+def _check_warehouse_file(path: Path) -> None:
+    """A warehouse file that DuckDB cannot open is named as such, before any step writes to it."""
+    import duckdb
+
+    from etl_project import warehouse
+
+    if not path.exists():
+        return
+    try:
+        with warehouse.connect(path, read_only=True) as con:
+            con.execute("SELECT count(*) FROM information_schema.tables").fetchone()
+    except duckdb.Error as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise UsageError(f"the warehouse {path} is not a readable DuckDB database ({first}); "
+                         "move it aside and run again, or restore it from a backup") from None
 
 
 def _ensure_dagster_home() -> Path:
@@ -67,7 +111,12 @@ def _partitions_asked(args, settings) -> list[date]:
     """The partition days named by --date, --from/--to or --all."""
     from etl_project import ingest
 
+    if args.date and (args.from_date or args.to_date):
+        raise UsageError("--date and --from/--to name different days: give one of them")
     config = ingest.SourceConfig.load(settings.sources_file, settings.seeds_dir)
+    for path in config.jsonl_paths:
+        if not path.exists():
+            raise UsageError(f"the sources ({settings.sources_file}) list {path}, which does not exist")
     if args.all:
         return ingest.partitions_with_articles(config, settings.timezone)
     if args.from_date or args.to_date:
@@ -145,20 +194,23 @@ def cmd_run(args) -> int:
     tally = _RunTally()
 
     print(f"warehouse: {settings.warehouse_path}")
-    print(f"gazetteer: {settings.gazetteer_dir or 'offline (shipped) gazetteer'}")
-    gaz = materialize([places], resources=resources, instance=instance, raise_on_error=False, run_config=QUIET,
+    print(f"gazetteer: {_gazetteer_in_use(settings.gazetteer_dir)}")
+    _check_warehouse_file(settings.warehouse_path)
+    log = DEBUG if getattr(args, "debug", False) else QUIET
+    gaz = materialize([places], resources=resources, instance=instance, raise_on_error=False, run_config=log,
                       tags=tags)
     if not gaz.success:
-        raise UsageError("the gazetteer step failed; see the Dagster run log (`dagster dev`)")
+        raise UsageError("the gazetteer step failed: " + "; ".join(_failures(gaz) or ["see `dagster dev`"]))
     tally.add_checks(gaz)
 
     job = defs.resolve_job_def("nightly_events")
     with PartitionProgress(len(partitions)) as progress:
         for day in partitions:
             result = job.execute_in_process(partition_key=day.isoformat(), instance=instance, raise_on_error=False,
-                                            run_config=QUIET, tags=tags)
+                                            run_config=log, tags=tags)
             if not result.success:
-                progress.failed(f"{day}: FAILED (run {result.run_id}); see `dagster dev` for the log")
+                why = "".join(f"\n  {day}: {line}" for line in _failures(result))
+                progress.failed(f"{day}: FAILED (run {result.run_id}); see `dagster dev` for the log{why}")
                 tally.failed.append(f"{day}: run failed")
                 continue
             counts = _partition_counts(settings.warehouse_path, day)
@@ -222,9 +274,14 @@ def cmd_extract(args) -> int:
     settings = load_settings()
     if not args.input.exists():
         raise UsageError(f"no such input file: {args.input}")
+    if not args.output.parent.is_dir():
+        raise UsageError(f"no such folder for the output: {args.output.parent}")
     geocoder = Geocoder.load(settings.gazetteer_dir, settings.gazetteer_cache)
     stats = extract_jsonl(args.input, args.output, Extractor(geocoder))
     print(_describe(stats), file=sys.stderr)
+    if stats.get("articles") == 0 and stats.get("skipped"):
+        raise UsageError(f"no line of {args.input} is an article ({stats['skipped']} skipped: "
+                         + ", ".join(f"{k} {v}" for k, v in stats["skipped_reasons"].items()) + ")")
     return 0
 
 
@@ -246,7 +303,11 @@ def cmd_query(args) -> int:
 
     settings = load_settings()
     sql = args.sql if args.sql != "-" else sys.stdin.read()
-    with warehouse.connect(settings.warehouse_path, read_only=True) as con:
+    try:
+        sql = warehouse.query_statement(sql)
+    except warehouse.QueryRefused as exc:
+        raise UsageError(f"SQL error: {exc}") from None
+    with warehouse.connect(settings.warehouse_path, read_only=True, sandboxed=True) as con:
         rel = con.sql(sql)
         if rel is None:
             raise UsageError("the statement returned no rows")
@@ -356,6 +417,7 @@ def build_parser() -> argparse.ArgumentParser:
     which.add_argument("--all", action="store_true", help="every day that has articles in the configured sources")
     run.add_argument("--from", dest="from_date", type=_date, help="first day of a range (with --to)")
     run.add_argument("--to", dest="to_date", type=_date, help="last day of a range (with --from)")
+    run.add_argument("--debug", action="store_true", help="show Dagster's error log and tracebacks")
     run.set_defaults(func=cmd_run)
 
     ex = sub.add_parser("extract", help="extract events from an articles JSONL file, without the warehouse")
@@ -404,7 +466,14 @@ def main(argv: list[str] | None = None) -> int:
     warnings.filterwarnings("ignore", module="etl_project.*")
     args = build_parser().parse_args(argv)
     try:
-        return args.func(args)
+        code = args.func(args)
+        sys.stdout.flush()  # a closed pipe is found here, not at exit
+        return code
+    except BrokenPipeError:
+        # `etl-project status | head`: the reader has gone; say nothing more
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 141
     except UsageError as exc:
         print(f"etl-project: {exc}", file=sys.stderr)
         return 2
@@ -415,6 +484,9 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except Exception as exc:  # the user gets one line; the type says where to look
         import duckdb
+
+        if getattr(args, "debug", False):
+            raise
 
         if isinstance(exc, duckdb.Error):
             print(f"etl-project: SQL error: {exc}".splitlines()[0], file=sys.stderr)

@@ -45,6 +45,33 @@ def _path(value: str | None, default: Path) -> Path:
     return Path(value).expanduser() if value else default
 
 
+def _number(env: dict[str, str], name: str, default: str, kind: type, minimum: float = 0):
+    """A numeric setting; a value that is not one is named in one line (UsageError), not a bare ValueError."""
+    from etl_project.cli_common import UsageError
+
+    value = env.get(name) or default
+    try:
+        number = kind(value)
+    except ValueError:
+        raise UsageError(f"{name}={value!r} is not a {'whole number' if kind is int else 'number'}") from None
+    if number < minimum or number != number:
+        raise UsageError(f"{name}={value!r} is below {minimum}")
+    return number
+
+
+def _timezone(env: dict[str, str]) -> str:
+    from zoneinfo import ZoneInfo
+
+    from etl_project.cli_common import UsageError
+
+    name = env.get("ETL_TIMEZONE", "Asia/Damascus")
+    try:
+        ZoneInfo(name)
+    except (ValueError, KeyError, OSError):
+        raise UsageError(f"ETL_TIMEZONE={name!r} is not a time zone (e.g. Asia/Damascus)") from None
+    return name
+
+
 def load_settings(env: dict[str, str] | None = None) -> Settings:
     env = dict(os.environ if env is None else env)
     cache = _path(env.get("ETL_GAZETTEER_CACHE"), Path.home() / ".cache" / "etl_project" / "gazetteer")
@@ -54,11 +81,11 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         sources_file=_path(env.get("ETL_SOURCES"), PROJECT_ROOT / "sources.yaml"),
         gazetteer_dir=find_gazetteer_dir(env.get("ETL_GAZETTEER_DIR"), cache),
         gazetteer_cache=cache,
-        timezone=env.get("ETL_TIMEZONE", "Asia/Damascus"),
+        timezone=_timezone(env),
         ui_host=env.get("ETL_UI_HOST", "127.0.0.1"),
-        feed_retries=int(env.get("ETL_FEED_RETRIES", "3")),
-        feed_retry_delay_s=float(env.get("ETL_FEED_RETRY_DELAY_S", "60")),
-        workers=max(1, int(env.get("ETL_WORKERS") or min(2, os.cpu_count() or 1))),
+        feed_retries=_number(env, "ETL_FEED_RETRIES", "3", int),
+        feed_retry_delay_s=_number(env, "ETL_FEED_RETRY_DELAY_S", "60", float),
+        workers=max(1, _number(env, "ETL_WORKERS", str(min(2, os.cpu_count() or 1)), int)),
     )
 
 

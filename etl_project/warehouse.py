@@ -41,11 +41,47 @@ class WarehouseBusy(RuntimeError):
     pass
 
 
+# A sandboxed connection reads the warehouse and nothing else: no file, network or extension access, and no
+# setting can be changed back (see `query_statement` for what it may run).
+SANDBOX_CONFIG = {
+    "enable_external_access": False,
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "lock_configuration": True,
+}
+# `etl-project query` runs one statement of these kinds: SELECT (WITH … SELECT, DESCRIBE, SHOW, SUMMARIZE, FROM …
+# and VALUES are SELECTs to DuckDB's parser) and PRAGMA (a PRAGMA that sets something is a SET to the parser).
+QUERY_STATEMENT_TYPES = ("SELECT", "PRAGMA")
+
+
+class QueryRefused(ValueError):
+    """SQL that `etl-project query` does not run: not one statement, or not a read-only one."""
+
+
+def query_statement(sql: str) -> str:
+    """The one read-only statement in `sql`, as DuckDB's own parser splits and classifies it."""
+    statements = duckdb.extract_statements(sql)
+    if not statements:
+        raise QueryRefused("no SQL statement given")
+    if len(statements) > 1:
+        raise QueryRefused(f"{len(statements)} statements given; query runs exactly one")
+    kind = statements[0].type.name
+    if kind not in QUERY_STATEMENT_TYPES:
+        word = sql.split()[0].upper() if sql.split() else kind
+        raise QueryRefused(f"{word} is not allowed; query runs one read-only statement "
+                           "(SELECT, WITH … SELECT, PRAGMA, DESCRIBE, SHOW)")
+    return statements[0].query
+
+
 @contextmanager
-def connect(path: Path | str, read_only: bool = False, timeout_s: float = 600.0) -> Iterator[duckdb.DuckDBPyConnection]:
+def connect(path: Path | str, read_only: bool = False, timeout_s: float = 600.0,
+            sandboxed: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
     """Open the warehouse. Writers queue on an exclusive file lock (DuckDB allows one writer
-    process); readers take a shared lock so they never meet a half-open writer."""
+    process); readers take a shared lock so they never meet a half-open writer. `sandboxed` (read-only
+    only) opens it with SANDBOX_CONFIG: SQL typed by a user can touch the warehouse and nothing else."""
     path = Path(path)
+    if sandboxed and not read_only:
+        raise ValueError("a sandboxed connection is read-only")
     if read_only and not path.exists():
         raise FileNotFoundError(f"no warehouse at {path}: run `etl-project run` first")
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -53,7 +89,7 @@ def connect(path: Path | str, read_only: bool = False, timeout_s: float = 600.0)
     with open(lock_path, "a+") as lock:
         _acquire(lock, shared=read_only, timeout_s=timeout_s)
         try:
-            con = duckdb.connect(str(path), read_only=read_only)
+            con = duckdb.connect(str(path), read_only=read_only, config=dict(SANDBOX_CONFIG) if sandboxed else {})
             try:
                 if not read_only:
                     apply_schema(con)
@@ -185,6 +221,7 @@ def write_partition(
     con.execute("BEGIN TRANSACTION")
     try:
         articles, mentions = _resolve_cross_partition_duplicates(con, partition_date, articles, mentions)
+        articles, mentions = _rekey_taken_ids(con, partition_date, articles, mentions)
         old_dates = _dates_of(con, "SELECT DISTINCT event_date FROM event_mentions WHERE partition_date = ?", [partition_date])
         for table in ("articles", "event_mentions", "quarantine"):
             con.execute(f"DELETE FROM {table} WHERE partition_date = ?", [partition_date])
@@ -283,6 +320,39 @@ def _resolve_cross_partition_duplicates(con, partition_date: date, articles: pl.
     ).cast(articles.schema)
     if mentions.height:
         mentions = mentions.filter(~pl.col("article_id").is_in(ids.implode()))
+    return articles, mentions
+
+
+def _rekey_taken_ids(con, partition_date: date, articles: pl.DataFrame, mentions: pl.DataFrame):
+    """A ledger key already used by another day (a bad copy of an article loaded before, a bad file touched
+    or dropped again) becomes `key@day` (numbered if that is taken too): the row is kept, its day's load goes on."""
+    if articles.height == 0:
+        return articles, mentions
+    con.register("_incoming_ids", articles.select("article_id").to_arrow())
+    try:
+        taken = {r[0] for r in con.execute(
+            """SELECT a.article_id FROM articles a JOIN _incoming_ids i USING (article_id)
+               WHERE a.partition_date <> ?""", [partition_date]).fetchall()}
+    finally:
+        con.unregister("_incoming_ids")
+    if not taken:
+        return articles, mentions
+    used = set(articles.get_column("article_id").to_list())
+    new_ids = {}
+    for old in sorted(taken):
+        base = candidate = f"{old}@{partition_date.isoformat()}"
+        n = 1
+        while candidate in used or con.execute("SELECT 1 FROM articles WHERE article_id = ? AND partition_date <> ?",
+                                                [candidate, partition_date]).fetchone():
+            n += 1
+            candidate = f"{base}#{n}"
+        used.add(candidate)
+        new_ids[old] = candidate
+    olds, news = list(new_ids), list(new_ids.values())
+    rekey = pl.col("article_id").replace(olds, news)
+    articles = articles.with_columns(rekey.alias("article_id"))
+    if mentions.height:
+        mentions = mentions.with_columns(rekey.alias("article_id"))
     return articles, mentions
 
 

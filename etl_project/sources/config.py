@@ -12,6 +12,7 @@ Without a sources.yaml the bundled seeds are the only source.
 """
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -19,6 +20,18 @@ from pathlib import Path
 # Names the project; a deployment adds a contact (fetch.user_agent in sources.yaml) so a site can reach its operator.
 DEFAULT_USER_AGENT = "etl-project/0.1 (Arabic news to ACLED-style security events for Syria; polite fetcher)"
 FEED_CACHE_SUFFIX = ".feed.jsonl"
+
+
+class RefusedPath(type(Path())):
+    """An inbox entry that is listed but never opened; `refusal` says why (see `inbox_entry`)."""
+
+    refusal: str = ""
+
+    @classmethod
+    def of(cls, path: Path, refusal: str) -> "RefusedPath":
+        out = cls(str(path))
+        out.refusal = refusal
+        return out
 
 
 @dataclass(frozen=True)
@@ -83,7 +96,13 @@ class SourceConfig:
             return cls(jsonl_paths=(Path(seeds_dir),), data_dir=data_dir)
         import yaml
 
-        data = yaml.safe_load(sources_file.read_text(encoding="utf-8")) or {}
+        try:
+            data = yaml.safe_load(sources_file.read_text(encoding="utf-8")) or {}
+        except (yaml.YAMLError, UnicodeDecodeError) as exc:
+            where = getattr(exc, "problem_mark", None)
+            at = f" (line {where.line + 1}, column {where.column + 1})" if where is not None else ""
+            problem = getattr(exc, "problem", None) or type(exc).__name__
+            raise ValueError(f"{sources_file}: not valid YAML{at}: {problem}") from None
         if not isinstance(data, dict):
             raise ValueError(f"{sources_file}: expected a mapping of jsonl/inbox/feeds/data_dir/fetch")
         unknown = sorted(set(data) - {"jsonl", "inbox", "feeds", "data_dir", "fetch"})
@@ -143,13 +162,16 @@ class SourceConfig:
                 continue
             if not folder.is_dir():
                 continue
+            root = os.path.realpath(folder)
             for f in sorted(folder.rglob("*")):
                 rel = f.relative_to(folder)
-                if not f.is_file() or any(part.startswith(".") for part in rel.parts):
+                if any(part.startswith(".") for part in rel.parts):
                     continue
                 if f.name.endswith((".part", ".tmp", ".crdownload", "~")):
                     continue
-                out.append(f)
+                entry = inbox_entry(f, root)
+                if entry is not None:
+                    out.append(entry)
         return out
 
     def feed_cache_files(self) -> list[Path]:
@@ -164,6 +186,29 @@ class SourceConfig:
     def files(self) -> list[Path]:
         """Every file a partition is read from, in reading order (which decides who is the duplicate)."""
         return self.jsonl_files() + self.inbox_files() + self.feed_cache_files()
+
+
+def inbox_entry(path: Path, root: str) -> Path | None:
+    """What the inbox reads for `path`: the path itself, None for a folder (its files are listed on their own),
+    or a RefusedPath (read as one quarantined record, never opened) for what must not be followed: a symbolic
+    link that leads nowhere (dangling, a loop) or out of the inbox (`/etc/passwd`). A link to a file inside the
+    inbox is read like that file. Anything else that is not a regular file (a FIFO, a socket, a file that cannot
+    be read) is listed too, so the reader records it with its reason."""
+    is_link = path.is_symlink()
+    if not is_link and path.is_dir():
+        return None
+    try:
+        real = Path(path).resolve(strict=True)
+    except (OSError, RuntimeError):
+        if is_link:
+            return RefusedPath.of(path, "a symbolic link that leads nowhere (dangling, or a loop): not read")
+        return path
+    inside = str(real) == root or str(real).startswith(root.rstrip(os.sep) + os.sep)
+    if not inside:
+        return RefusedPath.of(path, "a symbolic link out of the inbox: not followed (copy the file into the inbox)")
+    if real.is_dir():
+        return None  # a link to a folder of the inbox: its files are read where they are
+    return path
 
 
 def _is_article_file(path: Path) -> bool:

@@ -13,19 +13,22 @@ The day a file was received is its modification time, in the project's timezone.
 from __future__ import annotations
 
 import json
+import os
 import re
+import stat as stat_mode
 from collections import OrderedDict
 from collections.abc import Iterator
 from datetime import date, datetime, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from etl_project.sources.config import FEED_CACHE_SUFFIX
+from etl_project.sources.config import FEED_CACHE_SUFFIX, RefusedPath
 from etl_project.sources.html import extract_article
 from etl_project.sources.records import (
     canonical_url,
     encoding_reason,
     parse_line,
+    FIRST_PARTITION_DAY,
     quarantined,
     record_from_object,
     sha1,
@@ -38,8 +41,21 @@ HEADER_LINE = re.compile(r"^\s*(title|date|published|source|url|id)\s*:\s*(.*?)\
 HEADER_KEYS = {"title": "title", "date": "published", "published": "published", "source": "source", "url": "url", "id": "id"}
 
 
-def received_day(path: Path, tz: ZoneInfo) -> date:
-    return datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.utc).astimezone(tz).date()
+def received_day(path: Path, tz: ZoneInfo, st: os.stat_result | None = None) -> date:
+    """The day a file was received (its modification time; a link's own for a link that is not followed),
+    never before the first partition, so that its records are always in one partition's ledger."""
+    st = st or path.stat()
+    day = datetime.fromtimestamp(st.st_mtime, tz=timezone.utc).astimezone(tz).date()
+    return max(day, FIRST_PARTITION_DAY)
+
+
+def _unreadable(path: Path, tz: ZoneInfo, reason: str) -> dict:
+    """The one quarantined record of a file that cannot be read (or must not be): no content is stored."""
+    try:
+        recv = received_day(path, tz, os.lstat(path))
+    except OSError:
+        recv = FIRST_PARTITION_DAY
+    return quarantined(path.name, recv, "file", reason, "")
 
 
 # A backfill reads every file once per partition: the records of small files are kept in memory between
@@ -59,18 +75,38 @@ def read_file(path: Path, tz: ZoneInfo, today: date) -> list[dict]:
 
 def iter_file(path: Path, tz: ZoneInfo, today: date) -> Iterator[dict]:
     """Every record of one file, in order. The dicts may be shared with the cache: read them, do not change them.
-    Small files are cached per (file, modification time, size): a backfill parses them once, not once per partition."""
-    st = path.stat()
+    Small files are cached per (file, modification time, size): a backfill parses them once, not once per partition.
+    A file that cannot be read (gone, no permission, not a regular file, a link the inbox does not follow) is one
+    quarantined record with the reason; it never stops the others."""
+    if isinstance(path, RefusedPath):
+        return iter([_unreadable(path, tz, path.refusal)])
+    try:
+        st = path.stat()
+    except OSError as exc:
+        return iter([_unreadable(path, tz, f"cannot be read: {exc.strerror or exc}")])
+    if not stat_mode.S_ISREG(st.st_mode):
+        kind = ("a folder" if stat_mode.S_ISDIR(st.st_mode) else "a FIFO (named pipe)" if stat_mode.S_ISFIFO(st.st_mode)
+                else "a socket" if stat_mode.S_ISSOCK(st.st_mode) else "a device" if stat_mode.S_ISCHR(st.st_mode)
+                or stat_mode.S_ISBLK(st.st_mode) else "not a regular file")
+        return iter([_unreadable(path, tz, f"cannot be read: {kind}, not a file")])
     key = (str(path), st.st_mtime_ns, st.st_size, str(tz.key), today)
     if st.st_size > CACHE_FILE_BYTES:
-        return _iter_file(path, st.st_size, tz, today)
+        return _guarded(path, _iter_file(path, st, tz, today), tz)
     cached = _cache.get(key)
     if cached is None:
-        cached = tuple(_iter_file(path, st.st_size, tz, today))
+        cached = tuple(_guarded(path, _iter_file(path, st, tz, today), tz))
         _remember(key, cached, st.st_size)
     else:
         _cache.move_to_end(key)
     return iter(cached)
+
+
+def _guarded(path: Path, records: Iterator[dict], tz: ZoneInfo) -> Iterator[dict]:
+    """The records of a file; an OSError while reading it ends it with a quarantined record that says so."""
+    try:
+        yield from records
+    except OSError as exc:
+        yield _unreadable(path, tz, f"cannot be read: {exc.strerror or exc}")
 
 
 def _remember(key: tuple, records: tuple[dict, ...], size: int) -> None:
@@ -82,8 +118,9 @@ def _remember(key: tuple, records: tuple[dict, ...], size: int) -> None:
         _cache_bytes -= old[2]
 
 
-def _iter_file(path: Path, size: int, tz: ZoneInfo, today: date) -> Iterator[dict]:
-    recv = received_day(path, tz)
+def _iter_file(path: Path, st: os.stat_result, tz: ZoneInfo, today: date) -> Iterator[dict]:
+    size = st.st_size
+    recv = received_day(path, tz, st)
     name = path.name
     if name.endswith(FEED_CACHE_SUFFIX):
         from etl_project.sources.feeds import read_cache_file
@@ -187,7 +224,21 @@ def read_text(raw: bytes, name: str, recv: date, tz: ZoneInfo, today: date) -> l
     return [record_from_object(obj, name, recv, tz, today, payload=text, default_id=derived_id("txt", obj.get("url"), body))]
 
 
+def _is_json(raw: bytes) -> bool:
+    head = raw.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+    if head not in (b"{", b"["):
+        return False
+    try:
+        json.loads(raw.decode("utf-8").lstrip("\ufeff"))
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        return False
+    return True
+
+
 def read_html(raw: bytes, name: str, recv: date, tz: ZoneInfo, today: date) -> list[dict]:
+    if _is_json(raw):
+        return [quarantined(name, recv, "html", "JSON saved as a page: not an article page (name it .json to read it)",
+                            raw.decode("utf-8", "replace"))]
     page, why = extract_article(raw)
     if page is None:
         return [quarantined(name, recv, "html", why, raw.decode("utf-8", "replace"))]

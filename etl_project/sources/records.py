@@ -40,6 +40,9 @@ RAW_COLUMNS: dict[str, pl.DataType] = {
 }
 
 KNOWN_KEYS = {"id", "text", "published", "source", "title", "url"}
+# The first partition (etl_project.assets.partitions): the conflict's news starts in March 2011. A record dated
+# before it would be in no partition, so it is quarantined on the day it was received instead.
+FIRST_PARTITION_DAY = date(2011, 3, 15)
 MAX_TEXT_CHARS = 200_000  # a news article is a few KB; beyond this it is a page dump, not an article
 MAX_LINE_BYTES = 5_000_000
 MAX_PAYLOAD_CHARS = 20_000
@@ -176,7 +179,8 @@ def record_from_object(
         return quarantined(origin, recv, "encoding", "a lone UTF-16 surrogate escape (\\udXXX) is not a character",
                            json.dumps(obj, ensure_ascii=True, default=str))
     raw_id = obj.get("id")
-    article_id = str(raw_id).strip() if isinstance(raw_id, (str, int)) and str(raw_id).strip() else None
+    # a string, or a JSON integer or boolean written as JSON writes it (`7`, `true`; not Python's `True`)
+    article_id = (as_str(raw_id).strip() or None) if isinstance(raw_id, (str, int)) else None
     article_id = article_id or default_id
     text = obj.get("text")
     published = obj.get("published")
@@ -205,6 +209,9 @@ def record_from_object(
     if published_str and day is None:
         return quarantined(origin, recv, "published", f"`published` is not a date: {published_str[:40]!r}", payload,
                            article_id=article_id, **common)
+    if day is not None and day < FIRST_PARTITION_DAY:
+        return quarantined(origin, recv, "published", f"`published` {day} is before the first partition "
+                           f"({FIRST_PARTITION_DAY})", payload, article_id=article_id, **common)
     if day is not None and day > today:
         return quarantined(origin, recv, "published", f"`published` {day} is in the future (received {recv})", payload,
                            article_id=article_id, **common)
@@ -230,9 +237,15 @@ def record_from_object(
 
 
 def as_str(value) -> str | None:
+    """A field as text: a string as it is, anything else as JSON text (`["s1", "s2"]`, `true`, `7`)."""
     if value is None:
         return None
-    return value if isinstance(value, str) else str(value)
+    if isinstance(value, str):
+        return value
+    try:
+        return json.dumps(value, ensure_ascii=False, default=str)
+    except (ValueError, TypeError, RecursionError):
+        return str(value)
 
 
 class DuplicateMarker:
@@ -263,6 +276,11 @@ class DuplicateMarker:
         key = rec["record_key"]
         if key in self.seen_keys or status == "duplicate":
             key = f"{key}@{rec['origin']}"
+        # same-named files in two folders, or a key that is someone's `key@origin`: numbered, never merged
+        base, n = key, 1
+        while key in self.seen_keys:
+            n += 1
+            key = f"{base}#{n}"
         self.seen_keys.add(key)
         return key, status, duplicate_of, reason
 
