@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import datetime, timezone
+
+import duckdb
 
 # disorder_type (ACLED codebook): Battles, Explosions/Remote violence, Violence against civilians and Mob
 # violence are political violence; Peaceful protests, Protests with intervention and Violent demonstrations
@@ -156,3 +159,33 @@ def ascii_place(name: str | None, *, keep_apostrophes: bool = False) -> str | No
     text = text.encode("ascii", "ignore").decode("ascii")
     text = re.sub(r"\s+", " ", text).strip(" -")
     return text[:1].upper() + text[1:] if text else None
+
+
+# ---------------------------------------------------------------- stable ACLED ids (the warehouse table acled_ids)
+
+ACLED_COUNTRY = "SYR"
+
+
+def assign_acled_ids(con: duckdb.DuckDBPyConnection, now: datetime | None = None) -> int:
+    """Give every event without one the next ACLED number (acled_ids); returns how many were given.
+
+    Keyed by our deterministic event_id, so the same incident keeps its number across re-runs, re-merges
+    and extractor versions; numbers are never reused. Within one call they follow event_date, then event_id,
+    so the same load gives the same numbers."""
+    now = now or datetime.now(timezone.utc).replace(tzinfo=None)
+    return con.execute(
+        """INSERT INTO acled_ids
+           SELECT e.event_id,
+                  (SELECT coalesce(max(acled_no), 0) FROM acled_ids)
+                      + row_number() OVER (ORDER BY e.event_date NULLS LAST, e.event_id),
+                  ?
+           FROM events e ANTI JOIN acled_ids a ON a.event_id = e.event_id""",
+        [now],
+    ).fetchone()[0]
+
+
+def missing_acled_ids(con: duckdb.DuckDBPyConnection) -> int:
+    """How many events have no ACLED number yet (all of them in a warehouse older than acled_ids)."""
+    if not con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'acled_ids'").fetchone()[0]:
+        return con.execute("SELECT count(*) FROM events").fetchone()[0]
+    return con.execute("SELECT count(*) FROM events e ANTI JOIN acled_ids a ON a.event_id = e.event_id").fetchone()[0]

@@ -17,6 +17,7 @@ import duckdb
 import polars as pl
 import pyarrow as pa
 
+from etl_project.acled import ACLED_COUNTRY, assign_acled_ids, missing_acled_ids  # noqa: F401  (re-exported)
 from etl_project.config import PROJECT_ROOT
 from etl_project.schema import BY_NAME, table_fields
 
@@ -120,34 +121,6 @@ def _acquire(lock, shared: bool, timeout_s: float) -> None:
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
     assign_acled_ids(con)  # a warehouse written before acled_ids existed gets its numbers on the next write
-
-
-ACLED_COUNTRY = "SYR"
-
-
-def assign_acled_ids(con: duckdb.DuckDBPyConnection, now: datetime | None = None) -> int:
-    """Give every event without one the next ACLED number (acled_ids); returns how many were given.
-
-    Keyed by our deterministic event_id, so the same incident keeps its number across re-runs, re-merges
-    and extractor versions; numbers are never reused. Within one call they follow event_date, then event_id,
-    so the same load gives the same numbers."""
-    now = now or datetime.now(timezone.utc).replace(tzinfo=None)
-    return con.execute(
-        """INSERT INTO acled_ids
-           SELECT e.event_id,
-                  (SELECT coalesce(max(acled_no), 0) FROM acled_ids)
-                      + row_number() OVER (ORDER BY e.event_date NULLS LAST, e.event_id),
-                  ?
-           FROM events e ANTI JOIN acled_ids a ON a.event_id = e.event_id""",
-        [now],
-    ).fetchone()[0]
-
-
-def missing_acled_ids(con: duckdb.DuckDBPyConnection) -> int:
-    """How many events have no ACLED number yet (all of them in a warehouse older than acled_ids)."""
-    if not con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'acled_ids'").fetchone()[0]:
-        return con.execute("SELECT count(*) FROM events").fetchone()[0]
-    return con.execute("SELECT count(*) FROM events e ANTI JOIN acled_ids a ON a.event_id = e.event_id").fetchone()[0]
 
 
 INSERT_BATCH_ROWS = 20_000
