@@ -23,6 +23,8 @@ _LETTER = re.compile(r"[^\W\d_]")
 
 def another_language_in_arabic_script(text: str) -> bool:
     """Persian, Urdu or Kurdish: their own letter forms outnumber Arabic's."""
+    if _NON_ARABIC.search(text) is None:
+        return False  # (most Arabic pages have none of those forms: one scan, no count)
     return len(_NON_ARABIC.findall(text)) > len(_ARABIC_ONLY.findall(text))
 
 

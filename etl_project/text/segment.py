@@ -79,8 +79,8 @@ def _zone_kind(stripped: str, n_words: int, in_summary: bool, seen_prose: bool =
         return "teaser"
     if in_summary and _BULLET_LINE.match(stripped):
         return "summary"
-    if _zone_re("footer").search(stripped):
-        return "teaser"
+    if ("نشر" in stripped or "حقوق" in stripped or "ظهر" in stripped) and _zone_re("footer").search(stripped):
+        return "teaser"  # (every footer form has one of these words: a cheap test first)
     if n_words < 25 and not re.search(r"[.!?]$", stripped) and (
             _zone_re("caption").search(stripped) or not seen_prose and _zone_re("caption_outlet").search(stripped)):
         return "caption"
