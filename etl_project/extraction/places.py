@@ -268,12 +268,38 @@ def _items(doc: ArticleContext, a: PlaceRef, b: PlaceRef) -> list[PlaceRef]:
     return out
 
 
+# (each joined by "و", as the last names of an Arabic list are: ", بمحافظة إدلب." is a frame, not a name)
+_TAIL_ITEM = re.compile(expand(r"[,،]\s*و\s*(?:{SETTLEMENT}\s+)?[\"']?(?P<item>" + _LIST_ITEM + r")[\"']?\s*(?=[,،.!]|$)"))
+# the list's last names, after its last known member, up to the end of the sentence: "...، وأبو حوري، والنهرية، والبوح."
+_TAIL = re.compile(expand(r"(?:\s*[,،]\s*و\s*(?:{SETTLEMENT}\s+)?[\"']?" + _LIST_ITEM + r"[\"']?)+\s*(?:[.!]|$)"))
+
+
+def _tail_items(doc: ArticleContext, last: PlaceRef, members: int) -> list[PlaceRef]:
+    """Names the gazetteer lacks that end a list of targets of two members or more, up to a full stop."""
+    if last.role != "head" or last.place is None or members < 2:
+        return []
+    end = doc.T.find("\n", last.end)
+    tail = _TAIL.match(doc.T, last.end, len(doc.T) if end < 0 else end)
+    if tail is None:
+        return []
+    seat = doc.geocoder.district_seat(last.place.admin2_pcode) if hasattr(doc.geocoder, "district_seat") else None
+    out = []
+    for m in _TAIL_ITEM.finditer(doc.T, last.end, tail.end()):
+        s, e = m.span("item")
+        mention = PlaceMention(s, e, doc.T[s:e], seat or last.place, 2, confidence=0.6, role=UNKNOWN_LIST_ITEM)
+        out.append(PlaceRef(0, mention, "head", last.list_id, UNKNOWN_LIST_ITEM))
+    return out
+
+
 def with_unknown_list_items(doc: ArticleContext, refs: list[PlaceRef]) -> list[PlaceRef]:
     out: list[PlaceRef] = []
     for k, ref in enumerate(refs):
         if k:
             out.extend(_items(doc, refs[k - 1], ref))
         out.append(ref)
+        last_of_list = k + 1 == len(refs) or refs[k + 1].list_id != ref.list_id
+        if last_of_list:
+            out.extend(_tail_items(doc, ref, sum(1 for r in out if r.list_id == ref.list_id)))
     for i, ref in enumerate(out):
         ref.i = i  # the position among the article's place mentions
     return out
