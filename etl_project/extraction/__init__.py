@@ -21,8 +21,8 @@ from etl_project.extraction import (
 )
 from etl_project.extraction.jsonl import extract_jsonl
 from etl_project.extraction.model import ArticleContext
-from etl_project.extraction.record import OUTPUT_FIELDS
 from etl_project.extraction.rules import rule_files
+from etl_project.schema import OUTPUT_FIELDS
 from etl_project.text.lexicon import lexicon_fingerprint
 
 PASSES = (zones, places, casualties, triggers, actors, dates, incidents, chronology, background, grouping, tolls,

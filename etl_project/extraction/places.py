@@ -259,12 +259,18 @@ def _items(doc: ArticleContext, a: PlaceRef, b: PlaceRef) -> list[PlaceRef]:
     gap = doc.T[a.end:b.start]
     if a.role != "head" or a.list_id != b.list_id or a.place is None or not _LIST_GAP_THROUGH_UNKNOWN.match(gap):
         return []
-    seat = doc.geocoder.district_seat(a.place.admin2_pcode) if hasattr(doc.geocoder, "district_seat") else None
+    return _unknown_refs(doc, a, _ITEM.finditer(doc.T, a.end, b.start))
+
+
+def _unknown_refs(doc: ArticleContext, member: PlaceRef, items) -> list[PlaceRef]:
+    """A place of its own for each name matched (group "item"), coded at the seat of the district of the
+    list's known member (geo-precision 2), in that member's list."""
+    seat = doc.geocoder.district_seat(member.place.admin2_pcode) or member.place
     out = []
-    for m in _ITEM.finditer(doc.T, a.end, b.start):
+    for m in items:
         s, e = m.span("item")
-        mention = PlaceMention(s, e, doc.T[s:e], seat or a.place, 2, confidence=0.6, role=UNKNOWN_LIST_ITEM)
-        out.append(PlaceRef(0, mention, "head", a.list_id, UNKNOWN_LIST_ITEM))
+        mention = PlaceMention(s, e, doc.T[s:e], seat, 2, confidence=0.6, role=UNKNOWN_LIST_ITEM)
+        out.append(PlaceRef(0, mention, "head", member.list_id, UNKNOWN_LIST_ITEM))
     return out
 
 
@@ -282,24 +288,21 @@ def _tail_items(doc: ArticleContext, last: PlaceRef, members: int) -> list[Place
     tail = _TAIL.match(doc.T, last.end, len(doc.T) if end < 0 else end)
     if tail is None:
         return []
-    seat = doc.geocoder.district_seat(last.place.admin2_pcode) if hasattr(doc.geocoder, "district_seat") else None
-    out = []
-    for m in _TAIL_ITEM.finditer(doc.T, last.end, tail.end()):
-        s, e = m.span("item")
-        mention = PlaceMention(s, e, doc.T[s:e], seat or last.place, 2, confidence=0.6, role=UNKNOWN_LIST_ITEM)
-        out.append(PlaceRef(0, mention, "head", last.list_id, UNKNOWN_LIST_ITEM))
-    return out
+    return _unknown_refs(doc, last, _TAIL_ITEM.finditer(doc.T, last.end, tail.end()))
 
 
 def with_unknown_list_items(doc: ArticleContext, refs: list[PlaceRef]) -> list[PlaceRef]:
     out: list[PlaceRef] = []
+    members = 0  # of the current list, found and unknown (a list's members are consecutive)
     for k, ref in enumerate(refs):
         if k:
-            out.extend(_items(doc, refs[k - 1], ref))
+            inside = _items(doc, refs[k - 1], ref)
+            out.extend(inside)
+            members = members + len(inside) if refs[k - 1].list_id == ref.list_id else 0
         out.append(ref)
-        last_of_list = k + 1 == len(refs) or refs[k + 1].list_id != ref.list_id
-        if last_of_list:
-            out.extend(_tail_items(doc, ref, sum(1 for r in out if r.list_id == ref.list_id)))
+        members += 1
+        if k + 1 == len(refs) or refs[k + 1].list_id != ref.list_id:
+            out.extend(_tail_items(doc, ref, members))
     for i, ref in enumerate(out):
         ref.i = i  # the position among the article's place mentions
     return out

@@ -1,6 +1,6 @@
-"""Pass `record`: each incident as an output record (spec: shared/spec/event_record.md), its keys in
-OUTPUT_FIELDS order, the last of them `rules`: the names of the rules that decided its type, place, date
-and background and how its mentions were grouped."""
+"""Pass `record`: each incident as an output record (spec: shared/spec/event_record.md), its keys in the order
+of etl_project.schema.OUTPUT_FIELDS, the last of them `rules`: the names of the rules that decided its type,
+place, date and background and how its mentions were grouped."""
 from __future__ import annotations
 
 import hashlib
@@ -11,7 +11,6 @@ from etl_project.extraction.incident_places import is_capital
 from etl_project.extraction.model import ROLE_RANK, ArticleContext, Candidate
 from etl_project.extraction.places import UNKNOWN_LIST_ITEM
 from etl_project.geo.admin import governorate_centroid
-from etl_project.schema import OUTPUT_FIELDS  # noqa: F401  (the record's keys, declared once)
 
 _DESERT_CUES = {"باديه"}
 
