@@ -12,7 +12,12 @@ from etl_project.geo.names import MAX_PREFIX, NON_LETTER, PREFIXES, definite_for
 from etl_project.geo.types import PlaceMention
 
 _QUOTES_SPACES = frozenset(" \"'(")
-_LIST_GAP = re.compile(r"\s*,?\s*")
+# the gap between two members of a list: a comma or و, quotes around names ('"قمحانه", "ارزه", و"خطاب"')
+_LIST_GAP = re.compile(r'\s*"?\s*,?\s*(?:و\s*(?="))?"?\s*')
+# ... or through one or two names the gazetteer lacks, each between commas ("تلمنس, ومعرشمرين, وسكيك")
+_LIST_GAP_THROUGH_UNKNOWN = re.compile(
+    r'\s*"?(?:\s*,\s*(?:و\s*)?"?(?!(?:في|من|علي|الي|عن|مع|قرب|بعد|قبل|حيث|اذ|ما|ان|وفي|ومن)\s)'
+    r'[\u0621-\u064a]+(?:\s+[\u0621-\u064a]+)?"?){1,2}\s*,\s*"?\s*')
 # definite words that may follow a place name ("ريف حماة الشمالي", "حماة اليوم", "مشفى حماة الوطني")
 _AFTER_PLACE = frozenset(
     "ال" + w for w in (
@@ -124,7 +129,9 @@ class Recognition:
             # a list: "بلدات الخريطة، البغيلية، والطريف" shares the cue of its first member
             if prev is not None and s.cue is None and not s.prep and not s.in_name:
                 gap = text[prev.end:s.word_start]
-                if _LIST_GAP.fullmatch(gap) and ("," in gap or s.clitic.startswith("و")):
+                through_unknown = _LIST_GAP_THROUGH_UNKNOWN.fullmatch(gap) is not None and s.clitic.startswith("و")
+                if through_unknown or _LIST_GAP.fullmatch(gap) and (
+                        "," in gap or s.clitic.startswith("و") or gap.rstrip().endswith('و"')):
                     s.list_prev = prev
                     s.cue = prev.cue
                     s.prep = prev.prep or not prev.weak

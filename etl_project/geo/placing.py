@@ -235,7 +235,8 @@ def _role(r, i: int, place: Place) -> str | None:
     s, spans = r.spans[i], r.spans
     if place.placetype in ("governorate", "district", "subdistrict"):
         return "region"
-    if (s.cue is not None and s.cue.kind == "area" and i > 0 and r.resolved[i - 1] >= 0
+    # (a member of a list shares its first member's cue: "في مناطق X، Y، وZ" locates none by another)
+    if (s.cue is not None and s.cue.kind == "area" and i > 0 and r.resolved[i - 1] >= 0 and s.list_prev is None
             and not spans[i - 1].in_name and s.start - spans[i - 1].end <= 40
             and r.clauses[i - 1] == r.clauses[i]):
         return "qualifier"
