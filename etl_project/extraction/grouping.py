@@ -318,12 +318,24 @@ def _merge(doc: ArticleContext, placed: list[Candidate]) -> list[Candidate]:
     return events
 
 
+LEAD_REACH = 10  # sentences between a governorate-level lead and the towns the body names
+
+
+def _in_lead(doc: ArticleContext, c: Candidate) -> bool:
+    """The headline, or the article's first body sentence."""
+    lead = next((s for s in doc.sentences if s.kind == "body"), None)
+    return c.sentence.kind == "headline" or c.sentence is lead
+
+
 def _vague_target(doc: ArticleContext, a: Candidate, events: list[Candidate]) -> Candidate | None:
     """The precise candidate of the same type and day nearby that a vague one `a` is part of."""
     T, si = doc.T, doc.sent_index
     best = None
+    # (the lead tells the whole operation at governorate level, "حملة في ريف حماة أسفرت عن اعتقال ..."; the
+    # body names its towns further down)
+    reach = LEAD_REACH if level(a) == 0 and _in_lead(doc, a) else 4
     for b in events:
-        if abs(si[id(b.sentence)] - si[id(a.sentence)]) > 4:
+        if abs(si[id(b.sentence)] - si[id(a.sentence)]) > reach:
             continue  # (tested first: the cheapest test, and the one that fails most in a long article)
         announced = a.report_dated and a.date and b.date and 0 <= (a.date - b.date).days <= 2
         # (a raid told only at the governorate, "نفذت القوات حملة مداهمة في ريف القنيطرة", is the operation of
