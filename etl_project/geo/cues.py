@@ -109,12 +109,16 @@ class Recognition:
         cues, preps, heads, persons = self._cues, self._preps, self._name_heads, self._person_heads
         kept: list[Span] = []
         prev: Span | None = None
+        foreign_seen: set[str] = set()  # names this article has used for a place abroad
         for s in spans:
             before, bstart = self._word_before_at(text, spaced, s.word_start)
             if before in persons:  # "المدعو حيان", "الشاب حيان": a person's name
                 prev = None
                 continue
             cue = cues.get(before)
+            if cue is not None and s.clitic[:1] in ("ف", "ك"):
+                prev = None  # "وادي فعرا": no ف or ك between a cue word and its name (not ف + عرا)
+                continue
             if cue is not None and cue.kind in ("settlement", "neighbourhood") and definite_form(before, cue.word):
                 cue = None  # "شبان البلدة على ...": "the town" names no town after it
             s.cue = cue
@@ -142,8 +146,10 @@ class Recognition:
             s.foreign = self._foreign_by_key.get(s.key)
             entries = self._index.get(s.key) or []
             s.entries = self._admit(text, s, entries)
-            if s.foreign is not None and (s.cue is None or s.cue.strength < 2
+            # (one sense per article: "الهرمل ... في شمال شرق لبنان", then "مدينة الهرمل" is still Lebanon's)
+            if s.foreign is not None and (s.cue is None or s.cue.strength < 2 or s.key in foreign_seen
                                           or s.cue.kind not in ("settlement", "neighbourhood")):
+                foreign_seen.add(s.key)
                 s.entries = []
                 kept.append(s)
                 prev = s
