@@ -25,6 +25,7 @@ P_FALLBACK_NEAR = "place:fallback.near"  # the last place named before, in its s
 P_FALLBACK_TOWN = "place:fallback.town"  # "في أحياء البلدة": the last town named before
 P_FALLBACK_HEADLINE = "place:fallback.headline"  # the headline's place
 P_FALLBACK_DATELINE = "place:fallback.dateline"  # the dateline's place
+DAMASCUS_PCODE = "SY01"
 
 _DAMASCUS_AND_ITS_COUNTRYSIDE = {"SY01", "SY03"}
 _CROWD_TYPES = {"protest", "riot"}
@@ -156,8 +157,8 @@ def _neighbour(doc: ArticleContext, c: Candidate, placed: list[Candidate]) -> Ca
 
 
 def _fallback_place(doc: ArticleContext, c: Candidate) -> tuple[PlaceRef | None, str | None]:
-    """The last place named before the candidate in its sentence or the one before, else the headline's
-    or the dateline's place."""
+    """The last place named before the candidate in its sentence or the one before, else (for the headline)
+    the headline's or the dateline's place."""
     sentences = doc.sentences
     si = doc.sent_index[id(c.sentence)]
     lo = sentences[max(0, si - 1)].start
@@ -177,12 +178,15 @@ def _fallback_place(doc: ArticleContext, c: Candidate) -> tuple[PlaceRef | None,
                  and p.place.placetype in ("locality", "neighbourhood")
                  and sentences[_sentence_of(sentences, p.start)].kind == "body"]
         return (towns[-1], P_FALLBACK_TOWN) if towns else (None, None)
-    for kind, rule in (("headline", P_FALLBACK_HEADLINE), ("dateline", P_FALLBACK_DATELINE)):
+    # (a body sentence does not borrow the headline's place: "وقتل مئتا شخص في أعمال عنف في سوريا" under a
+    # headline on Hama; nor the national desk's dateline, "دمشق - سانا", which files news from everywhere)
+    borrow = (("headline", P_FALLBACK_HEADLINE),) if c.sentence.kind == "headline" else ()
+    for kind, rule in borrow + (("dateline", P_FALLBACK_DATELINE),):
         for s in sentences:
             if s.kind != kind:
                 continue
             ids = [p for p in doc.places_in(s.start, s.end) if p.usable]
-            if ids:
+            if ids and not (kind == "dateline" and ids[0].place.admin1_pcode == DAMASCUS_PCODE):
                 return ids[0], rule
     return None, None
 
