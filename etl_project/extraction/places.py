@@ -291,17 +291,59 @@ def _tail_items(doc: ArticleContext, last: PlaceRef, members: int) -> list[Place
     return _unknown_refs(doc, last, _TAIL_ITEM.finditer(doc.T, last.end, tail.end()))
 
 
+# names joined by و after a plural settlement word, before a member the gazetteer holds and after it:
+# 'قرى "تل جهان وروتان وتل بشك وتل زيوان وسيكركا بالريف الشرقي'
+_AND_ITEM = (r"(?!(?:ال)?{SETTLEMENT}(?![{AR}]))(?!(?:في|من|علي|الي|عن|مع|قرب|بين)\s)[{AR}]{2,}"
+             r"(?:\s+(?!و)(?![بل]ال)(?!(?:في|من|علي|الي|عن|مع|قرب|بين)(?![{AR}]))[{AR}]{2,})?")
+_AND_HEAD = re.compile(expand(r"(?<![{AR}])(?:قري|بلدات|مدن|مدينتي|بلدتي|قريتي|مزارع)\s*:?\s+[\"']?"
+                              r"(?P<items>(?:" + _AND_ITEM + r"\s+و[\"']?){1,4})$"))
+_AND_NAME = re.compile(expand(r"(?P<item>" + _AND_ITEM + r")\s+و"))
+_AND_TAIL = re.compile(expand(r"\s+و[\"']?(?P<item>" + _AND_ITEM + r")(?=[\s,،.\"']|$)"))
+
+
+def _and_items(doc: ArticleContext, ref: PlaceRef, first: bool, last: bool, known: list) -> tuple[list, list]:
+    """The names the gazetteer lacks joined by و to a list's first member after a plural settlement word
+    (before it) and to its last member (after it), each a village of its own at the district's seat
+    (`known`: the starts of the names the gazetteer holds, which are members of their own)."""
+    if ref.role != "head" or ref.place is None or ref.place.placetype != "locality":
+        return [], []
+    before, after = [], []
+    head = _AND_HEAD.search(doc.T, max(0, ref.start - 90), ref.start) if first else None
+    if head is not None and not _known_between(known, head.start("items"), ref.start):
+        before = _unknown_refs(doc, ref, _AND_NAME.finditer(doc.T, head.start("items"), head.end("items")))
+    if last and (head is not None or ref.cue in ("قري", "بلدات", "مدن", "بلدتي", "قريتي", "مدينتي")):
+        pos, items = ref.end, []
+        while len(items) < 4 and (m := _AND_TAIL.match(doc.T, pos)) is not None \
+                and not _known_between(known, m.start(), m.end()):
+            items.append(m)
+            pos = m.end()
+        after = _unknown_refs(doc, ref, items)
+    return before, after
+
+
+def _known_between(known: list, start: int, end: int) -> bool:
+    k = bisect_left(known, start)
+    return k < len(known) and known[k] < end
+
+
 def with_unknown_list_items(doc: ArticleContext, refs: list[PlaceRef]) -> list[PlaceRef]:
     out: list[PlaceRef] = []
     members = 0  # of the current list, found and unknown (a list's members are consecutive)
+    known = [ref.start for ref in refs]
     for k, ref in enumerate(refs):
+        first = not k or refs[k - 1].list_id != ref.list_id
+        last = k + 1 == len(refs) or refs[k + 1].list_id != ref.list_id
+        before, after = _and_items(doc, ref, first, last, known)
         if k:
             inside = _items(doc, refs[k - 1], ref)
             out.extend(inside)
             members = members + len(inside) if refs[k - 1].list_id == ref.list_id else 0
+        out.extend(before)
         out.append(ref)
-        members += 1
-        if k + 1 == len(refs) or refs[k + 1].list_id != ref.list_id:
+        members += 1 + len(before)
+        if last:
+            out.extend(after)
+            members += len(after)
             out.extend(_tail_items(doc, ref, members))
     for i, ref in enumerate(out):
         ref.i = i  # the position among the article's place mentions

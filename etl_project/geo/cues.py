@@ -18,6 +18,11 @@ _LIST_GAP = re.compile(r'\s*"?\s*,?\s*(?:و\s*(?="))?"?\s*')
 _LIST_GAP_THROUGH_UNKNOWN = re.compile(
     r'\s*"?(?:\s*,\s*(?:و\s*)?"?(?!(?:في|من|علي|الي|عن|مع|قرب|بعد|قبل|حيث|اذ|ما|ان|وفي|ومن)\s)'
     r'[\u0621-\u064a]+(?:\s+[\u0621-\u064a]+)?"?){1,2}\s*,\s*"?\s*')
+# "بلدتي الطامه وشلخ", "قري "تل جهان وروتان وتل زيوان": a plural settlement word, then names the gazetteer
+# lacks joined by و, before the name (its و is the name's clitic)
+_PLURAL_CUE_THROUGH_UNKNOWN = re.compile(
+    r'(?<![\u0621-\u064a])(?P<cue>قري|بلدات|مدن|مدينتي|بلدتي|قريتي|مزارع|احياء|حيي)\s*:?\s+"?'
+    r'[\u0621-\u064a]+(?:\s+[\u0621-\u064a]+)?"?(?:\s*,?\s*و"?[\u0621-\u064a]+(?:\s+[\u0621-\u064a]+)?"?){0,3}\s*,?\s*"?$')
 # definite words that may follow a place name ("ريف حماة الشمالي", "حماة اليوم", "مشفى حماة الوطني")
 _AFTER_PLACE = frozenset(
     "ال" + w for w in (
@@ -140,6 +145,10 @@ class Recognition:
                     s.cue = prev.cue
                     s.prep = prev.prep or not prev.weak
                     s.in_name = prev.in_name
+            if s.cue is None and not s.prep and s.clitic.startswith("و"):
+                far = _PLURAL_CUE_THROUGH_UNKNOWN.search(text, max(0, s.word_start - 80), s.word_start)
+                if far is not None:
+                    s.cue = cues.get(far.group("cue"))
             if s.cue is None and s.surface in self._construct and self._construct_phrase(text, s.end):
                 prev = None  # "حماة العقيدة", "صور الشهداء": a phrase, not the place
                 continue
