@@ -10,6 +10,7 @@ import re
 from etl_project.extraction.incident_places import P_ROLE, is_capital
 from etl_project.extraction.model import ROLE_RANK, TERRITORY_SUBS, ArticleContext, Candidate, PlaceRef
 from etl_project.extraction.places import UNKNOWN_LIST_ITEM
+from etl_project.extraction.triggers import T_DEATHS_ONLY
 from etl_project.text.segment import NOT_NEWS
 
 G_DURING = "group:during"  # "خلال العملية ضبطت ...، فيما اعتقل ...": part of the operation just told
@@ -19,6 +20,7 @@ G_SAME_INCIDENT = "group:same_incident"  # same place, type and day: one inciden
 G_RETOLD = "group:retold"  # "وأشار البيان إلى أن الحادث وقع على الطريق بين X وY": more of the one just told
 G_TAKEOVER = "group:takeover"  # one change of hands told twice
 G_VAGUE_INTO_PRECISE = "group:vague_into_precise"  # "في ريف درعا" joins the town of the same incident
+G_DEATHS_TOLD_AGAIN = "group:deaths_told_again"  # deaths told again at the place and day of another incident
 P_LEAD_PRECISED = "place:lead_precised"  # "... في ريف درعا" / "... بين بلدتي X وY" in the next sentence
 P_OWN_PERSON = "place:own_person"  # "اختطف تاجر من أهالي مدينة X": the victim's town
 P_FALLBACK_NEAR = "place:fallback.near"  # the last place named before, in its sentence or the one before
@@ -386,6 +388,27 @@ def _vague_into_precise(doc: ArticleContext, events: list[Candidate]) -> None:
                 break
 
 
+def _has_deaths(c: Candidate) -> bool:
+    return any(x.cas is not None and (x.cas.deaths or x.cas.deaths_vague) for x in [c] + c.members)
+
+
+def _deaths_told_again(events: list[Candidate]) -> None:
+    """"قُتل 4 عناصر في هجوم على حاجز في الرقة ... وقتل 10 بينهم ..." : deaths told in a clause that names no
+    place of its own (placed by the last place named) or that only counts the dead, at the place and day of an
+    incident of another type told with its own place, are that incident's dead told again (its toll stays the
+    lowest figure)."""
+    for b in list(events):
+        if b.background or b.place is None or not _has_deaths(b) or not (
+                P_FALLBACK_NEAR in b.why.get("place", ()) or T_DEATHS_ONLY in b.why.get("type", ())):
+            continue
+        a = next((a for a in events if a is not b and not a.background and a.place is not None
+                  and a.place.place is b.place.place and a.date == b.date and a.event_type != b.event_type
+                  and P_FALLBACK_NEAR not in a.why.get("place", ())), None)
+        if a is not None:
+            absorb(a, b, G_DEATHS_TOLD_AGAIN)
+            events.remove(b)
+
+
 def run(doc: ArticleContext) -> None:
     cands = doc.candidates
     if not cands:
@@ -393,4 +416,5 @@ def run(doc: ArticleContext) -> None:
     _precise_leads(doc, cands)
     events = _merge(doc, _place_placeless(doc, cands))
     _vague_into_precise(doc, events)
+    _deaths_told_again(events)
     doc.candidates = [e for e in events if e.place is not None and e.place.place is not None]
