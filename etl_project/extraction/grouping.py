@@ -65,7 +65,8 @@ def level(c: Candidate) -> int:
     if p.placetype == "governorate":
         return 0
     if c.role in ("fallback",):
-        return 1
+        # (a town the placeless clause borrowed is still more precise than a bare capital told in the lead)
+        return 2 if p.placetype in ("locality", "neighbourhood") and not is_capital(p) else 1
     if is_capital(p):
         # "في مدينة حمص", "حي الجميلية": the city itself, not the governorate a bare capital may stand for
         return 3 if c.role in ("head", "near") and c.city else 1
