@@ -352,8 +352,12 @@ def _vague_target(doc: ArticleContext, a: Candidate, events: list[Candidate]) ->
         if b is a or level(b) <= level(a) or (b.event_type != a.event_type and not operation) \
                 or not (dates_compatible(a, b) or announced):
             continue
-        if a.date and b.date and b.date > a.date and a.sentence.kind != "headline":
-            continue  # the lead's day, even inherited, announces no incident of a later day
+        # the lead's day, even inherited, announces no incident of a later day; but an undated sentence right
+        # after a dated recall tells the recall's town ("وكان قتل ... الاثنين في ريف درعا. وقالت مصادر إنه قتل
+        # ... في بلدة اليادودة")
+        if a.date and b.date and b.date > a.date and a.sentence.kind != "headline" \
+                and not (a.date_explicit and not b.date_explicit and si[id(b.sentence)] - si[id(a.sentence)] == 1):
+            continue
         if b.list_id is not None and a.list_id == b.list_id:
             continue
         if _SIMILAR.search(T, *a.clause) or _SIMILAR.search(T, *b.clause):
