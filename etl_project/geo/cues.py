@@ -235,7 +235,8 @@ REJECT, ADMIT, WEAK, COMMON, LANDMARK = "reject", "admit", "weak", "common", "la
 
 def _cue_word_itself(g, text: str, s: Span, cue: Cue | None) -> str | None:
     # "ريف مدينة درعا"; but "بلدة المزرعة" is a place
-    if s.surface in g._cues and not (s.has_article and cue is not None and cue.strength >= 2
+    # (a list lends its cue, not that exception: "قرية النفيلة والقرى المجاورة")
+    if s.surface in g._cues and not (s.has_article and cue is not None and cue.strength >= 2 and s.list_prev is None
                                      and cue.kind in ("settlement", "neighbourhood")):
         return REJECT
     return None
