@@ -43,6 +43,9 @@ for _d in "‐‑‒–—―−":
 for _s in "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\t":
     _MAP[ord(_s)] = " "
 _MAP[ord("\r")] = "\n"
+# hashtags ("#مخيم_الهول", "#مخيم _الهول") are words: the sign and the joining underscore read as spaces
+_MAP[ord("#")] = " "
+_MAP[ord("_")] = " "
 
 
 @dataclass(frozen=True)
