@@ -27,7 +27,10 @@ NEIGHBOURHOOD_CUES = {"حي", "حيي"}
 _FACILITY_CUES = {"مطار", "مرفا", "ميناء"}  # "مطار دمشق الدولي": a target at the city, not its governorate
 _NEIGHBOURHOODS_BEFORE = re.compile(rf"(?<![{AR}])[وب]?(?:حي|حيي)\s+[^.،,]{{0,40}}?(?:في|ب|وسط)\s*(?:مدينه\s+)?$")
 _RESIDENTS_OF_THE_TOWN = re.compile(rf"(?<![{AR}])(?:[وم]ن\s+)?(?:ابناء|اهالي|سكان|اهل)\s+(?:البلده|المدينه|القريه|الحي|المخيم)(?![{AR}])")
-_DESTINATION_BEFORE = re.compile(r"(?<![\u0621-\u064a])(?<!اضافه )(?:الي|نحو|باتجاه|صوب|تجاه)(?![\u0621-\u064a])[^,،.]{0,30}$")
+# (not the reach of fire: "طال القصف ... وامتد إلى مدينتي X وY")
+_DESTINATION_BEFORE = re.compile(
+    r"(?<![\u0621-\u064a])(?<!اضافه )(?<!امتد )(?<!امتدت )(?<!وامتد )(?<!وامتدت )"
+    r"(?:الي|نحو|باتجاه|صوب|تجاه)(?![\u0621-\u064a])[^,،.]{0,30}$")
 _AND_AGAIN = re.compile(r"[,،]\s*و")
 _CLAUSE_PUNCT = re.compile(r"[,،.\n]")
 _ADDITION_BEFORE = re.compile(rf"(?<![{AR}])(?:اضافه|بالاضافه|فضلا)\s+(?:الي|عن)\s+(?:[{AR}]+\s+)?$")
