@@ -45,6 +45,8 @@ def same_place(a: Candidate, b: Candidate) -> bool:
         return False
     if UNKNOWN_LIST_ITEM in (a.place.role, b.place.role):
         return a.place.text == b.place.text  # villages the gazetteer lacks share their seat, not their place
+    if a.unknown_settlement != b.unknown_settlement:
+        return False  # "بلدة أبريهة بريف دير الزور" is coded at the governorate but is not the governorate
     return pa.gazetteer_id == pb.gazetteer_id
 
 

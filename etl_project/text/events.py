@@ -147,9 +147,9 @@ def trigger_blocked(text: str, t: Trigger, clause_start: int) -> str | None:
         # "ضبطت ... مستودعاً يحوي قذائف وعبوات": weapons found, not used — anywhere earlier in the clause
         if cue_re("seizure").search(text, clause_start, t.start):
             return "seizure"
-    if t.rule.name == "explosion" and _ACCIDENT_AFTER.match(text, t.end):
+    if t.rule.name in ("explosion", "heard_explosion") and _ACCIDENT_AFTER.match(text, t.end):
         return "accident"
-    if t.rule.name == "explosion" and _ACCIDENT_CAUSE.search(text[t.end:t.end + 120].split(".")[0]):
+    if t.rule.name in ("explosion", "heard_explosion") and _ACCIDENT_CAUSE.search(text[t.end:t.end + 120].split(".")[0]):
         return "accident"  # "انفجارات في مستودع نتيجة ارتفاع درجات الحرارة": an accident, not an attack
     # (the aircraft may be a list: "بمشاركة طائرات مروحية وحربية ومسيرات")
     if t.rule.name == "airstrike" and _IN_SUPPORT.search(text, max(clause_start, t.start - 45), t.start):
