@@ -117,8 +117,9 @@ class Recognition:
         foreign_seen: set[str] = set()  # names this article has used for a place abroad
         for s in spans:
             before, bstart = self._word_before_at(text, spaced, s.word_start)
-            if before in persons:  # "المدعو حيان", "الشاب حيان": a person's name
-                prev = None
+            full_name = (prev is None or prev.end < bstart) and self._end_of_full_name(text, spaced, before, bstart)
+            if before in persons or full_name:
+                prev = None  # "المدعو حيان", "الشاب حيان", "المواطن منيف علي الأعور": a person's name
                 continue
             cue = cues.get(before)
             if cue is not None and s.clitic[:1] in ("ف", "ك"):
@@ -169,6 +170,19 @@ class Recognition:
             else:
                 prev = None
         return self._resolve(text, kept)
+
+    def _end_of_full_name(self, text: str, spaced: str, before: str, bstart: int) -> bool:
+        """The last of a person's two or three names after a head word ("المواطن منيف علي الأعور"): the words
+        between are plain names (no cue, preposition or article) with nothing but spaces between them."""
+        for _ in range(2):
+            # ("علي" is a name as often as "على" folded)
+            if not before or bstart <= 0 or before in self._cues or before in self._preps and before != "علي" \
+                    or before.startswith("ال") or len(before) < 3:
+                return False
+            before, bstart = self._word_before_at(text, spaced, bstart)
+            if before in self._person_heads:
+                return True
+        return False
 
     @staticmethod
     def _construct_phrase(text: str, end: int) -> bool:
