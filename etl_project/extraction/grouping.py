@@ -412,6 +412,11 @@ def _deaths_told_again(events: list[Candidate]) -> None:
                   and a.place.place is b.place.place and a.date == b.date and a.event_type != b.event_type
                   and P_FALLBACK_NEAR not in a.why.get("place", ())), None)
         if a is not None:
+            if not _has_deaths(a) and T_DEATHS_ONLY not in b.why.get("type", ()):
+                # ("سيطر الجيش على القرية ... وأسفرت الغارات عن مقتل عدد"): the capture killed no one that
+                # is told; the dead were the raids', an action of their own ("وقتل 5 في القصف" would be a's)
+                for x in [b] + b.members:
+                    x.cas = None
             absorb(a, b, G_DEATHS_TOLD_AGAIN)
             events.remove(b)
 
