@@ -28,7 +28,7 @@ _RELATIVE_DAY = re.compile(rf"(?<![{AR}])(?:اول\s+من\s+امس|اول\s+ام
 
 def report_date(T: str, d: DateMention, start: int) -> bool:
     """The date is the day a report was made: right after a reporting verb, with no incident word between."""
-    seg = T[max(start, d.start - 45):d.start]
+    seg = T[max(start, d.start - 80):d.start]  # (the speaker may be long: "قالت قوى الأمن الداخلي (أسايش) التابعة لـ...")
     return bool(cue_re("report").search(seg)) and not _INCIDENT_WORD.search(seg)
 
 

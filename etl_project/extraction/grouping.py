@@ -21,6 +21,7 @@ G_RETOLD = "group:retold"  # "وأشار البيان إلى أن الحادث �
 G_TAKEOVER = "group:takeover"  # one change of hands told twice
 G_VAGUE_INTO_PRECISE = "group:vague_into_precise"  # "في ريف درعا" joins the town of the same incident
 G_DEATHS_TOLD_AGAIN = "group:deaths_told_again"  # deaths told again at the place and day of another incident
+G_DAY_TOLD_LATER = "group:day_told_later"  # "وقالت أسايش اليوم ... الانفجار وقع مساء الاثنين": the incident's own day
 P_LEAD_PRECISED = "place:lead_precised"  # "... في ريف درعا" / "... بين بلدتي X وY" in the next sentence
 P_OWN_PERSON = "place:own_person"  # "اختطف تاجر من أهالي مدينة X": the victim's town
 P_FALLBACK_NEAR = "place:fallback.near"  # the last place named before, in its sentence or the one before
@@ -108,6 +109,7 @@ def absorb(into: Candidate, c: Candidate, rule: str) -> None:
     if c.date_explicit and not into.date_explicit:
         into.date, into.date_precision, into.date_text_span, into.date_explicit = c.date, c.date_precision, c.date_text_span, True
         into.decided("date", *c.why.get("date", ()))
+        into.report_dated = c.report_dated
     if c.place is not None and into.place is not None and ROLE_RANK.get(c.role, 9) < ROLE_RANK.get(into.role, 9) \
             and not vague(c):
         into.place, into.role = c.place, c.role
@@ -409,7 +411,8 @@ def _deaths_told_again(events: list[Candidate]) -> None:
                 P_FALLBACK_NEAR in b.why.get("place", ()) or T_DEATHS_ONLY in b.why.get("type", ())):
             continue
         a = next((a for a in events if a is not b and not a.background and a.place is not None
-                  and a.place.place is b.place.place and a.date == b.date and a.event_type != b.event_type
+                  and a.place.place is b.place.place and a.event_type != b.event_type
+                  and (a.date == b.date or not b.date_explicit and dates_compatible(a, b))
                   and P_FALLBACK_NEAR not in a.why.get("place", ())), None)
         if a is not None:
             if not _has_deaths(a) and T_DEATHS_ONLY not in b.why.get("type", ()):
@@ -421,12 +424,32 @@ def _deaths_told_again(events: list[Candidate]) -> None:
             events.remove(b)
 
 
+def _day_told_later(events: list[Candidate]) -> None:
+    """An incident dated only by the statement that reports it ("وقالت أسايش اليوم، الثلاثاء ...") takes the day
+    a later sentence gives it with a word that refers back to it ("وأفاد مراسلون أن الانفجار وقع مساء الاثنين"),
+    up to three days before: one incident, on its own day (not a second one recalled)."""
+    for c in list(events):
+        if not (c.refers_back and c.date_explicit and c.date):
+            continue
+        e = next((e for e in events if e is not c and e.report_dated and e.date and e.event_type == c.event_type
+                  and e.place is not None and c.place is not None and same_place(e, c)
+                  and 0 < (e.date - c.date).days <= 3), None)
+        if e is None:
+            continue
+        e.date, e.date_precision, e.date_text_span, e.report_dated = c.date, c.date_precision, c.date_text_span, False
+        e.decided("date", *c.why.get("date", ()))
+        c.background = False
+        absorb(e, c, G_DAY_TOLD_LATER)
+        events.remove(c)
+
+
 def run(doc: ArticleContext) -> None:
     cands = doc.candidates
     if not cands:
         return
     _precise_leads(doc, cands)
     events = _merge(doc, _place_placeless(doc, cands))
+    _day_told_later(events)
     _vague_into_precise(doc, events)
     _deaths_told_again(events)
     doc.candidates = [e for e in events if e.place is not None and e.place.place is not None]

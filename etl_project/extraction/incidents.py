@@ -34,7 +34,7 @@ def _base(doc: ArticleContext, cl: Clause, order: int, background: bool, report:
     c = Candidate(order=order, sentence=cl.sentence, clause=(cl.start, cl.end), event_type=t.event_type,
                   sub_event_type=t.sub_event_type, priority=t.priority, weak=t.weak, cas=cas, background=background,
                   actor1=cl.perpetrator, actor2=cl.victim, victim_class=cas.victim_class, trig_pos=t.trig_pos,
-                  anaphor_only=t.anaphor_only)
+                  anaphor_only=t.anaphor_only, refers_back=t.refers_back)
     c.decided("type", *t.rules)
     if c.background:
         c.decided("background", B_RECALLED_CUE)

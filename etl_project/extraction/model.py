@@ -130,6 +130,7 @@ class Candidate:
     date_key: str | None = None  # the words of an unresolvable date, to tell two such dates apart
     anaphor_only: bool = False  # typed only by a word that points back ("الحادث وقع على الطريق ...")
     report_dated: bool = False  # dated by a statement ("أعلنت الوزارة، اليوم الخميس، ..."), not by the incident
+    refers_back: bool = False  # typed by a definite trigger of a type told before ("الانفجار وقع مساء الاثنين")
     city: bool = False  # a capital named as the city itself ("حي X وسط مدينة حلب"), not its governorate
     cue_city: bool = False  # the place was named with "مدينة"
     during: bool = False  # told after "خلال العملية": belongs to the incident told before
