@@ -301,22 +301,24 @@ def cmd_query(args) -> int:
         sql = warehouse.query_statement(sql)
     except warehouse.QueryRefused as exc:
         raise UsageError(f"SQL error: {exc}") from None
+    output, fmt = _query_output(args)
     with warehouse.connect(settings.warehouse_path, read_only=True, sandboxed=True) as con:
         rel = con.sql(sql)
         if rel is None:
             raise UsageError("the statement returned no rows")
-        frame = rel.pl()
-    output, fmt = _query_output(args)
-    if output:
-        from etl_project.exports import write_query_result
+        if output:
+            from etl_project.exports import write_query_result
 
-        write_query_result(frame, fmt, output)
-        print(f"wrote {frame.height} rows to {output} ({fmt})", file=sys.stderr)
-    else:
-        import polars as pl
+            frame = rel.pl()
+            write_query_result(frame, fmt, output)
+            print(f"wrote {frame.height} rows to {output} ({fmt})", file=sys.stderr)
+        else:
+            # DuckDB's own box table, as its CLI prints it: types under the names, NULL shown, long results cut
+            # in the middle with the row count below
+            import shutil
 
-        with pl.Config(tbl_rows=args.limit, tbl_cols=-1, fmt_str_lengths=60, tbl_width_chars=200):
-            print(frame.head(args.limit))
+            rel.show(max_rows=args.limit, max_width=max(shutil.get_terminal_size((200, 24)).columns, 80),
+                     null_value="NULL")
     return 0
 
 
@@ -433,7 +435,7 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--output", type=Path, help="write the result to this file instead of printing it")
     q.add_argument("--format", choices=("csv", "json", "parquet"),
                    help="the file's format (default: from --output's extension); CSV cells never run as formulas")
-    q.add_argument("--limit", type=int, default=50, help="rows to print (default 50)")
+    q.add_argument("--limit", type=int, default=40, help="rows to print, the first and last halves (default 40)")
     q.set_defaults(func=cmd_query)
 
     gz = sub.add_parser("gazetteer", help="download the full gazetteer, or build and describe the one in use")
