@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from etl_project.cli_common import UsageError, parse_date as _date
-from etl_project.cli_export import add_export_parser
+from etl_project.cli_export import add_export_parser, add_map_parser
 from etl_project.cli_progress import PartitionProgress
 from etl_project.config import dagster_home, load_settings
 
@@ -451,6 +451,7 @@ def build_parser() -> argparse.ArgumentParser:
     st.set_defaults(func=cmd_status)
 
     add_export_parser(sub)
+    add_map_parser(sub)
     return parser
 
 

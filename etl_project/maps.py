@@ -206,9 +206,11 @@ def _title_date(events: pl.DataFrame, title_date) -> str:
     return "undated"
 
 
-def render_events_map(events: pl.DataFrame, governorates, out_path: Path | str, *, title_date: date | str | None = None) -> Path:
+def render_events_map(events: pl.DataFrame, governorates, out_path: Path | str, *, title_date: date | str | None = None,
+                      extent: tuple[float, float, float, float] = EXTENT) -> Path:
     """Draw `events` (latitude, longitude, event_type, fatalities; event_date for the title) over the
-    governorate outlines (a GeoJSON dict, shapely geometries, or None for the coarse border) to a PNG."""
+    governorate outlines (a GeoJSON dict, shapely geometries, or None for the coarse border) to a PNG,
+    framed by `extent` (lon min, lon max, lat min, lat max; Syria by default) widened to every event."""
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     fig = Figure(figsize=FIGSIZE, dpi=DPI)
@@ -222,7 +224,7 @@ def render_events_map(events: pl.DataFrame, governorates, out_path: Path | str, 
 
     located = events.filter(pl.col("latitude").is_not_null() & pl.col("longitude").is_not_null()) if events.height else events
     unlocated = events.height - located.height
-    lon0, lon1, lat0, lat1 = EXTENT
+    lon0, lon1, lat0, lat1 = extent
     if located.height:
         lon0 = min(lon0, located["longitude"].min() - 0.2)
         lon1 = max(lon1, located["longitude"].max() + 0.2)
