@@ -126,14 +126,15 @@ def run(n: int, seed: int, day: date, offline: bool, workdir: Path, profile: Pat
     write_jsonl(generate(n, seed=seed, published=day), articles_dir / "corpus.jsonl")
     generated_s = time.perf_counter() - t0
 
+    (workdir / "seeds-only.yaml").write_text('jsonl: ["${ETL_SEEDS_DIR}"]\n', encoding="utf-8")
     os.environ.update({
         "ETL_SEEDS_DIR": str(articles_dir),
-        "ETL_SOURCES": str(workdir / "no-sources.yaml"),
+        "ETL_SOURCES": str(workdir / "seeds-only.yaml"),
         "ETL_WAREHOUSE": str(workdir / "events.duckdb"),
         "DAGSTER_HOME": str(workdir / "dagster_home"),
     })
     if offline:
-        os.environ["ETL_GAZETTEER_DIR"] = str(workdir / "no-gazetteer")
+        os.environ["ETL_GAZETTEER_DIR"] = "offline"
     import warnings
 
     warnings.filterwarnings("ignore")

@@ -55,8 +55,9 @@ def dump(out: Path, n: int) -> None:
             with open(articles / f"{day}.jsonl", "w", encoding="utf-8") as fh:
                 for a in rows:
                     fh.write(json.dumps(a, ensure_ascii=False) + "\n")
+        (work / "seeds-only.yaml").write_text('jsonl: ["${ETL_SEEDS_DIR}"]\n', encoding="utf-8")
         os.environ.update({
-            "ETL_SEEDS_DIR": str(articles), "ETL_SOURCES": str(work / "no-sources.yaml"),
+            "ETL_SEEDS_DIR": str(articles), "ETL_SOURCES": str(work / "seeds-only.yaml"),
             "ETL_WAREHOUSE": str(work / "events.duckdb"), "DAGSTER_HOME": str(work / "dagster_home"),
         })
         from dagster import DagsterInstance

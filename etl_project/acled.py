@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 import duckdb
 
@@ -112,6 +112,40 @@ def civilian_targeting(event_type: str | None, sub_event_type: str | None, inter
     if event_type in NEVER_CIVILIAN_TARGETING:
         return None
     return CIVILIAN_TARGETING if _known(inter2) == CIVILIANS else None
+
+
+# ---------------------------------------------------------------------------------------- dated actor names
+
+# ACLED names a state's forces after the government that commands them, dated by its term: "Military Forces of
+# Syria (2000-2024)" under Bashar al-Assad, "(2024-)" after 8 December 2024. Our extractor already dates Syria's
+# own forces (lexicons/actors.tsv, era rows); these are the foreign state forces our dictionary names undated, as
+# ACLED writes them on the event's day. Written from memory of ACLED's actor list (its documentation was out of
+# reach); one row per term, so a correction is a line. (actor, first day, last day or None, ACLED's name)
+DATED_ACTORS: tuple[tuple[str, date, date | None, str], ...] = (
+    ("Military Forces of Israel", date(2009, 3, 31), date(2021, 6, 12), "Military Forces of Israel (2009-2021)"),
+    ("Military Forces of Israel", date(2021, 6, 13), date(2022, 12, 28), "Military Forces of Israel (2021-2022)"),
+    ("Military Forces of Israel", date(2022, 12, 29), None, "Military Forces of Israel (2022-)"),
+    ("Military Forces of Russia", date(2000, 5, 7), None, "Military Forces of Russia (2000-)"),
+    ("Military Forces of Turkey", date(2002, 11, 18), None, "Military Forces of Turkey (2002-)"),
+    ("Military Forces of the United States", date(2009, 1, 20), date(2017, 1, 19),
+     "Military Forces of the United States (2009-2017)"),
+    ("Military Forces of the United States", date(2017, 1, 20), date(2021, 1, 19),
+     "Military Forces of the United States (2017-2021)"),
+    ("Military Forces of the United States", date(2021, 1, 20), date(2025, 1, 19),
+     "Military Forces of the United States (2021-2025)"),
+    ("Military Forces of the United States", date(2025, 1, 20), None, "Military Forces of the United States (2025-)"),
+)
+
+
+def dated_actor(name: str | None, event_date: date | None) -> str | None:
+    """ACLED's name for an actor on the event's day: a state's forces dated by its government's term
+    (DATED_ACTORS); any other name, an undated event or a day outside every term, as it is."""
+    if name is None or event_date is None:
+        return name
+    for actor, first, last, acled_name in DATED_ACTORS:
+        if actor == name and first <= event_date and (last is None or event_date <= last):
+            return acled_name
+    return name
 
 
 # ---------------------------------------------------------------------------------------- place names

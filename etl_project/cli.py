@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from etl_project.cli_common import UsageError, parse_date as _date
-from etl_project.cli_export import add_export_parser
+from etl_project.cli_export import add_export_parser, add_map_parser
 from etl_project.cli_progress import PartitionProgress
 from etl_project.config import dagster_home, load_settings
 
@@ -38,14 +38,8 @@ def _failures(result) -> list[str]:
 
 
 def _gazetteer_in_use(folder: Path | None) -> str:
-    """The gazetteer a run uses, said plainly: a folder that holds no gazetteer is not it."""
-    from etl_project.geo.gazetteer import has_gazetteer
-
-    if folder is None:
-        return "offline (shipped) gazetteer"
-    if not has_gazetteer(Path(folder)):
-        return f"offline (shipped) gazetteer: {folder} holds no Who's On First archive"
-    return str(folder)
+    """The gazetteer a run uses, said plainly (a configured folder that holds none is refused by load_settings)."""
+    return "offline (shipped) gazetteer" if folder is None else str(folder)
 
 
 def _check_warehouse_file(path: Path) -> None:
@@ -307,22 +301,24 @@ def cmd_query(args) -> int:
         sql = warehouse.query_statement(sql)
     except warehouse.QueryRefused as exc:
         raise UsageError(f"SQL error: {exc}") from None
+    output, fmt = _query_output(args)
     with warehouse.connect(settings.warehouse_path, read_only=True, sandboxed=True) as con:
         rel = con.sql(sql)
         if rel is None:
             raise UsageError("the statement returned no rows")
-        frame = rel.pl()
-    output, fmt = _query_output(args)
-    if output:
-        from etl_project.exports import write_query_result
+        if output:
+            from etl_project.exports import write_query_result
 
-        write_query_result(frame, fmt, output)
-        print(f"wrote {frame.height} rows to {output} ({fmt})", file=sys.stderr)
-    else:
-        import polars as pl
+            frame = rel.pl()
+            write_query_result(frame, fmt, output)
+            print(f"wrote {frame.height} rows to {output} ({fmt})", file=sys.stderr)
+        else:
+            # DuckDB's own box table, as its CLI prints it: types under the names, NULL shown, long results cut
+            # in the middle with the row count below
+            import shutil
 
-        with pl.Config(tbl_rows=args.limit, tbl_cols=-1, fmt_str_lengths=60, tbl_width_chars=200):
-            print(frame.head(args.limit))
+            rel.show(max_rows=args.limit, max_width=max(shutil.get_terminal_size((200, 24)).columns, 80),
+                     null_value="NULL")
     return 0
 
 
@@ -439,7 +435,7 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--output", type=Path, help="write the result to this file instead of printing it")
     q.add_argument("--format", choices=("csv", "json", "parquet"),
                    help="the file's format (default: from --output's extension); CSV cells never run as formulas")
-    q.add_argument("--limit", type=int, default=50, help="rows to print (default 50)")
+    q.add_argument("--limit", type=int, default=40, help="rows to print, the first and last halves (default 40)")
     q.set_defaults(func=cmd_query)
 
     gz = sub.add_parser("gazetteer", help="download the full gazetteer, or build and describe the one in use")
@@ -455,6 +451,7 @@ def build_parser() -> argparse.ArgumentParser:
     st.set_defaults(func=cmd_status)
 
     add_export_parser(sub)
+    add_map_parser(sub)
     return parser
 
 

@@ -30,15 +30,45 @@ def _has_gazetteer(folder: Path) -> bool:
     return (folder / "whosonfirst-data-admin-sy.tar.gz").exists() or (folder / "whosonfirst-data-admin-sy").is_dir()
 
 
+OFFLINE = "offline"  # ETL_GAZETTEER_DIR=offline: the shipped offline gazetteer, asked for by name
+
+
 def find_gazetteer_dir(configured: str | None, cache: Path) -> Path | None:
-    """ETL_GAZETTEER_DIR when set; else a downloaded copy; else the team's shared folder beside
-    the checkout; else None, and the shipped offline gazetteer is used."""
+    """ETL_GAZETTEER_DIR when set (`offline`: the shipped offline gazetteer); else a downloaded copy; else the
+    team's shared folder beside the checkout; else None, and the shipped offline gazetteer is used.
+
+    A folder that is set but missing, or holds no gazetteer, is an error naming it: it never falls back quietly
+    to the small offline list."""
+    from etl_project.cli_common import UsageError
+
+    if configured == OFFLINE:
+        return None
     if configured:
-        return Path(configured).expanduser()
+        folder = Path(configured).expanduser()
+        if not folder.is_dir():
+            raise UsageError(f"ETL_GAZETTEER_DIR={configured!r} is not a folder; point it at the gazetteer "
+                             f"(`etl-project gazetteer download`), or set it to {OFFLINE!r} for the shipped offline list")
+        if not _has_gazetteer(folder):
+            raise UsageError(f"ETL_GAZETTEER_DIR={configured!r} holds no whosonfirst-data-admin-sy.tar.gz "
+                             f"(nor its unpacked folder); set it to {OFFLINE!r} for the shipped offline list")
+        return folder
     for folder in (cache, PROJECT_ROOT.parent / "shared" / "gazetteer"):
         if _has_gazetteer(folder):
             return folder
     return None
+
+
+def _sources_file(configured: str | None) -> Path:
+    """ETL_SOURCES names a sources file that must exist; unset, `sources.yaml` in the project (and without it the
+    bundled seeds, see SourceConfig.load)."""
+    from etl_project.cli_common import UsageError
+
+    if not configured:
+        return PROJECT_ROOT / "sources.yaml"
+    path = Path(configured).expanduser()
+    if not path.is_file():
+        raise UsageError(f"ETL_SOURCES={configured!r} is not a file; unset it to read the project's sources.yaml")
+    return path
 
 
 def _path(value: str | None, default: Path) -> Path:
@@ -78,7 +108,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
     return Settings(
         warehouse_path=_path(env.get("ETL_WAREHOUSE"), PROJECT_ROOT / "warehouse" / "events.duckdb"),
         seeds_dir=_path(env.get("ETL_SEEDS_DIR"), PROJECT_ROOT / "seeds"),
-        sources_file=_path(env.get("ETL_SOURCES"), PROJECT_ROOT / "sources.yaml"),
+        sources_file=_sources_file(env.get("ETL_SOURCES")),
         gazetteer_dir=find_gazetteer_dir(env.get("ETL_GAZETTEER_DIR"), cache),
         gazetteer_cache=cache,
         timezone=_timezone(env),

@@ -203,6 +203,12 @@ def _admin_name(pcode: str | None, name: str | None) -> str | None:
     return unit.name_en if unit else acled.ascii_place(name, keep_apostrophes=True)
 
 
+def _dated(column: str) -> pl.Expr:
+    """An actor column with ACLED's dated names of state forces (acled.dated_actor) on the event's day."""
+    return pl.struct(pl.col(column), pl.col("event_date").cast(pl.Date)).map_elements(
+        lambda r: acled.dated_actor(r[column], r["event_date"]), return_dtype=pl.String).alias(column)
+
+
 def acled_frame(raw: pl.DataFrame) -> pl.DataFrame:
     """ACLED's columns, labels, types and empty values from v_events rows (plus location_name_en,
     timestamp, acled_no), then ours. Empty text is null (an empty CSV cell, as in ACLED's files); our
@@ -243,10 +249,10 @@ def acled_frame(raw: pl.DataFrame) -> pl.DataFrame:
         .alias("disorder_type"),
         pl.col("event_type").replace_strict(acled.EVENT_TYPE_LABELS, default=None, return_dtype=pl.String),
         pl.col("sub_event_type").replace_strict(acled.SUB_EVENT_TYPE_LABELS, default=None, return_dtype=pl.String),
-        pl.col("actor1"),
+        _dated("actor1"),
         pl.lit(None, pl.String).alias("assoc_actor_1"),
         pl.col("inter1").cast(pl.Int64).replace_strict(inter, default=None, return_dtype=pl.String).alias("inter1"),
-        pl.col("actor2"),
+        _dated("actor2"),
         pl.lit(None, pl.String).alias("assoc_actor_2"),
         pl.col("inter2").cast(pl.Int64).replace_strict(inter, default=None, return_dtype=pl.String).alias("inter2"),
         pl.col("interaction_label").alias("interaction"),

@@ -206,12 +206,14 @@ def _title_date(events: pl.DataFrame, title_date) -> str:
     return "undated"
 
 
-def render_events_map(events: pl.DataFrame, governorates, out_path: Path | str, *, title_date: date | str | None = None) -> Path:
+def render_events_map(events: pl.DataFrame, governorates, out_path: Path | str, *, title_date: date | str | None = None,
+                      extent: tuple[float, float, float, float] = EXTENT, dpi: int = DPI) -> Path:
     """Draw `events` (latitude, longitude, event_type, fatalities; event_date for the title) over the
-    governorate outlines (a GeoJSON dict, shapely geometries, or None for the coarse border) to a PNG."""
+    governorate outlines (a GeoJSON dict, shapely geometries, or None for the coarse border) to a PNG,
+    framed by `extent` (lon min, lon max, lat min, lat max; Syria by default) widened to every event."""
     out_path = Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    fig = Figure(figsize=FIGSIZE, dpi=DPI)
+    fig = Figure(figsize=FIGSIZE, dpi=dpi)
     FigureCanvasAgg(fig)
     ax = fig.add_axes((0.02, 0.02, 0.96, 0.88))
 
@@ -222,7 +224,7 @@ def render_events_map(events: pl.DataFrame, governorates, out_path: Path | str, 
 
     located = events.filter(pl.col("latitude").is_not_null() & pl.col("longitude").is_not_null()) if events.height else events
     unlocated = events.height - located.height
-    lon0, lon1, lat0, lat1 = EXTENT
+    lon0, lon1, lat0, lat1 = extent
     if located.height:
         lon0 = min(lon0, located["longitude"].min() - 0.2)
         lon1 = max(lon1, located["longitude"].max() + 0.2)
@@ -272,7 +274,7 @@ def render_events_map(events: pl.DataFrame, governorates, out_path: Path | str, 
     fig.text(0.5, 0.915, note, ha="center", fontsize=9, color="#444444")
     fig.text(0.975, 0.005, "Places: Who's On First, GeoNames (CC BY 4.0), OpenSyria (CC BY 4.0)",
              ha="right", va="bottom", fontsize=6, color="#777777")
-    fig.savefig(out_path, format="png", dpi=DPI, facecolor="white", pil_kwargs={"optimize": True})
+    fig.savefig(out_path, format="png", dpi=dpi, facecolor="white", pil_kwargs={"optimize": True})
     return out_path
 
 
@@ -295,3 +297,16 @@ def map_markdown(png: Path | str, alt: str = "map of the partition's events") ->
     """Markdown embedding the PNG as a base64 data URI, for a Dagster MetadataValue.md."""
     data = base64.b64encode(Path(png).read_bytes()).decode("ascii")
     return f"![{alt}](data:image/png;base64,{data})"
+
+
+# The Dagster UI shows an asset event's description inline, as Markdown, in a box 320 px high (the asset page's
+# Events tab, ui-core's AssetEventDetail → Description); a longer Markdown *metadata* value hides behind
+# "[Show Markdown]". So the UI's map is the description of an observation logged after the materialisation, and
+# small enough (UI_DPI) to fit that box whole, under one line of text.
+UI_DPI = 44
+
+
+def ui_map_description(png: Path | str, partition_date: date | str, n_events: int) -> str:
+    """The Markdown of the UI's map: one line, then the PNG as a data URI (Dagster's Markdown allows `data:`)."""
+    return (f"**Map of the events read on {partition_date}** ({n_events} events; the full-size PNG is the `map_path` "
+            f"of the materialisation)\n\n{map_markdown(png, alt=f'map of the events read on {partition_date}')}")

@@ -17,6 +17,7 @@ import duckdb
 import polars as pl
 import pyarrow as pa
 
+from etl_project import event_ids
 from etl_project.acled import ACLED_COUNTRY, assign_acled_ids, missing_acled_ids  # noqa: F401  (re-exported)
 from etl_project.config import PROJECT_ROOT
 from etl_project.schema import BY_NAME, table_fields
@@ -443,9 +444,11 @@ def _remerge(con, dates: set, extractor_version: str, now: datetime) -> tuple[in
     m_cond = cond.replace("event_date", "m.event_date")
     # temporary tables of this transaction: a failure rolls them back with everything else
     con.execute("CREATE OR REPLACE TEMP TABLE _old_events AS SELECT * FROM events WHERE " + cond, params)
+    event_ids.keep_old_members(con)
     con.execute(f"DELETE FROM event_sources WHERE event_id IN (SELECT event_id FROM events WHERE {cond})", params)
     con.execute(f"DELETE FROM events WHERE {cond}", params)
     _assign_clusters(con, m_cond, params)
+    event_ids.name_clusters(con)  # an event keeps its id; a new one is named by what it is (etl_project.event_ids)
     merged = _insert_merged_events(con)
     revisions, deletions = _record_changes(con, extractor_version, now)
     con.execute("DROP TABLE _cluster_of")
@@ -512,7 +515,7 @@ def _bucket_key(m: dict) -> tuple:
 def _insert_merged_events(con) -> int:
     """Events from the primary mention of each cluster, with the cluster's figures; a source row per mention."""
     fields = ", ".join(
-        "p.mention_id" if f == "event_id" else
+        "agg.event_id" if f == "event_id" else
         "agg.fatalities" if f == "fatalities" else
         "agg.injuries" if f == "injuries" else
         "agg.is_background" if f == "is_background" else f"p.{f}"
@@ -522,16 +525,16 @@ def _insert_merged_events(con) -> int:
     con.execute(
         f"""INSERT INTO events ({cols})
             WITH agg AS (
-                SELECT c.event_id, max(m.fatalities) AS fatalities, max(m.injuries) AS injuries,
+                SELECT c.event_id, any_value(c.head) AS head, max(m.fatalities) AS fatalities, max(m.injuries) AS injuries,
                        bool_and(m.is_background) AS is_background, count(DISTINCT m.article_id) AS n_sources
                 FROM _cluster_of c JOIN event_mentions m USING (mention_id) GROUP BY c.event_id)
             SELECT {fields}, agg.n_sources
-            FROM agg JOIN event_mentions p ON p.mention_id = agg.event_id"""
+            FROM agg JOIN event_mentions p ON p.mention_id = agg.head"""
     )
     con.execute(
         f"""INSERT INTO event_sources ({', '.join(_SOURCE_COLUMNS)})
             SELECT c.event_id, m.mention_id, m.article_id, a.source, a.url, a.published, m.fatalities, m.is_background,
-                   m.mention_id = c.event_id
+                   m.mention_id = c.head
             FROM _cluster_of c JOIN event_mentions m USING (mention_id) JOIN articles a USING (article_id)"""
     )
     return con.execute("SELECT count(DISTINCT event_id) FROM _cluster_of").fetchone()[0]

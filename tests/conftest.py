@@ -40,6 +40,13 @@ def shared_dir() -> Path:
     return SHARED
 
 
+def seeds_only_sources(folder: Path) -> Path:
+    """A sources file that reads the articles of ETL_SEEDS_DIR and nothing else (ETL_SOURCES must name a file)."""
+    path = folder / "seeds-only.yaml"
+    path.write_text('jsonl: ["${ETL_SEEDS_DIR}"]\n', encoding="utf-8")
+    return path
+
+
 @pytest.fixture
 def project_env(tmp_path, monkeypatch):
     """Settings pointing at a fresh warehouse, inbox and Dagster home under tmp_path."""
@@ -47,7 +54,7 @@ def project_env(tmp_path, monkeypatch):
     articles_dir.mkdir()
     monkeypatch.setenv("ETL_WAREHOUSE", str(tmp_path / "events.duckdb"))
     monkeypatch.setenv("ETL_SEEDS_DIR", str(articles_dir))
-    monkeypatch.setenv("ETL_SOURCES", str(tmp_path / "no-sources.yaml"))
+    monkeypatch.setenv("ETL_SOURCES", str(seeds_only_sources(tmp_path)))
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
     monkeypatch.setenv("ETL_FEED_RETRIES", "0")  # an unreachable test feed is recorded at once, not retried for minutes
     (tmp_path / "dagster_home").mkdir()

@@ -1,6 +1,8 @@
 """ACLED's vocabulary (etl_project.acled): one table of labels, the derived columns' rules, ASCII place names."""
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from etl_project import acled, maps
@@ -126,3 +128,29 @@ def test_the_views_numeric_interaction_follows_the_same_rule(tmp_path):
                         [f"e{i}", a, b])
         got = dict(con.execute("SELECT event_id_cnty, interaction FROM v_events").fetchall())
     assert {f"e{i}": acled.interaction_code(a, b) for i, (a, b) in enumerate(pairs)} == got
+
+
+@pytest.mark.parametrize(("actor", "day", "name"), [
+    ("Military Forces of Israel", date(2025, 3, 1), "Military Forces of Israel (2022-)"),
+    ("Military Forces of Israel", date(2022, 6, 1), "Military Forces of Israel (2021-2022)"),
+    ("Military Forces of the United States", date(2025, 1, 19), "Military Forces of the United States (2021-2025)"),
+    ("Military Forces of the United States", date(2025, 1, 20), "Military Forces of the United States (2025-)"),
+    ("Military Forces of Russia", date(2016, 2, 1), "Military Forces of Russia (2000-)"),
+    ("Military Forces of Turkey", date(2019, 10, 9), "Military Forces of Turkey (2002-)"),
+    ("Military Forces of Syria (2024-)", date(2025, 3, 1), "Military Forces of Syria (2024-)"),  # dated by the extractor
+    ("Islamic State", date(2025, 3, 1), "Islamic State"),
+    ("Military Forces of Israel", None, "Military Forces of Israel"),  # no day: no term to name
+    (None, date(2025, 3, 1), None),
+])
+def test_state_forces_are_named_after_the_government_of_the_day_as_acled_does(actor, day, name):
+    assert acled.dated_actor(actor, day) == name
+
+
+def test_every_term_of_a_state_follows_the_last_without_gap_or_overlap():
+    by_actor: dict[str, list] = {}
+    for actor, first, last, _ in acled.DATED_ACTORS:
+        by_actor.setdefault(actor, []).append((first, last))
+    for terms in by_actor.values():
+        for (_, last), (first, _) in zip(terms, terms[1:]):
+            assert last is not None and (first - last).days == 1
+        assert terms[-1][1] is None  # the current government's term is open

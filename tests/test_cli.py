@@ -29,6 +29,24 @@ def test_query_prints_a_table(loaded, capsys):
     assert "الميادين" in out and "battle" in out
 
 
+def test_query_prints_a_box_table_as_duckdb_does(loaded, capsys):
+    assert main(["query", "SELECT event_type, fatalities, actor2 FROM events ORDER BY event_type"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("┌") and lines[0].endswith("┐")
+    assert [c.strip() for c in lines[1].strip("│").split("│")] == ["event_type", "fatalities", "actor2"]
+    assert [c.strip() for c in lines[2].strip("│").split("│")] == ["varchar", "int32", "varchar"]  # the types, as DuckDB's CLI
+    body = [ln for ln in lines if ln.startswith("│") and "battle" in ln]
+    assert body and body[0].split("│")[3].strip() == "NULL"
+
+
+def test_query_cuts_a_long_result_in_the_middle_and_says_how_many_rows(loaded, capsys):
+    assert main(["query", "SELECT range AS n FROM range(500)", "--limit", "10"]) == 0
+    out = capsys.readouterr().out
+    assert "500 rows" in out and "10 shown" in out
+    cells = [ln.strip("│ ") for ln in out.splitlines() if ln.startswith("│")]
+    assert cells[2:7] == ["0", "1", "2", "3", "4"] and cells[-5:] == ["495", "496", "497", "498", "499"] and "250" not in cells
+
+
 def test_query_writes_csv_that_a_spreadsheet_cannot_execute(loaded, tmp_path):
     out = tmp_path / "q.csv"
     assert main(["query", "SELECT location_name FROM events ORDER BY location_name", "--csv", str(out)]) == 0

@@ -10,6 +10,7 @@ from datetime import date
 import pytest
 
 from etl_project.cli import main
+from etl_project.config import load_settings
 from etl_project.extractor import Extractor, extract_jsonl
 from etl_project.geo.geocoder import Geocoder
 from tests.test_cli import loaded  # noqa: F401  (a warehouse with two events)
@@ -151,13 +152,36 @@ def test_a_malformed_sources_file_is_named(project_env, tmp_path, monkeypatch, c
     assert err.count("\n") == 1 and str(bad) in err and "not valid YAML" in err
 
 
-def test_run_says_when_the_gazetteer_folder_holds_no_gazetteer(seeded, tmp_path, monkeypatch, capsys):
+def test_a_gazetteer_folder_that_holds_no_gazetteer_is_an_error_not_the_offline_list(seeded, tmp_path, monkeypatch, capsys):
     empty = tmp_path / "empty-gazetteer"
     empty.mkdir()
     monkeypatch.setenv("ETL_GAZETTEER_DIR", str(empty))
-    assert main(["run", "--date", DAY]) in (0, 1)
-    out = capsys.readouterr().out
-    assert f"gazetteer: offline (shipped) gazetteer: {empty} holds no Who's On First archive" in out
+    assert main(["run", "--date", DAY]) == 2
+    captured = capsys.readouterr()
+    assert captured.err.count("\n") == 1 and str(empty) in captured.err and "holds no" in captured.err
+    assert "offline (shipped) gazetteer" not in captured.out
+
+
+def test_a_missing_gazetteer_folder_is_an_error(project_env, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("ETL_GAZETTEER_DIR", str(tmp_path / "nowhere"))
+    assert main(["extract", "--input", str(tmp_path / "a.jsonl"), "--output", str(tmp_path / "b.jsonl")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and str(tmp_path / "nowhere") in err and "not a folder" in err
+
+
+def test_the_offline_gazetteer_is_asked_for_by_name(project_env, monkeypatch, capsys):
+    monkeypatch.setenv("ETL_GAZETTEER_DIR", "offline")
+    assert load_settings().gazetteer_dir is None
+    assert main(["gazetteer", "build"]) == 0
+    assert "gazetteer: offline (shipped) gazetteer" in capsys.readouterr().out
+
+
+def test_a_sources_file_that_does_not_exist_is_an_error_not_the_bundled_seeds(project_env, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("ETL_SOURCES", str(tmp_path / "typo.yaml"))
+    assert main(["run", "--all"]) == 2
+    captured = capsys.readouterr()
+    assert captured.err.count("\n") == 1 and str(tmp_path / "typo.yaml") in captured.err
+    assert "articles read" not in captured.out
 
 
 def test_a_missing_jsonl_in_the_sources_is_named_not_nothing_to_run(project_env, tmp_path, monkeypatch, capsys):

@@ -353,3 +353,16 @@ def test_an_older_warehouse_gets_its_acled_ids_once_then_exports_only_read(tmp_p
     export(tmp_path, "acled", name="again.csv")
     assert "gave ACLED ids" not in capsys.readouterr().err
     assert read_csv(tmp_path / "out" / "again.csv") == read_csv(out)
+
+
+def test_the_export_names_state_forces_as_acled_does_on_the_event_day(tmp_path, monkeypatch):
+    db = make_warehouse(tmp_path / "w.duckdb", [
+        event("ev-1", event_date=date(2025, 3, 1), event_type="explosion_remote_violence", sub_event_type="air_drone_strike",
+              actor1="Military Forces of Israel", inter1=8, actor2=None, inter2=0),
+        event("ev-2", event_date=date(2024, 5, 1), actor1="Military Forces of the United States", inter1=8),
+    ])
+    monkeypatch.setenv("ETL_WAREHOUSE", str(db))
+    rows = {r["event_id"]: r for r in read_csv(export(tmp_path, "csv"))[1]}
+    assert rows["ev-1"]["actor1"] == "Military Forces of Israel (2022-)" and rows["ev-1"]["actor2"] == ""
+    assert rows["ev-2"]["actor1"] == "Military Forces of the United States (2021-2025)"
+    assert rows["ev-2"]["actor2"] == "Civilians"

@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from etl_project import warehouse
-from tests.conftest import km, run_partition, table_rows
+from tests.conftest import km, run_partition, seeds_only_sources, table_rows
 
 DAY = "2025-11-12"
 TZ = ZoneInfo("Asia/Damascus")
@@ -199,7 +199,7 @@ def loaded(tmp_path_factory):
     noon = datetime.fromisoformat(DAY).replace(hour=12, tzinfo=TZ).timestamp()
     os.utime(path, (noon, noon))
     env = {"ETL_WAREHOUSE": str(tmp / "events.duckdb"), "ETL_SEEDS_DIR": str(articles_dir),
-           "ETL_SOURCES": str(tmp / "no-sources.yaml"), "DAGSTER_HOME": str(tmp / "dagster_home")}
+           "ETL_SOURCES": str(seeds_only_sources(tmp)), "DAGSTER_HOME": str(tmp / "dagster_home")}
     (tmp / "dagster_home").mkdir()
     mp = pytest.MonkeyPatch()
     for k, v in env.items():

@@ -15,6 +15,7 @@ from etl_project.assets.articles import raw_articles
 from etl_project.assets.sensors import inbox_sensor
 from etl_project.definitions import build_definitions
 from etl_project.resources import SourcesResource
+from tests.conftest import seeds_only_sources
 
 TZ = "Asia/Damascus"
 DAMASCUS = ZoneInfo(TZ)
@@ -150,7 +151,7 @@ def test_nothing_to_watch_is_said(tmp_path, instance):
 
 
 def test_the_sensor_is_registered_for_the_nightly_job(tmp_path, monkeypatch):
-    monkeypatch.setenv("ETL_SOURCES", str(tmp_path / "sources.yaml"))
+    monkeypatch.setenv("ETL_SOURCES", str(seeds_only_sources(tmp_path)))
     from etl_project.config import load_settings
 
     defs = build_definitions(load_settings())
@@ -167,7 +168,7 @@ def test_the_sensor_is_registered_for_the_nightly_job(tmp_path, monkeypatch):
     (datetime(2026, 1, 1, 2, 0, tzinfo=DAMASCUS), "2025-12-31"),
 ])
 def test_the_nightly_schedule_at_two_in_damascus_asks_for_the_day_that_just_ended(tmp_path, monkeypatch, when, partition):
-    monkeypatch.setenv("ETL_SOURCES", str(tmp_path / "sources.yaml"))
+    monkeypatch.setenv("ETL_SOURCES", str(seeds_only_sources(tmp_path)))
     from etl_project.config import load_settings
 
     schedule = build_definitions(load_settings()).resolve_schedule_def("nightly_events_schedule")

@@ -17,6 +17,13 @@ from etl_project.warehouse import ARTICLE_COLUMNS, QUARANTINE_COLUMNS
 DAY = date(2025, 11, 12)
 
 
+def event_id(event_date=DAY, event_type: str = "explosion_remote_violence", admin1: str = "Deir ez-Zor", ordinal: int = 0) -> str:
+    """The id a new event gets: what the incident is (its day, type and governorate), not which report came first."""
+    from etl_project.event_ids import content_id, incident_key
+
+    return content_id(incident_key(event_date, event_type, None, admin1, ""), ordinal)
+
+
 def article(article_id: str, day: date = DAY, status: str = "events", n: int = 1, source: str = "wire", text: str | None = None) -> dict:
     return dict(article_id=article_id, partition_date=day, published=day.isoformat(), published_assumed=False, source=source,
                 title=None, url=f"https://example.org/{article_id}", text=text or f"نص {article_id}", text_sha1=f"sha-{article_id}",
@@ -78,7 +85,7 @@ def test_two_articles_reporting_one_incident_make_one_event_with_both_sources(tm
     with warehouse.connect(db, read_only=True) as con:
         events = con.execute("SELECT event_id, fatalities, n_sources FROM events").fetchall()
         sources = con.execute("SELECT article_id, fatalities, is_primary FROM event_sources ORDER BY article_id").fetchall()
-    assert events == [("m1", 2, 2)]  # the highest figure a source states directly
+    assert events == [(event_id(), 2, 2)]  # the highest figure a source states directly
     assert sources == [("a1", 1, True), ("a2", 2, False)]
 
 
@@ -102,7 +109,7 @@ def test_a_background_mention_on_a_later_day_links_to_the_event_already_loaded(t
     later = date(2025, 11, 13)
     load(db, later, [article("a9", day=later)], [mention("m9", "a9", day=later, event_date=date(2025, 11, 11), background=True, fatalities=3)])
     with warehouse.connect(db, read_only=True) as con:
-        assert con.execute("SELECT event_id, n_sources, fatalities, is_background FROM events").fetchall() == [("m1", 2, 3, False)]
+        assert con.execute("SELECT event_id, n_sources, fatalities, is_background FROM events").fetchall() == [(event_id(date(2025, 11, 11)), 2, 3, False)]
         assert con.execute("SELECT article_id, is_primary FROM event_sources ORDER BY article_id").fetchall() == [("a1", True), ("a9", False)]
     # re-running the earlier day keeps the link
     load(db, date(2025, 11, 11), [article("a1", day=date(2025, 11, 11))], [mention("m1", "a1", day=date(2025, 11, 11), event_date=date(2025, 11, 11))])
@@ -117,8 +124,8 @@ def test_a_new_extractor_version_records_revisions_and_deletions(tmp_path):
     with warehouse.connect(db, read_only=True) as con:
         revisions = con.execute("SELECT event_id, field, old_value, new_value, old_version, new_version FROM event_revisions").fetchall()
         deletions = con.execute("SELECT event_id, old_version, new_version FROM event_deletions").fetchall()
-    assert revisions == [("m1", "fatalities", "1", "4", "v1", "v2")]
-    assert deletions == [("m2", "v1", "v2")]
+    assert revisions == [(event_id(), "fatalities", "1", "4", "v1", "v2")]
+    assert deletions == [(event_id(event_type="battle"), "v1", "v2")]
 
 
 def test_an_article_already_loaded_on_another_day_is_a_duplicate(tmp_path):

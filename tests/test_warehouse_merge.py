@@ -16,7 +16,8 @@ from hypothesis import HealthCheck, assume, given, settings, strategies as st
 
 from etl_project import warehouse
 from etl_project.warehouse import EVENT_FIELDS, REVISED_FIELDS, cluster_mentions
-from tests.test_warehouse import article, frames, mention
+from etl_project.event_ids import Cluster, choose_ids, content_id, incident_key
+from tests.test_warehouse import article, event_id, frames, mention
 
 DAYS = (date(2025, 11, 10), date(2025, 11, 11), date(2025, 11, 12))
 SOURCE_FIELDS = ("event_id", "mention_id", "article_id", "source", "url", "published", "fatalities", "is_background", "is_primary")
@@ -45,16 +46,21 @@ def reference_duplicates(con, partition_date: date, articles: list[dict], mentio
     return out, [m for m in mentions if m["article_id"] not in dropped]
 
 
-def reference_merge(con) -> tuple[list[tuple], list[tuple]]:
-    """Events and sources of every mention in the warehouse, merged by the plain rule."""
+def reference_merge(con, old_event_of: dict[str, str]) -> tuple[list[tuple], list[tuple]]:
+    """Events and sources of every mention in the warehouse, merged by the plain rule; every cluster named by the id
+    rule (etl_project.event_ids) from the events its mentions belonged to before the load (`old_event_of`)."""
     cur = con.execute("SELECT m.*, a.source, a.url, a.published FROM event_mentions m JOIN articles a USING (article_id)")
     names = [d[0] for d in cur.description]
     rows = [dict(zip(names, r)) for r in cur.fetchall()]
+    clusters = cluster_mentions(rows)
+    named = choose_ids([Cluster(c[0]["mention_id"], incident_key(c[0]["event_date"], c[0]["event_type"], c[0]["admin1_pcode"],
+                                                                   c[0]["admin1"], c[0]["article_id"]),
+                                tuple(m["mention_id"] for m in c)) for c in clusters], old_event_of, set())
     events, sources = [], []
-    for cluster in cluster_mentions(rows):
+    for cluster in clusters:
         primary = cluster[0]
         event = {f: primary[f] for f in EVENT_FIELDS if f != "event_id"}
-        event["event_id"] = primary["mention_id"]
+        event["event_id"] = named[primary["mention_id"]]
         event["fatalities"] = max(m["fatalities"] for m in cluster)
         event["injuries"] = max(m["injuries"] for m in cluster)
         event["is_background"] = all(m["is_background"] for m in cluster)
@@ -152,6 +158,7 @@ def test_the_merge_gives_the_tables_of_the_plain_rule(tmp_path_factory, loads):
             stored = {r[0] for r in con.execute("SELECT article_id FROM articles WHERE partition_date <> ?", [day]).fetchall()}
             assume(not stored & {x["article_id"] for x in want_articles})
             before = events_by_id(con)
+            old_event_of = dict(con.execute("SELECT mention_id, event_id FROM event_sources").fetchall())
             a, m, q = frames(arts, ments)
             warehouse.write_partition(con, day, a, m, q, version, now=now)
 
@@ -161,7 +168,7 @@ def test_the_merge_gives_the_tables_of_the_plain_rule(tmp_path_factory, loads):
             assert sorted(r[0] for r in con.execute("SELECT mention_id FROM event_mentions WHERE partition_date = ?", [day]).fetchall()) \
                 == sorted(x["event_id"] for x in want_mentions)
 
-            want_events, want_sources = reference_merge(con)
+            want_events, want_sources = reference_merge(con, old_event_of)
             assert sorted(con.execute("SELECT * FROM events").fetchall(), key=repr) == want_events
             assert sorted(con.execute(f"SELECT {', '.join(SOURCE_FIELDS)} FROM event_sources").fetchall(), key=repr) == want_sources
 
@@ -183,10 +190,12 @@ def test_the_merge_of_a_day_reads_only_that_day_and_handles_an_empty_day(tmp_pat
         warehouse.write_partition(con, other, a, m, q, "v1")
         a, m, q = frames([article("a1"), article("a2")], [mention("m1", "a1"), mention("m2", "a2", event_date=None)])
         warehouse.write_partition(con, date(2025, 11, 12), a, m, q, "v1")
-        assert sorted(r[0] for r in con.execute("SELECT event_id FROM events").fetchall()) == ["m1", "m2", "mo"]
+        ids = {"m1": event_id(), "mo": event_id(other), "m2": content_id(incident_key(None, "explosion_remote_violence", None,
+                                                                                    "Deir ez-Zor", "a2"), 0)}
+        assert sorted(r[0] for r in con.execute("SELECT event_id FROM events").fetchall()) == sorted(ids.values())
         a, m, q = frames([article("a1", status="no_events", n=0)], [])
         load = warehouse.write_partition(con, date(2025, 11, 12), a, m, q, "v2")
         assert load.deletions == 2 and load.warehouse_events == 0
-        assert con.execute("SELECT event_id FROM events").fetchall() == [("mo",)]
+        assert con.execute("SELECT event_id FROM events").fetchall() == [(ids["mo"],)]
         assert pl.DataFrame(con.execute("SELECT event_id, new_version FROM event_deletions ORDER BY event_id").fetchall(),
-                            orient="row").rows() == [("m1", "v2"), ("m2", "v2")]
+                            orient="row").rows() == sorted([(ids["m1"], "v2"), (ids["m2"], "v2")])

@@ -5,7 +5,9 @@ from datetime import date
 from pathlib import Path
 
 import polars as pl
-from dagster import AssetCheckSpec, AssetExecutionContext, AssetIn, AssetSpec, MaterializeResult, MetadataValue, multi_asset
+from dagster import (
+    AssetCheckSpec, AssetExecutionContext, AssetIn, AssetObservation, AssetSpec, MaterializeResult, MetadataValue, multi_asset,
+)
 
 from etl_project import maps, warehouse
 from etl_project.assets.partitions import OWNERS, WRITER_POOL, daily_partitions
@@ -66,8 +68,10 @@ def warehouse_tables(
         preview = events_markdown(con, day)
         map_events = maps.partition_events(con, day)
         counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in TABLES}
-    map_png = maps.render_events_map(map_events, maps.governorate_outlines(geocoder.gazetteer_dir, geocoder.cache_dir),
-                                     Path(context.instance.storage_directory()) / "maps" / f"events_{day}.png", title_date=day)
+    outlines = maps.governorate_outlines(geocoder.gazetteer_dir, geocoder.cache_dir)
+    maps_dir = Path(context.instance.storage_directory()) / "maps"
+    map_png = maps.render_events_map(map_events, outlines, maps_dir / f"events_{day}.png", title_date=day)
+    ui_png = maps.render_events_map(map_events, outlines, maps_dir / f"events_{day}_ui.png", title_date=day, dpi=maps.UI_DPI)
     partition_meta = {
         "articles": {"articles_in": load.articles_in, "events": load.events, "no_events": load.no_events,
                      "duplicates": load.duplicates, "quarantined": load.quarantined},
@@ -84,3 +88,6 @@ def warehouse_tables(
             metadata={"table_rows_total": counts[name], "extractor_version": version, **partition_meta[name]},
         )
     yield from checks
+    # last, so the asset page's Events tab opens on it: the map, inline (see maps.ui_map_description)
+    context.log_event(AssetObservation(asset_key=EVENTS, partition=context.partition_key,
+                                       description=maps.ui_map_description(ui_png, day, map_events.height)))

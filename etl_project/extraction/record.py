@@ -9,7 +9,6 @@ from etl_project.extraction.actors import record_actors
 from etl_project.extraction.casualties import deaths_and_injuries
 from etl_project.extraction.incident_places import is_capital
 from etl_project.extraction.model import ROLE_RANK, ArticleContext, Candidate
-from etl_project.extraction.places import UNKNOWN_LIST_ITEM
 from etl_project.geo.admin import governorate_centroid
 
 _DESERT_CUES = {"باديه"}
@@ -61,16 +60,13 @@ def record(doc: ArticleContext, c: Candidate) -> dict:
     loc_a, loc_b = norm.span(c.place.start, c.place.end)
     actors = record_actors(c, norm)
     event_date = c.date.isoformat() if c.date else None
-    key = f"{aid}|{event_date}|{p.gazetteer_id}|{c.sub_event_type}"
-    if c.place.role == UNKNOWN_LIST_ITEM:  # several villages coded at one seat are several events
-        key += f"|{c.place.text}"
     background = bool(c.background and all(m.background for m in c.members if m.date_explicit)
                       if c.date_explicit else c.background)
     rules = [r for r in c.rule_names() if background or not r.startswith("background:")]
     precision = _geo_precision(c)
     latitude, longitude = _coordinates(c, precision)
     return {
-        "event_id": hashlib.sha1(key.encode("utf-8")).hexdigest()[:16],
+        "event_id": None,  # set by `run`: the sentence the incident was read from, not what was read in it
         "article_id": aid,
         "event_date": event_date,
         "time_precision": c.date_precision if c.date_explicit else 1,
@@ -101,5 +97,17 @@ def record(doc: ArticleContext, c: Candidate) -> dict:
     }
 
 
+def mention_id(article_id: str, evidence_start: int, ordinal: int) -> str:
+    """An incident's id in its article: the article, the offset of the sentence it was read from, and its rank among
+    the incidents of that sentence. Nothing the gazetteer, the date or type rules decide goes in, so another gazetteer
+    or extractor version that reads the same sentence gives the same id (the warehouse records what changed)."""
+    return hashlib.sha1(f"{article_id}|{evidence_start}|{ordinal}".encode("utf-8")).hexdigest()[:16]
+
+
 def run(doc: ArticleContext) -> None:
     doc.records = [record(doc, c) for c in doc.candidates]
+    per_sentence: dict[int, int] = {}
+    for rec in doc.records:
+        ordinal = per_sentence.get(rec["evidence_start"], 0)
+        per_sentence[rec["evidence_start"]] = ordinal + 1
+        rec["event_id"] = mention_id(doc.aid, rec["evidence_start"], ordinal)
