@@ -45,13 +45,20 @@ def _junk_rows() -> tuple:
     return rows, head
 
 
+def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
+    """Is pos inside one of the spans (sorted, not overlapping)? By bisection: a long article has thousands of
+    dates and place mentions."""
+    k = bisect_right(spans, (pos, float("inf"))) - 1
+    return k >= 0 and spans[k][0] <= pos < spans[k][1]
+
+
 def junk_rule(m, T: str = "", date_spans=()) -> str | None:
     """The name of the rule that rejects a geocoder hit as an ordinary word ("جروح", "عدوان" without a place
     cue; a word of a date expression, "ظهر اليوم"; a common word in a phrase that makes it one, see
     rules/junk_places.tsv), or None."""
     if m.foreign or m.place is None:
         return None
-    if date_spans and any(a <= m.start < b for a, b in date_spans):
+    if date_spans and _inside(date_spans, m.start):
         return "in_date"
     t = m.text[2:] if m.text.startswith("ال") else m.text
     if m.cue is None and bool(_JUNK_PLACE_WORDS.match(t) or _JUNK_PLACE_WORDS.match(m.text)):
@@ -352,7 +359,12 @@ def with_unknown_list_items(doc: ArticleContext, refs: list[PlaceRef]) -> list[P
 
 def run(doc: ArticleContext) -> None:
     T = doc.T
-    date_spans = [(d.start, d.end) for d in doc.dates]
+    date_spans: list[tuple[int, int]] = []
+    for a, b in sorted((d.start, d.end) for d in doc.dates):  # (merged where they overlap)
+        if date_spans and a < date_spans[-1][1]:
+            date_spans[-1] = (date_spans[-1][0], max(b, date_spans[-1][1]))
+        else:
+            date_spans.append((a, b))
     mentions = [m for m in doc.geocoder.mentions(T) if junk_rule(m, T, date_spans) is None]
     doc.places = with_unknown_list_items(doc, place_roles(T, mentions, doc.actors))
     usable = [p for p in doc.places if p.usable]  # in text order
