@@ -48,7 +48,7 @@ def _check_warehouse_file(path: Path) -> None:
 
     from etl_project import warehouse
 
-    if not path.exists():
+    if not isinstance(path, Path) or not path.exists():  # a DuckLake (`ducklake:…`) is checked when attached
         return
     try:
         with warehouse.connect(path, read_only=True) as con:
@@ -302,7 +302,11 @@ def cmd_query(args) -> int:
     except warehouse.QueryRefused as exc:
         raise UsageError(f"SQL error: {exc}") from None
     output, fmt = _query_output(args)
-    with warehouse.connect(settings.warehouse_path, read_only=True, sandboxed=True) as con:
+    try:
+        opened = warehouse.connect(settings.warehouse_path, read_only=True, sandboxed=True, as_of=args.as_of)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    with opened as con:
         rel = con.sql(sql)
         if rel is None:
             raise UsageError("the statement returned no rows")
@@ -436,6 +440,8 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--format", choices=("csv", "json", "parquet"),
                    help="the file's format (default: from --output's extension); CSV cells never run as formulas")
     q.add_argument("--limit", type=int, default=40, help="rows to print, the first and last halves (default 40)")
+    q.add_argument("--as-of", dest="as_of", metavar="SNAPSHOT|TIME",
+                   help="a DuckLake warehouse as it was at this snapshot (a number: see FROM lake.snapshots()) or time")
     q.set_defaults(func=cmd_query)
 
     gz = sub.add_parser("gazetteer", help="download the full gazetteer, or build and describe the one in use")

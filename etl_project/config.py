@@ -13,7 +13,8 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 @dataclass(frozen=True)
 class Settings:
-    warehouse_path: Path
+    # a DuckDB file, or a DuckLake: the string `ducklake:<catalog>[ DATA_PATH <folder>]` (see store.py)
+    warehouse_path: Path | str
     seeds_dir: Path
     sources_file: Path
     gazetteer_dir: Path | None
@@ -75,6 +76,20 @@ def _path(value: str | None, default: Path) -> Path:
     return Path(value).expanduser() if value else default
 
 
+def _warehouse(value: str | None) -> Path | str:
+    """ETL_WAREHOUSE: a DuckDB file (default warehouse/events.duckdb) or `ducklake:<catalog>[ DATA_PATH <folder>]`."""
+    if value and value.strip().startswith("ducklake:"):
+        from etl_project.cli_common import UsageError
+        from etl_project.store import lake_parts
+
+        try:
+            lake_parts(value.strip())
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+        return value.strip()
+    return _path(value, PROJECT_ROOT / "warehouse" / "events.duckdb")
+
+
 def _number(env: dict[str, str], name: str, default: str, kind: type, minimum: float = 0):
     """A numeric setting; a value that is not one is named in one line (UsageError), not a bare ValueError."""
     from etl_project.cli_common import UsageError
@@ -106,7 +121,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
     env = dict(os.environ if env is None else env)
     cache = _path(env.get("ETL_GAZETTEER_CACHE"), Path.home() / ".cache" / "etl_project" / "gazetteer")
     return Settings(
-        warehouse_path=_path(env.get("ETL_WAREHOUSE"), PROJECT_ROOT / "warehouse" / "events.duckdb"),
+        warehouse_path=_warehouse(env.get("ETL_WAREHOUSE")),
         seeds_dir=_path(env.get("ETL_SEEDS_DIR"), PROJECT_ROOT / "seeds"),
         sources_file=_sources_file(env.get("ETL_SOURCES")),
         gazetteer_dir=find_gazetteer_dir(env.get("ETL_GAZETTEER_DIR"), cache),

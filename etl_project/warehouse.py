@@ -1,17 +1,15 @@
-"""The DuckDB warehouse: one writer at a time, one transaction per partition, nothing counted twice.
+"""The warehouse: one transaction per partition, the transactions in series, nothing counted twice.
 
-Plain functions over a DuckDB connection; the Dagster assets call them.
+Plain functions over a DuckDB connection (a DuckDB file or a DuckLake: see store.py); the Dagster assets call them.
 """
 from __future__ import annotations
 
-import fcntl
 import json
 import math
-from collections.abc import Iterator
-from contextlib import contextmanager
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
-from pathlib import Path
 
 import duckdb
 import polars as pl
@@ -19,10 +17,9 @@ import pyarrow as pa
 
 from etl_project import event_ids
 from etl_project.acled import ACLED_COUNTRY, assign_acled_ids, missing_acled_ids  # noqa: F401  (re-exported)
-from etl_project.config import PROJECT_ROOT
 from etl_project.schema import BY_NAME, table_fields
+from etl_project.store import SANDBOX_CONFIG, SCHEMA_SQL, WarehouseBusy, apply_schema, connect  # noqa: F401  (re-exported)
 
-SCHEMA_SQL = PROJECT_ROOT / "warehouse" / "schema.sql"
 MERGE_KM = 5.0
 
 # The event columns are declared once, in etl_project/schema.py (EVENT_RECORD), in record order.
@@ -39,18 +36,6 @@ QUARANTINE_COLUMNS = ("quarantine_id", "asset", "partition_date", "article_id", 
 REVISED_FIELDS = tuple(f for f in EVENT_FIELDS if f not in ("event_id", "extractor_version", "confidence"))
 
 
-class WarehouseBusy(RuntimeError):
-    pass
-
-
-# A sandboxed connection reads the warehouse and nothing else: no file, network or extension access, and no
-# setting can be changed back (see `query_statement` for what it may run).
-SANDBOX_CONFIG = {
-    "enable_external_access": False,
-    "autoinstall_known_extensions": False,
-    "autoload_known_extensions": False,
-    "lock_configuration": True,
-}
 # `etl-project query` runs one statement of these kinds: SELECT (WITH … SELECT, DESCRIBE, SHOW, SUMMARIZE, FROM …
 # and VALUES are SELECTs to DuckDB's parser) and PRAGMA (a PRAGMA that sets something is a SET to the parser).
 QUERY_STATEMENT_TYPES = ("SELECT", "PRAGMA")
@@ -73,55 +58,6 @@ def query_statement(sql: str) -> str:
         raise QueryRefused(f"{word} is not allowed; query runs one read-only statement "
                            "(SELECT, WITH … SELECT, PRAGMA, DESCRIBE, SHOW)")
     return statements[0].query
-
-
-@contextmanager
-def connect(path: Path | str, read_only: bool = False, timeout_s: float = 600.0,
-            sandboxed: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Open the warehouse. Writers queue on an exclusive file lock (DuckDB allows one writer
-    process); readers take a shared lock so they never meet a half-open writer. `sandboxed` (read-only
-    only) opens it with SANDBOX_CONFIG: SQL typed by a user can touch the warehouse and nothing else."""
-    path = Path(path)
-    if sandboxed and not read_only:
-        raise ValueError("a sandboxed connection is read-only")
-    if read_only and not path.exists():
-        raise FileNotFoundError(f"no warehouse at {path}: run `etl-project run` first")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    lock_path = path.with_name(path.name + ".lock")
-    with open(lock_path, "a+") as lock:
-        _acquire(lock, shared=read_only, timeout_s=timeout_s)
-        try:
-            con = duckdb.connect(str(path), read_only=read_only, config=dict(SANDBOX_CONFIG) if sandboxed else {})
-            try:
-                if not read_only:
-                    apply_schema(con)
-                yield con
-            finally:
-                con.close()
-        finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
-
-
-def _acquire(lock, shared: bool, timeout_s: float) -> None:
-    import time
-
-    mode = (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB
-    deadline = time.monotonic() + timeout_s
-    delay = 0.05
-    while True:
-        try:
-            fcntl.flock(lock, mode)
-            return
-        except BlockingIOError:
-            if time.monotonic() > deadline:
-                raise WarehouseBusy(f"the warehouse is locked by another writer for more than {timeout_s:.0f} s") from None
-            time.sleep(delay)
-            delay = min(delay * 2, 1.0)
-
-
-def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
-    assign_acled_ids(con)  # a warehouse written before acled_ids existed gets its numbers on the next write
 
 
 INSERT_BATCH_ROWS = 20_000
@@ -151,15 +87,54 @@ def with_absent_as_null(mentions: pl.DataFrame) -> pl.DataFrame:
 
 def write_places(con: duckdb.DuckDBPyConnection, places: pl.DataFrame) -> int:
     cols = tuple(c for c in places.columns)
-    con.execute("BEGIN TRANSACTION")
-    try:
+
+    def replace_places() -> None:
         con.execute("DELETE FROM places")
         _insert(con, "places", places, cols)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
+
+    in_transaction(con, replace_places)
     return places.height
+
+
+LAKE_RETRIES = 50
+
+
+def in_transaction(con: duckdb.DuckDBPyConnection, work: Callable[[], object]):
+    """Run `work` in one transaction; a failure anywhere rolls all of it back.
+
+    On a DuckLake every write transaction first bumps the one row of `writer_turn`, so two writers' transactions
+    always conflict and the second to commit is rolled back and run again on the first one's result: loads
+    happen at once, but their effects are those of one after the other (a file has its lock for that)."""
+    lake = _is_lake(con)
+    for attempt in range(LAKE_RETRIES if lake else 1):
+        con.execute("BEGIN TRANSACTION")
+        try:
+            if lake:
+                con.execute("UPDATE writer_turn SET n = n + 1")
+            result = work()
+            con.execute("COMMIT")
+            return result
+        except duckdb.TransactionException as exc:
+            _rollback(con)
+            if not lake or "conflict" not in str(exc).lower() or attempt == LAKE_RETRIES - 1:
+                raise
+            time.sleep(min(0.05 * 2 ** attempt, 2.0))
+        except BaseException:
+            _rollback(con)
+            raise
+    raise AssertionError("unreachable")
+
+
+def _is_lake(con: duckdb.DuckDBPyConnection) -> bool:
+    return bool(con.execute("SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database() "
+                            "AND table_name = 'writer_turn'").fetchone()[0])
+
+
+def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    try:
+        con.execute("ROLLBACK")
+    except duckdb.TransactionException:
+        pass  # a COMMIT that failed has rolled back already
 
 
 @dataclass(frozen=True)
@@ -192,53 +167,50 @@ def write_partition(
     A failure anywhere rolls the whole partition back: the warehouse is as it was before.
     """
     now = now or datetime.now(timezone.utc).replace(tzinfo=None)
-    con.execute("BEGIN TRANSACTION")
-    try:
-        articles, mentions = _resolve_cross_partition_duplicates(con, partition_date, articles, mentions)
-        articles, mentions = _rekey_taken_ids(con, partition_date, articles, mentions)
-        old_dates = _dates_of(con, "SELECT DISTINCT event_date FROM event_mentions WHERE partition_date = ?", [partition_date])
-        for table in ("articles", "event_mentions", "quarantine"):
-            con.execute(f"DELETE FROM {table} WHERE partition_date = ?", [partition_date])
-        _insert(con, "articles", articles, ARTICLE_COLUMNS)
-        _insert(con, "event_mentions", with_absent_as_null(mentions), MENTION_COLUMNS)
-        _insert(con, "quarantine", quarantine, QUARANTINE_COLUMNS)
-        new_dates = set(mentions.get_column("event_date").to_list()) if mentions.height else set()
-        revisions, deletions, merged = _remerge(con, old_dates | new_dates, extractor_version, now)
-        assign_acled_ids(con, now)
-        counts = dict(articles.group_by("status").len().iter_rows()) if articles.height else {}
-        load = PartitionLoad(
-            partition_date=partition_date,
-            articles_in=articles.height,
-            events=counts.get("events", 0),
-            no_events=counts.get("no_events", 0),
-            duplicates=counts.get("duplicate", 0),
-            quarantined=counts.get("quarantined", 0),
-            mentions=mentions.height,
-            warehouse_events=merged,
-            revisions=revisions,
-            deletions=deletions,
-        )
-        con.execute(
-            "INSERT INTO partition_loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [partition_date, run_id, now, load.articles_in, load.events, load.no_events, load.duplicates, load.quarantined, extractor_version],
-        )
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
+    return in_transaction(con, lambda: _write_partition(con, partition_date, articles, mentions, quarantine,
+                                                        extractor_version, run_id, now))
+
+
+def _write_partition(con, partition_date: date, articles: pl.DataFrame, mentions: pl.DataFrame,
+                     quarantine: pl.DataFrame, extractor_version: str, run_id: str | None, now: datetime) -> PartitionLoad:
+    articles, mentions = _resolve_cross_partition_duplicates(con, partition_date, articles, mentions)
+    articles, mentions = _rekey_taken_ids(con, partition_date, articles, mentions)
+    old_dates = _dates_of(con, "SELECT DISTINCT event_date FROM event_mentions WHERE partition_date = ?", [partition_date])
+    for table in ("articles", "event_mentions", "quarantine"):
+        con.execute(f"DELETE FROM {table} WHERE partition_date = ?", [partition_date])
+    _insert(con, "articles", articles, ARTICLE_COLUMNS)
+    _insert(con, "event_mentions", with_absent_as_null(mentions), MENTION_COLUMNS)
+    _insert(con, "quarantine", quarantine, QUARANTINE_COLUMNS)
+    new_dates = set(mentions.get_column("event_date").to_list()) if mentions.height else set()
+    revisions, deletions, merged = _remerge(con, old_dates | new_dates, extractor_version, now)
+    assign_acled_ids(con, now)
+    counts = dict(articles.group_by("status").len().iter_rows()) if articles.height else {}
+    load = PartitionLoad(
+        partition_date=partition_date,
+        articles_in=articles.height,
+        events=counts.get("events", 0),
+        no_events=counts.get("no_events", 0),
+        duplicates=counts.get("duplicate", 0),
+        quarantined=counts.get("quarantined", 0),
+        mentions=mentions.height,
+        warehouse_events=merged,
+        revisions=revisions,
+        deletions=deletions,
+    )
+    con.execute(
+        "INSERT INTO partition_loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [partition_date, run_id, now, load.articles_in, load.events, load.no_events, load.duplicates, load.quarantined, extractor_version],
+    )
     return load
 
 
 def record_checks(con: duckdb.DuckDBPyConnection, partition_date: date, results: list[tuple]) -> None:
     """Keep the latest outcome of each check of a partition, so SQL users and `status` can see them."""
-    con.execute("BEGIN TRANSACTION")
-    try:
+    def replace_checks() -> None:
         con.execute("DELETE FROM check_results WHERE partition_date = ?", [partition_date])
         con.executemany("INSERT INTO check_results VALUES (?, ?, ?, ?, ?, ?)", [(partition_date, *r) for r in results])
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
+
+    in_transaction(con, replace_checks)
 
 
 def _dates_of(con, sql: str, params: list) -> set:

@@ -393,7 +393,7 @@ def _kill_run_while_writing(db: Path, day: str, point: str, hook_dir: Path) -> N
             assert got, f"the run ended before writing (exit {proc.poll()}): {said[-2000:]}"
             said += got
         assert _lock_is_held(db.with_name(db.name + ".lock"))
-        wal = db.with_name(db.name + ".wal")
+        wal = db.with_name(db.name + ".writer.wal")  # the writers' own file (store.writer_path)
         if point == "after_commit":
             assert wal.exists() and wal.stat().st_size > 0  # committed, not yet checkpointed
     finally:
