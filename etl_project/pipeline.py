@@ -82,7 +82,7 @@ def check_articles(raw: pl.DataFrame) -> pl.DataFrame:
 # processes (spawned, each loading the extractor once), and the main process extracts chunks too.
 EXTRACT_CHUNK = 200
 PARALLEL_MIN_ARTICLES = 2_000
-_ARTICLE_FIELDS = ("article_id", "text", "published", "source", "title", "url", "published_assumed", "partition_date")
+ARTICLE_FIELDS = ("article_id", "text", "published", "source", "title", "url", "published_assumed", "partition_date")
 
 
 def extract_articles(
@@ -102,7 +102,7 @@ def extract_articles(
     # the readable articles are sliced out of the day's frame one chunk at a time, when the chunk is extracted:
     # filtering the whole frame first would copy every text of the day
     rows = articles.select(pl.arg_where(pl.col("status") == "ok")).to_series()
-    fields = articles.select(_ARTICLE_FIELDS)
+    fields = articles.select(ARTICLE_FIELDS)
     chunks = _Chunks(fields, rows)
     n = rows.len()
     if workers > 1 and loader_args is not None and len(chunks) > 1 and n >= min_parallel:
