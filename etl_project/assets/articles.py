@@ -7,7 +7,7 @@ from dagster import AssetExecutionContext, MaterializeResult, RetryRequested, as
 
 from etl_project import ingest
 from etl_project.assets.partitions import OWNERS, TIMEZONE, backfill_policy, daily_partitions, days_of, run_metadata
-from etl_project.pipeline import check_articles
+from etl_project.pipeline import check_articles, release_after
 from etl_project.resources import SourcesResource, StagingResource
 
 RAW_ARTICLES = "raw_articles"
@@ -38,6 +38,7 @@ def raw_articles(context: AssetExecutionContext, sources: SourcesResource, stagi
         per_day[day] = {"dagster/row_count": frame.height,
                         "by_status": dict(frame.group_by("status").len().sort("status").iter_rows())}
         del frame
+        release_after(per_day[day]["dagster/row_count"])
     return MaterializeResult(metadata={**run_metadata(per_day), "files": [str(p) for p in config.files()],
                                        "feeds": fetch_meta})
 

@@ -11,7 +11,7 @@ from etl_project.pipeline import (
     check_events,
     extract_articles,
     extractor_version,
-    release_memory,
+    release_after,
 )
 from etl_project.resources import ExtractorResource, StagingResource
 
@@ -40,14 +40,15 @@ def extracted_incidents(context: AssetExecutionContext, extractor: ExtractorReso
         if not articles.get_column("status").eq("ok").any():  # an empty day: no extractor, no workers
             frame = pl.DataFrame(schema=EXTRACTED_SCHEMA)
         else:
-            release_memory()
             ex = ex or extractor.get()
             frame = extract_articles(articles, ex, day, workers=extractor.workers, loader_args=extractor.loader_args())
+        n_articles = articles.height
         del articles
         files.write(EXTRACTED, day, frame)
         per_day[day] = {"dagster/row_count": frame.height,
                         "extraction_errors": frame.filter(pl.col("extraction_error").is_not_null()).height}
         del frame
+        release_after(n_articles)
     metadata = {**run_metadata(per_day), "workers": extractor.workers}
     if ex is not None:
         metadata["extractor_version"] = extractor_version(ex)
@@ -69,7 +70,6 @@ def validated_incidents(context: AssetExecutionContext, staging: StagingResource
     files = staging.files(context.instance)
     valid_meta, rejected_meta = {}, {}
     for day in days_of(context):
-        release_memory()
         valid, rejected = check_events(files.read(EXTRACTED, day))
         files.write(EVENTS, day, valid)
         files.write(REJECTED, day, rejected)
@@ -84,5 +84,6 @@ def validated_incidents(context: AssetExecutionContext, staging: StagingResource
                               "by_check": dict(rejected.group_by("check_name").len().sort("check_name").iter_rows())
                               if rejected.height else {}}
         del valid, rejected
+        release_after(valid_meta[day]["dagster/row_count"] + rejected_meta[day]["dagster/row_count"])
     yield MaterializeResult(asset_key=EVENTS, metadata=run_metadata(valid_meta))
     yield MaterializeResult(asset_key=REJECTED, metadata=run_metadata(rejected_meta))

@@ -21,7 +21,7 @@ from etl_project.assets.articles import RAW_ARTICLES
 from etl_project.assets.events import EVENTS as INCIDENT_EVENTS, REJECTED
 from etl_project.assets.partitions import OWNERS, WRITER_POOL, backfill_policy, daily_partitions, days_of, run_metadata
 from etl_project.checks.warehouse_checks import ARTICLE_CHECKS, ARTICLES, EVENT_CHECKS, EVENTS, event_check_results, ledger_check_result
-from etl_project.pipeline import extractor_version, ledger, mentions_frame, quarantine_rows, release_memory
+from etl_project.pipeline import extractor_version, ledger, mentions_frame, quarantine_rows, release_after
 from etl_project.previews import events_markdown
 from etl_project.resources import ExtractorResource, GeocoderResource, StagingResource, WarehouseResource
 from etl_project.staging import DayFiles
@@ -61,8 +61,8 @@ def warehouse_tables(
     per_day, checks, mapped = {}, [], None
     with warehouse_db.get_connection() as con:
         for day in days_of(context):
-            release_memory()
             per_day[day], day_checks = _load_day(con, files, day, version, context.run.run_id)
+            release_after(per_day[day]["articles"]["articles_in"])
             checks += [_of_partition(c, day) for c in day_checks]
             if per_day[day]["events"]["partition_events"]:
                 mapped = day
