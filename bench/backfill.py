@@ -1,14 +1,16 @@
 """Backfills through `etl-project run --from/--to` (the CLI's own code path), and big single days, in one command.
 
     .venv/bin/python -m bench.backfill [--year-days 365] [--month-days 30] [--per-day 1000] [--sizes 4000,40000,100000]
-                                       [--baseline-days 30] [--offline] [--skip year,baseline,month,days]
+                                       [--baseline-days 30] [--offline] [--skip year,baseline,month,workers,days]
 
 1. year: the bundled seeds (37 articles over six days) and `--year-days` days from the first partition, almost
    all of them empty: wall time, the runs it took, peak memory (target: a year under 60 s);
 2. baseline: the same seeds over `--baseline-days` days the way `run` loaded them before issue 17 (one Dagster run
    a day), against the new `run` over the same days, in this run: the ratio is the speed-up;
 3. month: `--month-days` days of `--per-day` generated articles each (bench.corpus), one JSONL file a day;
-4. days: one day of each of `--sizes` articles (bench.partition, a process each): wall time and peak RSS
+4. workers: the seconds a fresh process takes to be ready to extract, importing what a spawned extraction worker
+   imports now (etl_project.extract_worker) against what it imported before (etl_project.pipeline);
+5. days: one day of each of `--sizes` articles (bench.partition, a process each): wall time and peak RSS
    (targets: 100k under 120 s and under 1 GB; 40k within 1.3x the memory of 4k).
 
 Each scenario runs in a fresh process in a temporary folder (its own warehouse, DAGSTER_HOME and sources), so its
@@ -98,6 +100,28 @@ def big_day(n: int, offline: bool) -> dict:
                               "steps_s", "steps_peak_rss_mb", "workers", "events", "loadavg_1min")}
 
 
+_WORKER_START = ("import time, sys; t = time.perf_counter(); import {module}; from etl_project.loading import load_extractor;"
+                 "from etl_project.config import load_settings; s = load_settings();"
+                 "load_extractor(str(s.gazetteer_dir) if s.gazetteer_dir else None, str(s.gazetteer_cache));"
+                 "heavy = sorted({{m.split('.')[0] for m in sys.modules}} & {{'dagster', 'pandera', 'duckdb'}});"
+                 "print(round(time.perf_counter() - t, 3), ','.join(heavy) or '-')")
+
+
+def worker_start(rounds: int = 3) -> dict:
+    """Seconds for a fresh process to be ready to extract, as a spawned worker is: importing what the worker imports
+    now (etl_project.extract_worker) against what it imported before (etl_project.pipeline), alternating."""
+    out: dict = {"now": [], "before": []}
+    for _ in range(rounds):
+        for key, module in (("now", "etl_project.extract_worker"), ("before", "etl_project.pipeline")):
+            done = subprocess.run([sys.executable, "-c", _WORKER_START.format(module=module)], cwd=ROOT,
+                                  capture_output=True, text=True)
+            seconds, heavy = done.stdout.split()
+            out[key].append(float(seconds))
+            out[f"{key}_imports"] = heavy
+    out["ratio_before_over_now"] = round(sorted(out["before"])[rounds // 2] / sorted(out["now"])[rounds // 2], 2)
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--year-days", type=int, default=365)
@@ -106,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--per-day", type=int, default=1000)
     ap.add_argument("--sizes", default="4000,40000,100000")
     ap.add_argument("--offline", action="store_true")
-    ap.add_argument("--skip", default="", help="scenarios to leave out: year, baseline, month, days")
+    ap.add_argument("--skip", default="", help="scenarios to leave out: year, baseline, month, workers, days")
     ap.add_argument("--child", nargs=2, type=date.fromisoformat, help=argparse.SUPPRESS)
     ap.add_argument("--per-day-runs", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
@@ -124,6 +148,8 @@ def main(argv: list[str] | None = None) -> int:
                            "speedup": round(old["wall_s"] / new["wall_s"], 2) if "wall_s" in old and "wall_s" in new else None}
     if "month" not in skip:
         out["month"] = scenario(f"{args.month_days} days x {args.per_day}", args.month_days, args.per_day, args.offline)
+    if "workers" not in skip:
+        out["worker_start_s"] = worker_start()
     if "days" not in skip:
         out["days"] = [big_day(int(n), args.offline) for n in args.sizes.split(",") if n]
     _print_table(out)
@@ -140,6 +166,10 @@ def _print_table(out: dict) -> None:
               f"{r.get('wall_s', '?'):>8} s  {r.get('peak_rss_mb', '?'):>7} MB  exit {r.get('exit')}")
     if out.get("baseline", {}).get("speedup"):
         print(f"speed-up of run --from/--to over one run a day: {out['baseline']['speedup']}x")
+    if out.get("worker_start_s"):
+        w = out["worker_start_s"]
+        print(f"a worker ready to extract: {w['now']} s now, {w['before']} s before ({w['ratio_before_over_now']}x);"
+              f" heavy imports now: {w['now_imports']}, before: {w['before_imports']}")
     for d in out.get("days", []):
         print(f"one day of {d['articles']:>7} articles  {d.get('wall_s', '?'):>8} s  {d.get('peak_rss_mb', '?'):>7} MB "
               f"(with workers {d.get('peak_rss_with_workers_mb', '?')} MB)  success {d.get('success')}")

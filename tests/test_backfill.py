@@ -1,10 +1,12 @@
 """Backfills at Dagster's grain: several days a run, partitions from the data's first day, freshness once."""
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 from datetime import date, timedelta
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -116,3 +118,14 @@ def test_a_staged_day_round_trips_and_a_missing_one_names_its_asset(tmp_path):
     with pytest.raises(FileNotFoundError, match="materialise c for that day first"):
         files.read("c", day)
     assert not list(tmp_path.rglob("*.tmp"))
+
+
+def test_dg_finds_the_code_location(project_env):
+    """`dg dev` / `dg launch` load the project through pyproject's [tool.dg]: the same definitions as `dagster dev`."""
+    dg = Path(sys.executable).with_name("dg")
+    out = subprocess.run([str(dg), "list", "defs", "--json"], capture_output=True, text=True, cwd=PROJECT_ROOT)
+    assert out.returncode == 0, out.stderr[-2000:]
+    listed = json.loads(out.stdout[out.stdout.index("{"):])
+    assets = {a["asset_key"] for a in listed["assets"]}
+    assert {"raw_articles", "warehouse/events"} <= assets
+    assert {j["name"] for j in listed["jobs"]} >= {"nightly_events", "warehouse_freshness"}
