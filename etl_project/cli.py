@@ -131,9 +131,26 @@ def _available(partitions: list[date], settings) -> list[date]:
     available = set(daily_partitions.get_partition_keys())
     waiting = [d for d in partitions if d.isoformat() not in available]
     if waiting:
-        print(f"not yet a partition (the day has not ended in {settings.timezone}, or is before 2011-03-15): "
-              + ", ".join(str(d) for d in waiting))
+        print(f"not yet a partition (the day has not ended in {settings.timezone}, or is before the first partition, "
+              f"{daily_partitions.start.date()}; ETL_FIRST_DAY sets it): " + ", ".join(str(d) for d in waiting))
     return [d for d in partitions if d.isoformat() in available]
+
+
+def runs_of(days: list[date], per_run: int) -> list[list[date]]:
+    """The runs that load `days`, as a backfill's policy makes them: consecutive days, at most `per_run` a run."""
+    runs: list[list[date]] = []
+    for day in sorted(set(days)):
+        if runs and len(runs[-1]) < per_run and (day - runs[-1][-1]).days == 1:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    return runs
+
+
+def _range_tags(days: list[date]) -> dict:
+    from dagster._core.storage.tags import ASSET_PARTITION_RANGE_END_TAG, ASSET_PARTITION_RANGE_START_TAG
+
+    return {ASSET_PARTITION_RANGE_START_TAG: days[0].isoformat(), ASSET_PARTITION_RANGE_END_TAG: days[-1].isoformat()}
 
 
 @dataclass
@@ -146,11 +163,11 @@ class _RunTally:
     warned: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
 
-    def add_checks(self, result, prefix: str = "") -> None:
+    def add_checks(self, result) -> None:
         passed, warned, failed = _checks(result)
         self.passed += passed
-        self.warned += [prefix + w for w in warned]
-        self.failed += [prefix + f for f in failed]
+        self.warned += warned
+        self.failed += failed
 
     def report(self, warehouse_path) -> int:
         totals = self.totals
@@ -199,21 +216,33 @@ def cmd_run(args) -> int:
 
     job = defs.resolve_job_def("nightly_events")
     with PartitionProgress(len(partitions)) as progress:
-        for day in partitions:
-            result = job.execute_in_process(partition_key=day.isoformat(), instance=instance, raise_on_error=False,
-                                            run_config=log, tags=tags)
-            if not result.success:
-                why = "".join(f"\n  {day}: {line}" for line in _failures(result))
-                progress.failed(f"{day}: FAILED (run {result.run_id}); see `dagster dev` for the log{why}")
-                tally.failed.append(f"{day}: run failed")
-                continue
-            counts = _partition_counts(settings.warehouse_path, day)
-            for k, v in counts.items():
-                tally.totals[k] = tally.totals.get(k, 0) + v
-            tally.add_checks(result, prefix=f"{day}: ")
-            progress.partition(f"{day}: {counts['articles']} articles, {counts['events']} with events, "
-                               f"{counts['quarantined']} quarantined, {counts['duplicate']} duplicates")
+        for days in runs_of(partitions, settings.days_per_run):
+            result = job.execute_in_process(instance=instance, raise_on_error=False, run_config=log,
+                                            tags={**tags, **_range_tags(days)})
+            _tally_run(result, days, settings, tally, progress)
+    freshness = defs.resolve_job_def("warehouse_freshness").execute_in_process(
+        instance=instance, raise_on_error=False, run_config=log, tags=tags)
+    tally.add_checks(freshness)
     return tally.report(settings.warehouse_path)
+
+
+def _tally_run(result, days: list[date], settings, tally: _RunTally, progress: PartitionProgress) -> None:
+    """One run's days on the progress bar, their counts and their checks in the tally."""
+    span = str(days[0]) if len(days) == 1 else f"{days[0]}..{days[-1]}"
+    if not result.success:
+        why = "".join(f"\n  {span}: {line}" for line in _failures(result))
+        for day in days:
+            progress.failed(f"{day}: FAILED (run {result.run_id}, days {span}); see `dagster dev` for the log{why}")
+            why = ""
+            tally.failed.append(f"{day}: run failed")
+        return
+    for day in days:
+        counts = _partition_counts(settings.warehouse_path, day)
+        for k, v in counts.items():
+            tally.totals[k] = tally.totals.get(k, 0) + v
+        progress.partition(f"{day}: {counts['articles']} articles, {counts['events']} with events, "
+                           f"{counts['quarantined']} quarantined, {counts['duplicate']} duplicates")
+    tally.add_checks(result)
 
 
 def _open_instance(instance_class):
@@ -240,7 +269,8 @@ def _checks(result) -> tuple[int, list[str], list[str]]:
         if ev.passed:
             passed += 1
             continue
-        line = f"{ev.check_name} on {ev.asset_key.to_user_string()}: " + ", ".join(f"{k}={v.value}" for k, v in ev.metadata.items())
+        why = ev.description or ", ".join(f"{k}={v.value}" for k, v in ev.metadata.items())
+        line = (f"{ev.partition}: " if ev.partition else "") + f"{ev.check_name} on {ev.asset_key.to_user_string()}: {why}"
         (warned if ev.severity == AssetCheckSeverity.WARN else failed).append(line)
     return passed, warned, failed
 

@@ -11,7 +11,7 @@ from datetime import date
 import polars as pl
 
 from etl_project.checks.contracts import Event, ExtractedIncident, RawArticle, validate
-from etl_project.schema import polars_schema
+from etl_project.extract_worker import EXTRACTED_SCHEMA, MENTION_SCHEMA, extract_chunk, init_worker, worker_chunk
 from etl_project.warehouse import (
     ARTICLE_COLUMNS,
     EVENT_FIELDS,
@@ -19,16 +19,6 @@ from etl_project.warehouse import (
     QUARANTINE_COLUMNS,
     with_absent_as_null,
 )
-
-# Every field of an extracted event (etl_project/schema.py); a record without a field (`rules` from an
-# older extractor) gets a null.
-MENTION_SCHEMA: dict[str, pl.DataType] = polars_schema()
-EXTRACTED_SCHEMA = {**MENTION_SCHEMA, "partition_date": pl.Date, "published_day": pl.Date, "extraction_error": pl.String}
-# A figure beyond 64 bits ("قتل 99999999999999999999999 شخص") cannot enter an Int64 column: it is clipped to
-# the column's bound, and the Event contract then rejects the row (fatalities in range) with that reason.
-_INT64_FIELDS = tuple(k for k, t in MENTION_SCHEMA.items() if t == pl.Int64)
-_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
-
 
 def release_memory() -> None:
     """Hand the heap that the previous step freed back to the system (glibc keeps it otherwise: a step that
@@ -41,6 +31,17 @@ def release_memory() -> None:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
     except (OSError, AttributeError):
         pass
+
+
+# gc.collect over the gazetteer's millions of objects takes ~0.3 s: after a small day there is little to hand back,
+# and a backfill of empty days would spend most of its time collecting. Only a day this big is followed by a release.
+RELEASE_AFTER_ROWS = 2_000
+
+
+def release_after(rows: int) -> None:
+    """release_memory() after a day of `rows` rows, when that day was big enough for it to matter."""
+    if rows >= RELEASE_AFTER_ROWS:
+        release_memory()
 
 
 def extractor_version(extractor) -> str:
@@ -79,10 +80,11 @@ def check_articles(raw: pl.DataFrame) -> pl.DataFrame:
 
 # Extraction runs over chunks of articles; each chunk becomes a small frame at once, so a partition never
 # holds a list of every event's dict. With ETL_WORKERS > 1 and a big partition, chunks also go to worker
-# processes (spawned, each loading the extractor once), and the main process extracts chunks too.
+# processes (spawned, each importing only etl_project.extract_worker and the extraction code, and loading the
+# extractor once), and the main process extracts chunks too.
 EXTRACT_CHUNK = 200
 PARALLEL_MIN_ARTICLES = 2_000
-_ARTICLE_FIELDS = ("article_id", "text", "published", "source", "title", "url", "published_assumed", "partition_date")
+ARTICLE_FIELDS = ("article_id", "text", "published", "source", "title", "url", "published_assumed", "partition_date")
 
 
 def extract_articles(
@@ -102,13 +104,13 @@ def extract_articles(
     # the readable articles are sliced out of the day's frame one chunk at a time, when the chunk is extracted:
     # filtering the whole frame first would copy every text of the day
     rows = articles.select(pl.arg_where(pl.col("status") == "ok")).to_series()
-    fields = articles.select(_ARTICLE_FIELDS)
+    fields = articles.select(ARTICLE_FIELDS)
     chunks = _Chunks(fields, rows)
     n = rows.len()
     if workers > 1 and loader_args is not None and len(chunks) > 1 and n >= min_parallel:
         frames = _extract_parallel(chunks, extractor, version, partition_date, workers, loader_args)
     else:
-        frames = [_extract_chunk(extractor, version, chunks[i], partition_date) for i in range(len(chunks))]
+        frames = [extract_chunk(extractor, version, chunks[i], partition_date) for i in range(len(chunks))]
     frames = [f for f in frames if f.height]
     if not frames:
         return pl.DataFrame(schema=EXTRACTED_SCHEMA)
@@ -131,51 +133,6 @@ class _Chunks:
         return self.frame[self.rows.slice(i * EXTRACT_CHUNK, EXTRACT_CHUNK)]
 
 
-def _extract_chunk(extractor, version: str, chunk: pl.DataFrame, partition_date: date) -> pl.DataFrame:
-    rows: list[dict] = []
-    for art in chunk.iter_rows(named=True):
-        payload = {"id": art["article_id"], "text": art["text"], "published": art["published"],
-                   "source": art["source"], "title": art["title"], "url": art["url"]}
-        reference = partition_date if art["published_assumed"] else None
-        published_day = None if art["published_assumed"] else art["partition_date"]
-        try:
-            events = extractor.extract(payload, reference_date=reference)
-        except Exception as exc:  # one unreadable article must not stop the night's run
-            rows.append({"article_id": art["article_id"], "partition_date": partition_date,
-                         "extraction_error": f"{type(exc).__name__}: {exc}"[:500]})
-            continue
-        for ev in events:
-            row = {k: ev.get(k) for k in MENTION_SCHEMA}
-            if isinstance(row["event_date"], str):
-                row["event_date"] = date.fromisoformat(row["event_date"])
-            row["extractor_version"] = row["extractor_version"] or version
-            for k in _INT64_FIELDS:
-                if isinstance(row[k], int) and not _INT64_MIN <= row[k] <= _INT64_MAX:
-                    row[k] = max(_INT64_MIN, min(_INT64_MAX, row[k]))
-            row.update(partition_date=partition_date, published_day=published_day, extraction_error=None)
-            rows.append(row)
-    if not rows:
-        return pl.DataFrame(schema=EXTRACTED_SCHEMA)
-    return pl.DataFrame(rows, schema=EXTRACTED_SCHEMA, strict=False)
-
-
-_worker_extractor = None
-
-
-def _init_worker(loader_args: tuple, code: str) -> None:
-    global _worker_extractor
-    from etl_project.loading import load_extractor, loaded_code_fingerprint
-
-    _worker_extractor = load_extractor(*loader_args)
-    if loaded_code_fingerprint() != code:
-        # the code on disk is not the code the run started with: this worker's extraction could differ
-        raise RuntimeError("the package changed on disk since the run started; extracting in the run's process")
-
-
-def _worker_chunk(version: str, chunk: pl.DataFrame, partition_date: date) -> pl.DataFrame:
-    return _extract_chunk(_worker_extractor, version, chunk, partition_date)
-
-
 def _extract_parallel(chunks: "_Chunks", extractor, version: str, partition_date: date, workers: int,
                       loader_args: tuple) -> list[pl.DataFrame]:
     """Chunks to `workers - 1` spawned processes and to this one, results in chunk order. A worker that
@@ -191,7 +148,7 @@ def _extract_parallel(chunks: "_Chunks", extractor, version: str, partition_date
     try:
         # 'spawn', not fork: a forked copy of a process holding DuckDB connections and Dagster's threads is not safe
         pool = ProcessPoolExecutor(max_workers=workers - 1, mp_context=multiprocessing.get_context("spawn"),
-                                   initializer=_init_worker, initargs=(loader_args, loaded_code_fingerprint()))
+                                   initializer=init_worker, initargs=(loader_args, loaded_code_fingerprint()))
     except Exception:
         pool = None
     try:
@@ -200,19 +157,19 @@ def _extract_parallel(chunks: "_Chunks", extractor, version: str, partition_date
             _collect(pending, results, wait=False)
             if pool is not None and len(pending) < in_flight:
                 try:
-                    pending[pool.submit(_worker_chunk, version, chunk, partition_date)] = i
+                    pending[pool.submit(worker_chunk, version, chunk, partition_date)] = i
                     continue
                 except Exception:  # the pool is broken: this process does the rest
                     pool.shutdown(wait=False, cancel_futures=True)
                     pool = None
-            results[i] = _extract_chunk(extractor, version, chunk, partition_date)
+            results[i] = extract_chunk(extractor, version, chunk, partition_date)
         _collect(pending, results, wait=True)
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
     for i, frame in enumerate(results):
         if frame is None:  # its worker failed (it died, or could not load the extractor)
-            results[i] = _extract_chunk(extractor, version, chunks[i], partition_date)
+            results[i] = extract_chunk(extractor, version, chunks[i], partition_date)
     return results
 
 
@@ -308,4 +265,4 @@ def mentions_frame(events: pl.DataFrame) -> pl.DataFrame:
     return frame.select(list(MENTION_COLUMNS))
 
 
-__all__ = ["release_memory", "check_articles", "extract_articles", "check_events", "ledger", "quarantine_rows", "mentions_frame", "EVENT_FIELDS"]
+__all__ = ["release_memory", "release_after", "check_articles", "extract_articles", "check_events", "ledger", "quarantine_rows", "mentions_frame", "EVENT_FIELDS"]

@@ -4,12 +4,13 @@ from __future__ import annotations
 from contextlib import contextmanager
 from pathlib import Path
 
-from dagster import ConfigurableIOManagerFactory, ConfigurableResource, InitResourceContext, UPathIOManager
+from dagster import ConfigurableResource
 from dagster_duckdb import DuckDBResource
 
 from etl_project import warehouse
 from etl_project.ingest import SourceConfig
 from etl_project.loading import load_extractor, load_geocoder
+from etl_project.staging import DayFiles
 
 
 class WarehouseResource(DuckDBResource):
@@ -63,66 +64,11 @@ class SourcesResource(ConfigurableResource):
         return SourceConfig.load(Path(self.sources_file), Path(self.seeds_dir))
 
 
-class _FrameFiles(UPathIOManager):
-    """Polars frames as Arrow IPC files; anything else pickled, as Dagster's default does.
-
-    The default IO manager pickles a frame, and pickling a polars frame builds its whole serialised copy
-    in memory first: for a partition of 100k articles that is ~400 MB more at the end of raw_articles.
-    An IPC file is written from the frame's buffers and read back without the pickle round trip."""
-
-    extension = ""
-
-    def dump_to_path(self, context, obj, path) -> None:
-        import os
-        import pickle
-
-        import polars as pl
-
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        if isinstance(obj, pl.DataFrame):
-            obj.write_ipc(tmp, compression="uncompressed")
-            target = path.with_name(path.name + ".arrow")
-            stale = path.with_name(path.name + ".pickle")
-        else:
-            with tmp.open("wb") as fh:
-                pickle.dump(obj, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            target = path.with_name(path.name + ".pickle")
-            stale = path.with_name(path.name + ".arrow")
-        tmp.replace(target)  # a reader of the previous file keeps the old one whole
-        stale.unlink(missing_ok=True)
-
-    def load_from_path(self, context, path):
-        import pickle
-
-        import polars as pl
-
-        path = Path(path)
-        arrow = path.with_name(path.name + ".arrow")
-        if arrow.exists():
-            return pl.read_ipc(arrow)
-        pickled = path.with_name(path.name + ".pickle")
-        # without a suffix: an output stored by Dagster's default IO manager before this one (a re-execution of an old run)
-        with (pickled if pickled.exists() else path).open("rb") as fh:
-            return pickle.load(fh)
-
-    def path_exists(self, path) -> bool:
-        path = Path(path)
-        return any(p.exists() for p in (path.with_name(path.name + ".arrow"), path.with_name(path.name + ".pickle"), path))
-
-
-class FrameIOManager(ConfigurableIOManagerFactory):
-    """Step outputs in the instance's storage folder (as Dagster's default), frames as Arrow IPC files."""
+class StagingResource(ConfigurableResource):
+    """Where partitioned steps leave their day's frames for the next step (etl_project.staging): the Dagster
+    instance's storage folder, as Dagster's own IO manager would use, unless `base_dir` is set."""
 
     base_dir: str | None = None
 
-    def create_io_manager(self, context: InitResourceContext) -> _FrameFiles:
-        from upath import UPath
-
-        base = self.base_dir or (context.instance.storage_directory() if context.instance else None)
-        if base is None:
-            import tempfile
-
-            base = tempfile.mkdtemp(prefix="etl-io-")
-        return _FrameFiles(base_path=UPath(base))
+    def files(self, instance) -> DayFiles:
+        return DayFiles(self.base_dir or Path(instance.storage_directory()) / "staging")

@@ -366,18 +366,20 @@ def test_feed_articles_land_through_a_dagster_materialisation(site, tmp_path, da
     from dagster import DagsterInstance, materialize
 
     from etl_project.assets.articles import raw_articles
-    from etl_project.resources import SourcesResource
+    from etl_project.resources import SourcesResource, StagingResource
+    from etl_project.staging import DayFiles
 
     now, today = days
     news_site(site, today)
     write_sources(tmp_path, FEEDS(site))
     yesterday = (today - timedelta(days=1)).isoformat()
     resources = {"sources": SourcesResource(sources_file=str(tmp_path / "sources.yaml"), seeds_dir=str(tmp_path / "no-seeds"),
-                                            timezone=TZ, feed_retries=0)}
+                                            timezone=TZ, feed_retries=0),
+                 "staging": StagingResource(base_dir=str(tmp_path / "staging"))}
     with DagsterInstance.ephemeral() as instance:
         result = materialize([raw_articles], partition_key=yesterday, resources=resources, instance=instance)
     assert result.success
-    frame = result.output_for_node("raw_articles")
+    frame = DayFiles(tmp_path / "staging").read("raw_articles", date.fromisoformat(yesterday))
     ok = frame.filter(pl.col("status") == "ok")
     assert set(ok["title"]) == {"قصف على بلدة الشحيل", "وقفة احتجاجية في حمص"}
     assert set(ok["source"]) == {"test-news"}

@@ -1,52 +1,59 @@
-"""Raw articles of one publication day, every record accounted for."""
+"""Raw articles of each publication day of the run, every record accounted for."""
 
-from datetime import date, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
-import polars as pl
-from dagster import AssetExecutionContext, MetadataValue, Output, RetryRequested, asset
+from dagster import AssetExecutionContext, MaterializeResult, RetryRequested, asset
 
 from etl_project import ingest
-from etl_project.assets.partitions import OWNERS, daily_partitions
-from etl_project.pipeline import check_articles
-from etl_project.resources import SourcesResource
+from etl_project.assets.partitions import OWNERS, TIMEZONE, backfill_policy, daily_partitions, days_of, run_metadata
+from etl_project.pipeline import check_articles, release_after
+from etl_project.resources import SourcesResource, StagingResource
+
+RAW_ARTICLES = "raw_articles"
 
 
 @asset(
+    name=RAW_ARTICLES,
     partitions_def=daily_partitions,
+    backfill_policy=backfill_policy,
     group_name="ingest",
     kinds={"polars", "pandera"},
     owners=OWNERS,
     description=(
-        "Every record of the configured sources whose publication day (Asia/Damascus) is this partition: "
+        f"Every record of the configured sources whose publication day ({TIMEZONE}) is this partition: "
         "readable articles, duplicates (same id, URL or text) and quarantined records with their reason. "
         "Articles pass the RawArticle Pandera contract; failures are quarantined, not dropped."
     ),
 )
-def raw_articles(context: AssetExecutionContext, sources: SourcesResource) -> Output[pl.DataFrame]:
-    day = date.fromisoformat(context.partition_key)
+def raw_articles(context: AssetExecutionContext, sources: SourcesResource, staging: StagingResource) -> MaterializeResult:
+    days = days_of(context)
     config = sources.config()
+    fetch_meta = _fetch_feeds(context, sources, config, days)
+    files = staging.files(context.instance)
+    per_day = {}
+    for day in days:
+        frame = check_articles(ingest.read_partition(config, day, sources.timezone, fetch=False))
+        files.write(RAW_ARTICLES, day, frame)
+        per_day[day] = {"dagster/row_count": frame.height,
+                        "by_status": dict(frame.group_by("status").len().sort("status").iter_rows())}
+        del frame
+        release_after(per_day[day]["dagster/row_count"])
+    return MaterializeResult(metadata={**run_metadata(per_day), "files": [str(p) for p in config.files()],
+                                       "feeds": fetch_meta})
+
+
+def _fetch_feeds(context: AssetExecutionContext, sources: SourcesResource, config, days) -> dict:
+    """Fetch the feeds once for the run when one of its days is recent enough (older days read the cache)."""
     today = datetime.now(ZoneInfo(sources.timezone)).date()
-    fetch_meta = {}
-    if ingest.should_fetch(config, day, today):
-        # A newsroom's server that is down at 02:00 is tried again after 1, 2, 4 minutes (ETL_FEED_RETRIES,
-        # ETL_FEED_RETRY_DELAY_S); the last try records the failure in the ledger and the run goes on.
-        last_try = context.retry_number >= sources.feed_retries
-        try:
-            fetch_meta = ingest.fetch_feeds(config, raise_on_transient=not last_try).as_metadata()
-        except ingest.TransientFetchError as exc:
-            wait = sources.feed_retry_delay_s * 2 ** context.retry_number
-            context.log.warning(f"{exc}; trying again in {wait:g} s")
-            raise RetryRequested(max_retries=sources.feed_retries, seconds_to_wait=wait) from exc
-    records = ingest.read_partition(config, day, sources.timezone, fetch=False)
-    frame = check_articles(records)
-    by_status = dict(frame.group_by("status").len().sort("status").iter_rows())
-    return Output(
-        frame,
-        metadata={
-            "dagster/row_count": frame.height,
-            "by_status": MetadataValue.json(by_status),
-            "files": MetadataValue.json([str(p) for p in config.files()]),
-            "feeds": MetadataValue.json(fetch_meta),
-        },
-    )
+    if not any(ingest.should_fetch(config, day, today) for day in days):
+        return {}
+    # A newsroom's server that is down at 02:00 is tried again after 1, 2, 4 minutes (ETL_FEED_RETRIES,
+    # ETL_FEED_RETRY_DELAY_S); the last try records the failure in the ledger and the run goes on.
+    last_try = context.retry_number >= sources.feed_retries
+    try:
+        return ingest.fetch_feeds(config, raise_on_transient=not last_try).as_metadata()
+    except ingest.TransientFetchError as exc:
+        wait = sources.feed_retry_delay_s * 2 ** context.retry_number
+        context.log.warning(f"{exc}; trying again in {wait:g} s")
+        raise RetryRequested(max_retries=sources.feed_retries, seconds_to_wait=wait) from exc

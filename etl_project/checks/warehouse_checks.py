@@ -4,7 +4,7 @@ ERROR where the data is wrong (it would mislead an analyst), WARN where it is su
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta
 
 import duckdb
 from dagster import AssetCheckResult, AssetCheckSeverity, AssetKey
@@ -17,7 +17,6 @@ MIN_SHARE_DATED = 0.6
 MIN_SHARE_PRECISE = 0.5
 SUSPICIOUS_FATALITIES = 200
 SPIKE_FACTOR = 5.0
-FRESHNESS_DAYS = 2
 
 EVENT_CHECKS = {
     "unique_event_id": "No event id appears twice in the warehouse.",
@@ -27,7 +26,6 @@ EVENT_CHECKS = {
     "share_precise_place": f"At least {MIN_SHARE_PRECISE:.0%} of the partition's events are placed at precision 1 or 2.",
     "fatalities_plausible": f"Fatalities are non-negative; more than {SUSPICIOUS_FATALITIES} in one event is flagged.",
     "row_count_vs_trailing_week": f"The partition's event count is within {SPIKE_FACTOR:g}x of the trailing seven partitions' mean.",
-    "latest_partition_fresh": f"The latest loaded partition is at most {FRESHNESS_DAYS} days old.",
 }
 ARTICLE_CHECKS = {
     "ledger_balances": "Every record read for the partition is in `articles` with a status; every quarantined one has a reason.",
@@ -45,8 +43,7 @@ def _result(key, name, passed, severity, **metadata) -> AssetCheckResult:
                             metadata={k: v for k, v in metadata.items()})
 
 
-def event_check_results(con: duckdb.DuckDBPyConnection, partition_date: date, today: date | None = None) -> list[AssetCheckResult]:
-    today = today or datetime.now(timezone.utc).date()
+def event_check_results(con: duckdb.DuckDBPyConnection, partition_date: date) -> list[AssetCheckResult]:
     p = [partition_date]
     dup = con.execute("SELECT count(*) FROM (SELECT event_id FROM events GROUP BY 1 HAVING count(*) > 1)").fetchone()[0]
     n, dated, precise, outside, max_fat, negative = con.execute(
@@ -67,8 +64,6 @@ def event_check_results(con: duckdb.DuckDBPyConnection, partition_date: date, to
     ).fetchall()]
     mean = sum(trailing) / len(trailing) if trailing else None
     spike = mean is not None and mean > 0 and (n > SPIKE_FACTOR * mean or n * SPIKE_FACTOR < mean)
-    latest = con.execute("SELECT max(partition_date) FROM articles").fetchone()[0]
-    age = (today - latest).days if latest else None
     share_dated = dated / n if n else 1.0
     share_precise = precise / n if n else 1.0
     return [
@@ -84,8 +79,6 @@ def event_check_results(con: duckdb.DuckDBPyConnection, partition_date: date, to
                 max_fatalities=int(max_fat), negative=negative, contract_ceiling=MAX_PLAUSIBLE_FATALITIES),
         _result(EVENTS, "row_count_vs_trailing_week", not spike, AssetCheckSeverity.WARN,
                 events=n, trailing_mean=round(mean, 2) if mean is not None else "no history", trailing_partitions=len(trailing)),
-        _result(EVENTS, "latest_partition_fresh", age is not None and age <= FRESHNESS_DAYS, AssetCheckSeverity.WARN,
-                latest_partition=str(latest), age_days=age if age is not None else -1),
     ]
 
 
