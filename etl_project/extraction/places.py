@@ -302,7 +302,8 @@ def _tail_items(doc: ArticleContext, last: PlaceRef, members: int) -> list[Place
 # 'قرى "تل جهان وروتان وتل بشك وتل زيوان وسيكركا بالريف الشرقي'
 _AND_ITEM = (r"(?!(?:ال)?{SETTLEMENT}(?![{AR}]))(?!(?:في|من|علي|الي|عن|مع|قرب|بين)\s)[{AR}]{2,}"
              r"(?:\s+(?!و)(?![بل]ال)(?!(?:في|من|علي|الي|عن|مع|قرب|بين)(?![{AR}]))[{AR}]{2,})?")
-_AND_HEAD = re.compile(expand(r"(?<![{AR}])(?:قري|بلدات|مدن|مدينتي|بلدتي|قريتي|مزارع)\s*:?\s+[\"']?"
+PLURAL_SETTLEMENTS = ("قري", "بلدات", "مدن", "مدينتي", "بلدتي", "قريتي", "مزارع")  # words before several names
+_AND_HEAD = re.compile(expand(r"(?<![{AR}])(?:" + "|".join(PLURAL_SETTLEMENTS) + r")\s*:?\s+[\"']?"
                               r"(?P<items>(?:" + _AND_ITEM + r"\s+و[\"']?){1,4})$"))
 _AND_NAME = re.compile(expand(r"(?P<item>" + _AND_ITEM + r")\s+و"))
 _AND_TAIL = re.compile(expand(r"\s+و[\"']?(?P<item>" + _AND_ITEM + r")(?=[\s,،.\"']|$)"))
@@ -318,7 +319,7 @@ def _and_items(doc: ArticleContext, ref: PlaceRef, first: bool, last: bool, know
     head = _AND_HEAD.search(doc.T, max(0, ref.start - 90), ref.start) if first else None
     if head is not None and not _known_between(known, head.start("items"), ref.start):
         before = _unknown_refs(doc, ref, _AND_NAME.finditer(doc.T, head.start("items"), head.end("items")))
-    if last and (head is not None or ref.cue in ("قري", "بلدات", "مدن", "بلدتي", "قريتي", "مدينتي")):
+    if last and (head is not None or ref.cue in PLURAL_SETTLEMENTS):
         pos, items = ref.end, []
         while len(items) < 4 and (m := _AND_TAIL.match(doc.T, pos)) is not None \
                 and not _known_between(known, m.start(), m.end()):
