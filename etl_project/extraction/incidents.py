@@ -4,11 +4,13 @@ yet gives one placeless candidate that `grouping` places or joins to another."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from etl_project.extraction.casualties import no_toll
 from etl_project.extraction.dates import date_key, report_date
 from etl_project.extraction.incident_places import NEIGHBOURHOOD_CUES, P_ROLE, clause_places, names_the_city
 from etl_project.extraction.model import ArticleContext, Candidate, Clause
+from etl_project.text.casualties import counts_by_place
 from etl_project.text.events import clause_is_background
 from etl_project.text.lexicon import AR
 
@@ -59,6 +61,19 @@ def _governorate_tally(cl: Clause, chosen) -> bool:
         ref.place.placetype == "governorate" and ref.cue == "محافظه" for ref, _, _ in chosen)
 
 
+C_SPLIT_BY_PLACE = "toll:split_by_place"  # "استشهد 8، وهم 6 ... في بلدة X، ورجل ... في قرية Y"
+
+
+def _toll_by_place(doc: ArticleContext, cl: Clause, chosen) -> list[int] | None:
+    """A governorate's dead told place by place after the total (see text.casualties.counts_by_place)."""
+    if cl.cas is None or cl.cas.deaths is None:
+        return None
+    frame = next((p for p in cl.places if p.place is not None and p.place.placetype == "governorate"), None)
+    if frame is None:
+        return None
+    return counts_by_place(doc.T, cl.start, cl.end, frame.end, [(ref.start, ref.end) for ref, _, _ in chosen])
+
+
 def _candidates(doc: ArticleContext, cl: Clause, order: int) -> list[Candidate]:
     chosen, crowd_home, anaphor_place, during = clause_places(doc, cl)
     if _governorate_tally(cl, chosen):
@@ -75,6 +90,7 @@ def _candidates(doc: ArticleContext, cl: Clause, order: int) -> list[Candidate]:
             c.date_text_span = None
         return [c]
     out = []
+    split = _toll_by_place(doc, cl, chosen)
     for k, (ref, lid, rule) in enumerate(chosen):
         c = _base(doc, cl, order + k, bg, report)
         c.place, c.role, c.list_id = ref.mention, ref.role, lid
@@ -84,13 +100,18 @@ def _candidates(doc: ArticleContext, cl: Clause, order: int) -> list[Candidate]:
             and p.place.gazetteer_id == ref.place.gazetteer_id for p in cl.places)
         c.cue_city = ref.cue == "مدينه"
         c.decided("place", rule, P_ROLE.format(ref.rule))
-        if _frames_unknown_settlement(doc.T, ref.mention, cl.start):
+        # (a place inherited from the clause before, "حيث ...", is read in that clause)
+        frame_from = cl.start if ref.start >= cl.start or cl.previous is None else cl.previous.start
+        if _frames_unknown_settlement(doc.T, ref.mention, frame_from):
             c.unknown_settlement = True
             c.also("place", P_UNKNOWN_SETTLEMENT)
         if crowd_home:
             # the residents' own town is where they gathered: the town itself, not a frame
             c.role, c.city = "head", True
-        if k > 0:  # a stated toll goes to the first place of a list
+        if split is not None:
+            c.cas = replace(cl.cas, deaths=split[k], deaths_vague=None)
+            c.also("toll", C_SPLIT_BY_PLACE)
+        elif k > 0:  # a stated toll goes to the first place of a list
             c.cas = no_toll(cl.cas)
         out.append(c)
     return out

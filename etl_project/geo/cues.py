@@ -14,6 +14,9 @@ from etl_project.geo.types import PlaceMention
 _QUOTES_SPACES = frozenset(" \"'(")
 # the gap between two members of a list: a comma or و, quotes around names ('"قمحانه", "ارزه", و"خطاب"')
 _LIST_GAP = re.compile(r'\s*"?\s*,?\s*(?:و\s*(?="))?"?\s*')
+# words that open a clause ("بلدة محجة، أما الثالث"): never the next member of a list, whatever village
+# shares their letters
+_OPENS_A_CLAUSE = frozenset({"اما", "كما", "فيما", "بينما", "حيث", "اذ", "ثم", "لكن", "الا", "بعدما", "عندما"})
 # ... or through one or two names the gazetteer lacks, each between commas ("تلمنس, ومعرشمرين, وسكيك")
 _LIST_GAP_THROUGH_UNKNOWN = re.compile(
     r'\s*"?(?:\s*,\s*(?:و\s*)?"?(?!(?:في|من|علي|الي|عن|مع|قرب|بعد|قبل|حيث|اذ|ما|ان|وفي|ومن)\s)'
@@ -137,7 +140,7 @@ class Recognition:
                 if b2 in heads and b2 not in preps:
                     s.in_name = True
             # a list: "بلدات الخريطة، البغيلية، والطريف" shares the cue of its first member
-            if prev is not None and s.cue is None and not s.prep and not s.in_name:
+            if prev is not None and s.cue is None and not s.prep and not s.in_name and s.surface not in _OPENS_A_CLAUSE:
                 gap = text[prev.end:s.word_start]
                 through_unknown = _LIST_GAP_THROUGH_UNKNOWN.fullmatch(gap) is not None and s.clitic.startswith("و")
                 if through_unknown or _LIST_GAP.fullmatch(gap) and (

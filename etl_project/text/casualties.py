@@ -42,7 +42,8 @@ _DEATH_RE = re.compile(
     r"استشهد|استشهدوا|استشهدت|استشهدا|استشهاد|استشهاده|استشهادهم|استشهادهما|"
     r"لقي|لقيت|لقوا|لقيا|مصرع|مصرعه|مصرعها|مصرعهم|مصرعهما|حتفه|حتفهم|"
     r"ارتقاء|ارتقي|ارتقت|وفاه|وفاته|وفاتها|وفاتهم|وفاتهما|توفي|توفيت|فارق الحياه|فارقت الحياه|فارق|فارقت|فارقا|"
-    r"قضي|قضوا|اغتيال|اغتال|اغتالوا|اغتالت|اغتيل|تصفيه|اعدام|اعدم|اعدموا|اعدمت|جثه|جثتين|جثتي|جثث|"
+    r"قضي|قضوا|اغتيال|اغتال|اغتالوا|اغتالت|اغتيل|اغتاله|اغتالها|اغتالوه|اغتالهما|تصفيه|اعدام|اعدم|اعدموا|اعدمت|"
+    r"جثه|جثته|جثتها|جثتهما|جثتين|جثتي|جثث|"
     r"بحياه|بحياته|بحياتها|بحياتهم|بحياتهما"
     rf")(?![{AR}])"
 )
@@ -365,3 +366,50 @@ def casualties(text: str, start: int, end: int, blocked=None) -> Casualties:
             continue
         tally.add(INJURY, *_anchor_count(text, m, start, end, INJURY))
     return tally.result(bool(denied))
+
+
+# ---------------------------------------------------------------- a toll split among places
+
+# "استشهد 8 مواطنين، وهم 6 ... في بلدة X، ورجل ... في قرية Y": the total's breakdown
+_BREAKDOWN = re.compile(r"\s*[,،]?\s*(?:وهم|منهم|بينهم|من\s+بينهم)(?![\u0621-\u064a])")
+
+
+def _first_count(text: str, lo: int, hi: int) -> int | None:
+    """The first stated figure of victims in text[lo:hi] ("6 بينهم مواطنتان" is 6, "ورجل جراء" is 1)."""
+    for tok in re.finditer(r"\S+", text[lo:hi]):
+        at = lo + tok.start()
+        if tok.group().startswith("و") and len(tok.group()) > 1:
+            at += 1
+        got = _count_after(text[at:hi], 0, hi - at)  # (cut: "ورجل" is read as "رجل" past the lookbehind)
+        if got is not None and got[0] is not None and not got[1]:
+            return got[0]
+    return None
+
+
+def counts_by_place(text: str, start: int, end: int, frame_end: int, place_spans: list[tuple[int, int]]
+                    ) -> list[int] | None:
+    """A round-up's total for a governorate told place by place ("وفي محافظة إدلب استشهد 10 مواطنين بينهم
+    اثنان برصاص ... في مدينة إدلب"; "استشهد 8 مواطنين، وهم 6 ... بلدة X، ورجل ... قرية Y"): the dead of each
+    place, the first figure told between the place before it (or the breakdown word) and it; None unless
+    every place after the breakdown has its own figure and they add up to no more than the total."""
+    m = prefiltered(_DEATH_RE).search(text, frame_end, end)
+    if m is None or m.start() - frame_end > 15:
+        return None  # ("وفي محافظة إدلب استشهد": the verb right after the governorate that frames the total)
+    total = _count_after(text, m.end(), end)
+    if total is None or total[0] is None or total[1]:
+        return None
+    # the breakdown word right after the total's figure and its noun ("10 مواطنين بينهم")
+    after_total = re.match(r"\s*\S+(?:\s+[\u0621-\u064a]+)?", text[m.end():end])
+    br = _BREAKDOWN.match(text, m.end() + after_total.end()) if after_total else None
+    if br is None:
+        return None
+    lo, counts = br.end(), []
+    for ps, pe in place_spans:
+        if ps < lo:
+            return None  # a place between the frame and the breakdown: not a round-up's split
+        n = _first_count(text, lo, ps)
+        if n is None:
+            return None
+        counts.append(n)
+        lo = pe
+    return counts if counts and sum(counts) <= total[0] else None
