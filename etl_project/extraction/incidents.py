@@ -20,15 +20,23 @@ B_RECALLED_CUE = "background:recalled_cue"  # "وكان X قد ..."، "سبق أ
 # it stands for that village, an event of its own (coded at the frame)
 P_UNKNOWN_SETTLEMENT = "place:unknown_settlement"
 _UNKNOWN_SETTLEMENT_BEFORE = re.compile(
-    rf"(?<![{AR}])(?:بلده|قريه|مدينه|حي|مخيم|مزرعه|بلدتي|قريتي)\s+[\"'“]?(?:[{AR}]+\s+){{1,3}}?[\"'”]?\s*[,،]?\s*"
-    rf"(?:(?:في|ب)\s*)?(?:ال)?(?:ريف|باديه|محافظه)?\s*(?:ال)?(?:شرقي|غربي|شمالي|جنوبي|شرق|غرب|شمال|جنوب)?\s*"
+    rf"(?<![{AR}])[وفبل]{{0,2}}(?:ال)?(?:بلده|قريه|مدينه|حي|مخيم|مزرعه|بلدتي|قريتي)\s+[\"'“]?(?:[{AR}]+\s+){{0,2}}?[{AR}]+[\"'”]?\s*[,،]?\s*"
+    rf"(?:(?:في|ب)\s*)?(?:ال)?(?:ريف|باديه|محافظه)?\s*(?P<direction>(?:ال)?(?:(?:شمال|جنوب|شرق|غرب)ي?\s+)?"
+    rf"(?:شرقي|غربي|شمالي|جنوبي|شرق|غرب|شمال|جنوب))?\s*"
     rf"(?:(?:في|ب)\s*)?(?:ال)?(?:ريف|محافظه)?\s*[\"']?$")
+# a governorate's capital stands for its governorate when a village it lacks is told by its direction from it
+# ("بلدة جديد عكيدات، شرقي دير الزور"): the village is not in the city
+_CAPITAL_CODES = ("PPLC", "PPLA")
 
 
 def _frames_unknown_settlement(T: str, m, clause_start: int) -> bool:
-    if m.place is None or m.place.placetype not in ("governorate", "district", "subdistrict"):
+    if m.place is None:
         return False
-    return bool(_UNKNOWN_SETTLEMENT_BEFORE.search(T, max(clause_start, m.start - 60), m.start))
+    capital = m.place.placetype == "locality" and m.place.feature_code in _CAPITAL_CODES
+    if m.place.placetype not in ("governorate", "district", "subdistrict") and not capital:
+        return False
+    hit = _UNKNOWN_SETTLEMENT_BEFORE.search(T, max(clause_start, m.start - 60), m.start)
+    return hit is not None and (not capital or hit.group("direction") is not None)
 
 
 def _base(doc: ArticleContext, cl: Clause, order: int, background: bool, report: bool) -> Candidate:

@@ -39,6 +39,8 @@ def _geo_precision(c: Candidate) -> int:
         prec = max(prec, 2)
     if c.place.place.placetype == "governorate" or c.place.cue in _DESERT_CUES and is_capital(c.place.place):
         prec = 3  # "بادية دير الزور": the governorate's desert, not the city
+    if c.unknown_settlement and is_capital(c.place.place):
+        prec = 3  # "بلدة جديد عكيدات، شرقي دير الزور": a village of the governorate, not the city
     return prec
 
 

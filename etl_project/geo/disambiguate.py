@@ -176,6 +176,41 @@ def _qualified_by_governorate(g, r: Reading) -> None:
         resolved[i] = max(alt, key=r.priors[i].__getitem__) if alt else -1
 
 
+# "X، شرقي Y", "X شمال شرقي Y": a direction from a governorate, a district or their seat
+_DIRECTIONS = frozenset({"شمال", "جنوب", "شرق", "غرب", "شمالي", "جنوبي", "شرقي", "غربي"})
+# (up to two more words of the name the gazetteer lacks: "جديد عكيدات" is not "جديدة")
+_DIRECTION_GAP = re.compile(r"(?:\s+[\u0621-\u064a]+){0,2}\s*[,،]?\s*(?:(?:شمال|جنوب|شرق|غرب)ي?\s+)?")
+_SEATS = frozenset({"PPLC", "PPLA", "PPLA2"})
+_CAPITAL_AND_ITS_COUNTRYSIDE = frozenset({"SY01", "SY03"})  # "جنوب دمشق" lies in Rif Dimashq
+
+
+def _same_governorate(a: str | None, b: str | None) -> bool:
+    return a == b or {a, b} <= _CAPITAL_AND_ITS_COUNTRYSIDE
+
+
+def _directed_from_a_frame(g, r: Reading) -> None:
+    """"بلدة جديد عكيدات، شرقي دير الزور": a town told by its direction from a governorate, a district or their
+    seat lies in that governorate; a homonym elsewhere is the wrong reading (the town is one the gazetteer
+    lacks), and none at all is better than it."""
+    places, spans, resolved, text = g.places, r.spans, r.resolved, r.text
+    for i, s in enumerate(spans[:-1]):
+        t = spans[i + 1]
+        if resolved[i] < 0 or resolved[i + 1] < 0 or s.in_name or s.landmark or t.in_name \
+                or t.cue is None or t.cue.word not in _DIRECTIONS:
+            continue
+        p = places[s.entries[resolved[i]].idx]
+        q = places[t.entries[resolved[i + 1]].idx]
+        if p.placetype not in ("locality", "neighbourhood") or not q.admin1_pcode or p.gazetteer_id == q.gazetteer_id \
+                or _same_governorate(p.admin1_pcode, q.admin1_pcode):
+            continue
+        if q.placetype == "locality" and q.feature_code not in _SEATS:
+            continue  # ("غربي بلدة X": a village near a town may lie across a governorate's border)
+        if not _DIRECTION_GAP.fullmatch(text, s.end, g._cue_start(text, t.word_start)):
+            continue
+        alt = [k for k, e in enumerate(s.entries) if _same_governorate(places[e.idx].admin1_pcode, q.admin1_pcode)]
+        resolved[i] = max(alt, key=r.priors[i].__getitem__) if alt else -1
+
+
 def _list_in_one_governorate(g, r: Reading) -> None:
     """"قرى مرعناز والمالكية وشوارغة الأرز": the villages of one list lie in one governorate; a famous
     homonym elsewhere gives way to the reading in the governorate of the others."""
@@ -229,6 +264,7 @@ RESOLUTION_STEPS = (
     ("priors and admin context, and which choices are sure", _priors),
     ("ambiguous names: closeness to the sure places", _proximity),
     ("a town qualified by its governorate lies in it", _qualified_by_governorate),
+    ("a town told by its direction from a governorate or its seat lies in it", _directed_from_a_frame),
     ("the villages of one list lie in one governorate", _list_in_one_governorate),
     ("names on weak evidence must fit the others' geography", _weak_must_fit),
 )

@@ -9,8 +9,9 @@ from etl_project.geo import lexicon
 from etl_project.geo.lexicon import norm
 
 _AR = re.compile(r"[\u0621-\u064A]")
-# Names whose first word is often written joined to the second: كفر نبل / كفرنبل, تل كلخ / تلكلخ.
-_JOINABLE = {"كفر", "تل", "بو", "ابو", "دير", "بيت", "عين", "ام", "بني", "خربه", "جسر", "راس"}
+# Names whose first word is often written joined to the second: كفر نبل / كفرنبل, تل كلخ / تلكلخ, معر شورين /
+# معرشورين.
+_JOINABLE = {"كفر", "تل", "بو", "ابو", "دير", "بيت", "عين", "ام", "بني", "خربه", "جسر", "راس", "معر", "جب", "قره"}
 _ADMIN_PREFIXES = ("مركز ", "منطقه ", "محافظه ", "ناحيه ", "مدينه ")
 MAX_PREFIX = 5
 NON_LETTER = re.compile(r"[^\u0621-\u064A ]")  # spaces stay spaces: fewer substitutions
