@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from etl_project.extraction.model import CROWD_TYPES, ROLE_RANK, TERRITORY_SUBS, ArticleContext, Clause, PlaceRef
+from etl_project.extraction.places import UNKNOWN_LIST_ITEM
 from etl_project.extraction.rules import expand
 from etl_project.text.events import cue_re
 from etl_project.text.lexicon import AR
@@ -85,7 +86,8 @@ def choose_places(refs: list[PlaceRef], precise: bool = False) -> list[tuple[Pla
     if precise and len(usable) > 1:
         towns = [p for p in usable if p.cue is not None and p.role in ("head", "near")
                  and p.place.placetype in ("locality", "neighbourhood") and not is_capital(p.place)]
-        framing = [p for p in usable if p.cue is None and p.role == "head"
+        # (a village the gazetteer lacks, coded at its governorate, is a town of the list, not a frame)
+        framing = [p for p in usable if p.cue is None and p.role == "head" and p.rule != UNKNOWN_LIST_ITEM
                    and (p.place.placetype in ("governorate", "district") or is_capital(p.place))]
         if towns and framing and framing[0] is usable[0]:
             usable = [p for p in usable if p not in framing]
@@ -143,7 +145,8 @@ def listed_targets(T: str, cl_places: list[PlaceRef], chosen, trig_pos: int) -> 
     out: list = []
     for p in sorted(cl_places, key=lambda p: p.start):
         if id(p) in taken or p.start < trig_pos or p.role != "head" or p.place is None \
-                or p.place.placetype not in ("locality", "neighbourhood") or is_capital(p.place) \
+                or p.rule != UNKNOWN_LIST_ITEM and (p.place.placetype not in ("locality", "neighbourhood")
+                                                    or is_capital(p.place)) \
                 or _DESTINATION_BEFORE.search(T, max(0, p.start - 40), p.start):
             continue
         out.append((p, p.list_id))

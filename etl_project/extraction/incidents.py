@@ -10,6 +10,7 @@ from etl_project.extraction.casualties import no_toll
 from etl_project.extraction.dates import date_key, report_date
 from etl_project.extraction.incident_places import NEIGHBOURHOOD_CUES, P_ROLE, clause_places, names_the_city
 from etl_project.extraction.model import ArticleContext, Candidate, Clause
+from etl_project.extraction.places import UNKNOWN_LIST_ITEM
 from etl_project.text.casualties import counts_by_place
 from etl_project.text.events import clause_is_background
 from etl_project.text.lexicon import AR
@@ -99,6 +100,7 @@ def _candidates(doc: ArticleContext, cl: Clause, order: int) -> list[Candidate]:
         return [c]
     out = []
     split = _toll_by_place(doc, cl, chosen)
+    toll_at = next((k for k, (ref, _, _) in enumerate(chosen) if ref.rule != UNKNOWN_LIST_ITEM), 0)
     for k, (ref, lid, rule) in enumerate(chosen):
         c = _base(doc, cl, order + k, bg, report)
         c.place, c.role, c.list_id = ref.mention, ref.role, lid
@@ -110,7 +112,7 @@ def _candidates(doc: ArticleContext, cl: Clause, order: int) -> list[Candidate]:
         c.decided("place", rule, P_ROLE.format(ref.rule))
         # (a place inherited from the clause before, "حيث ...", is read in that clause)
         frame_from = cl.start if ref.start >= cl.start or cl.previous is None else cl.previous.start
-        if _frames_unknown_settlement(doc.T, ref.mention, frame_from):
+        if ref.rule == UNKNOWN_LIST_ITEM or _frames_unknown_settlement(doc.T, ref.mention, frame_from):
             c.unknown_settlement = True
             c.also("place", P_UNKNOWN_SETTLEMENT)
         if crowd_home:
@@ -119,7 +121,7 @@ def _candidates(doc: ArticleContext, cl: Clause, order: int) -> list[Candidate]:
         if split is not None:
             c.cas = replace(cl.cas, deaths=split[k], deaths_vague=None)
             c.also("toll", C_SPLIT_BY_PLACE)
-        elif k > 0:  # a stated toll goes to the first place of a list
+        elif k != toll_at:  # a stated toll goes to the first place of a list that the gazetteer holds
             c.cas = no_toll(cl.cas)
         out.append(c)
     return out

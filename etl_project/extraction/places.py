@@ -254,29 +254,57 @@ def _neighbours(T: str, refs: list[PlaceRef]) -> None:
 # ---------------------------------------------------------------------- the pass
 
 
-UNKNOWN_LIST_ITEM = "unknown_list_item"  # a village of a list the gazetteer lacks, coded at its district's seat
+UNKNOWN_LIST_ITEM = "unknown_list_item"  # a village of a list the gazetteer lacks, coded at its frame (see _frame)
 P_UNKNOWN_LIST_ITEM = "place:role.unknown_list_item"  # the name events list for it (P_ROLE of the role above)
+# a list's name the gazetteer holds written with a long ا it left out ("معرشمرين" for معر شمارين), in the frame's
+# governorate (P_ROLE of the rule below)
+SPELLED_WITHOUT_ALIF = "spelled_without_alif"
+P_SPELLED_WITHOUT_ALIF = "place:role.spelled_without_alif"
 _ITEM = re.compile(expand(r"[,،]\s*(?:و)?\s*(?:{SETTLEMENT}\s+)?[\"']?(?P<item>" + _LIST_ITEM + r")[\"']?\s*(?=[,،])"))
 
 
-def _items(doc: ArticleContext, a: PlaceRef, b: PlaceRef) -> list[PlaceRef]:
+def _items(doc: ArticleContext, a: PlaceRef, b: PlaceRef, refs: list[PlaceRef]) -> list[PlaceRef]:
     """"قرى البرهانية، وعين التنور، والجروسيه، وأبو حوري": the names between two members of a list of
     targets that the gazetteer does not hold, each a place of its own coded at the district's seat
     (geo-precision 2), as the labels code a village missing from the gazetteer."""
     gap = doc.T[a.end:b.start]
     if a.role != "head" or a.list_id != b.list_id or a.place is None or not _LIST_GAP_THROUGH_UNKNOWN.match(gap):
         return []
-    return _unknown_refs(doc, a, _ITEM.finditer(doc.T, a.end, b.start))
+    return _unknown_refs(doc, a, _ITEM.finditer(doc.T, a.end, b.start), refs)
 
 
-def _unknown_refs(doc: ArticleContext, member: PlaceRef, items) -> list[PlaceRef]:
-    """A place of its own for each name matched (group "item"), coded at the seat of the district of the
-    list's known member (geo-precision 2), in that member's list."""
-    seat = doc.geocoder.district_seat(member.place.admin2_pcode) or member.place
+_UNITS = ("governorate", "district", "subdistrict")
+
+
+def _frame(doc: ArticleContext, member: PlaceRef, refs: list[PlaceRef]):
+    """Where a village the gazetteer lacks is coded, and at what precision: the seat of the district the
+    sentence frames the list with ("قرى ريف القصير"), else the governorate it names ("في ريف إدلب الجنوبي",
+    precision 3), else the seat of the district of the list's known member."""
+    k = bisect_left([x.start for x in doc.sentences], member.start + 1) - 1
+    sentence = doc.sentences[max(k, 0)]
+    units = [r.place for r in refs if sentence.start <= r.start < sentence.end and r.place is not None
+             and r.place.placetype in _UNITS and r.role in ("admin", "ref")]
+    district = next((u for u in units if u.placetype != "governorate"), None)
+    if district is not None:
+        return doc.geocoder.district_seat(district.admin2_pcode) or district, 2
+    if units:
+        return units[0], 3
+    return doc.geocoder.district_seat(member.place.admin2_pcode) or member.place, 2
+
+
+def _unknown_refs(doc: ArticleContext, member: PlaceRef, items, refs: list[PlaceRef]) -> list[PlaceRef]:
+    """A place of its own for each name matched (group "item"), coded where `_frame` says, in the list of
+    the known member."""
+    seat, precision = _frame(doc, member, refs)
     out = []
     for m in items:
         s, e = m.span("item")
-        mention = PlaceMention(s, e, doc.T[s:e], seat, 2, confidence=0.6, role=UNKNOWN_LIST_ITEM)
+        known = doc.geocoder.spelled_without_alif(doc.T[s:e], seat.admin1_pcode)
+        if known is not None:
+            mention = PlaceMention(s, e, doc.T[s:e], known, 1, confidence=0.7)
+            out.append(PlaceRef(0, mention, "head", member.list_id, SPELLED_WITHOUT_ALIF))
+            continue
+        mention = PlaceMention(s, e, doc.T[s:e], seat, precision, confidence=0.6, role=UNKNOWN_LIST_ITEM)
         out.append(PlaceRef(0, mention, "head", member.list_id, UNKNOWN_LIST_ITEM))
     return out
 
@@ -287,7 +315,7 @@ _TAIL_ITEM = re.compile(expand(r"[,،]\s*و\s*(?:{SETTLEMENT}\s+)?[\"']?(?P<item
 _TAIL = re.compile(expand(r"(?:\s*[,،]\s*و\s*(?:{SETTLEMENT}\s+)?[\"']?" + _LIST_ITEM + r"[\"']?)+\s*(?:[.!]|$)"))
 
 
-def _tail_items(doc: ArticleContext, last: PlaceRef, members: int) -> list[PlaceRef]:
+def _tail_items(doc: ArticleContext, last: PlaceRef, members: int, refs: list[PlaceRef]) -> list[PlaceRef]:
     """Names the gazetteer lacks that end a list of targets of two members or more, up to a full stop."""
     if last.role != "head" or last.place is None or members < 2:
         return []
@@ -295,7 +323,7 @@ def _tail_items(doc: ArticleContext, last: PlaceRef, members: int) -> list[Place
     tail = _TAIL.match(doc.T, last.end, len(doc.T) if end < 0 else end)
     if tail is None:
         return []
-    return _unknown_refs(doc, last, _TAIL_ITEM.finditer(doc.T, last.end, tail.end()))
+    return _unknown_refs(doc, last, _TAIL_ITEM.finditer(doc.T, last.end, tail.end()), refs)
 
 
 # names joined by و after a plural settlement word, before a member the gazetteer holds and after it:
@@ -309,7 +337,8 @@ _AND_NAME = re.compile(expand(r"(?P<item>" + _AND_ITEM + r")\s+و"))
 _AND_TAIL = re.compile(expand(r"\s+و[\"']?(?P<item>" + _AND_ITEM + r")(?=[\s,،.\"']|$)"))
 
 
-def _and_items(doc: ArticleContext, ref: PlaceRef, first: bool, last: bool, known: list) -> tuple[list, list]:
+def _and_items(doc: ArticleContext, ref: PlaceRef, first: bool, last: bool, known: list, refs: list
+               ) -> tuple[list, list]:
     """The names the gazetteer lacks joined by و to a list's first member after a plural settlement word
     (before it) and to its last member (after it), each a village of its own at the district's seat
     (`known`: the starts of the names the gazetteer holds, which are members of their own)."""
@@ -318,14 +347,14 @@ def _and_items(doc: ArticleContext, ref: PlaceRef, first: bool, last: bool, know
     before, after = [], []
     head = _AND_HEAD.search(doc.T, max(0, ref.start - 90), ref.start) if first else None
     if head is not None and not _known_between(known, head.start("items"), ref.start):
-        before = _unknown_refs(doc, ref, _AND_NAME.finditer(doc.T, head.start("items"), head.end("items")))
+        before = _unknown_refs(doc, ref, _AND_NAME.finditer(doc.T, head.start("items"), head.end("items")), refs)
     if last and (head is not None or ref.cue in PLURAL_SETTLEMENTS):
         pos, items = ref.end, []
         while len(items) < 4 and (m := _AND_TAIL.match(doc.T, pos)) is not None \
                 and not _known_between(known, m.start(), m.end()):
             items.append(m)
             pos = m.end()
-        after = _unknown_refs(doc, ref, items)
+        after = _unknown_refs(doc, ref, items, refs)
     return before, after
 
 
@@ -341,9 +370,9 @@ def with_unknown_list_items(doc: ArticleContext, refs: list[PlaceRef]) -> list[P
     for k, ref in enumerate(refs):
         first = not k or refs[k - 1].list_id != ref.list_id
         last = k + 1 == len(refs) or refs[k + 1].list_id != ref.list_id
-        before, after = _and_items(doc, ref, first, last, known)
+        before, after = _and_items(doc, ref, first, last, known, refs)
         if k:
-            inside = _items(doc, refs[k - 1], ref)
+            inside = _items(doc, refs[k - 1], ref, refs)
             out.extend(inside)
             members = members + len(inside) if refs[k - 1].list_id == ref.list_id else 0
         out.extend(before)
@@ -352,7 +381,7 @@ def with_unknown_list_items(doc: ArticleContext, refs: list[PlaceRef]) -> list[P
         if last:
             out.extend(after)
             members += len(after)
-            out.extend(_tail_items(doc, ref, members))
+            out.extend(_tail_items(doc, ref, members, refs))
     for i, ref in enumerate(out):
         ref.i = i  # the position among the article's place mentions
     return out

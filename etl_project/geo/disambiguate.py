@@ -51,18 +51,24 @@ def _admin_context(g, r: Reading) -> None:
                 r.adm1[p.admin1_pcode] += 0.5
 
 
+# the first word of many two-word names ("قرية خربة الدوش"): alone, it is the start of a name the gazetteer lacks
+_NAME_HEADS = frozenset({"خربه", "تل", "عين", "بيت", "ام", "ابو", "كفر", "دير", "جب", "مزرعه", "رسم", "قصر", "بير"})
+
+
 def _same_consonants_nearby(g, r: Reading) -> None:
     """A name after قرية/بلدة/مدينة with no candidate in the governorates the article names: the same
-    consonants there ("الفقيع" for الفقعة, "الدرخبية" for دير خبية) are the better reading."""
+    consonants there, in a spelling of the same length give or take a letter ("الفقيع" for الفقعة, "الدرخبية"
+    for دير خبية), are the better reading (not "الحصان" for الحسينية: a suffix of its own)."""
     if not r.adm1:
         return
     places, adm1 = g.places, r.adm1
     for s in r.spans:
-        if (s.cue is None or s.cue.kind != "settlement" or s.cue.strength < 2 or s.in_name
+        if (s.cue is None or s.cue.kind != "settlement" or s.cue.strength < 2 or s.in_name or s.key in _NAME_HEADS
                 or not s.entries or any(places[e.idx].admin1_pcode in adm1 for e in s.entries)):
             continue
         sk = skeleton(s.key)
-        alt = [e for gov in adm1 for e in g._skel.get((gov, sk), ())] if len(sk) >= 3 else []
+        alt = [e for gov in adm1 for e in g._skel.get((gov, sk), ())
+               if abs(len(e.form.replace(" ", "")) - len(s.key.replace(" ", ""))) <= 1] if len(sk) >= 3 else []
         if alt:
             s.entries = alt
 
@@ -217,7 +223,7 @@ def _list_in_one_governorate(g, r: Reading) -> None:
     places, spans, resolved = g.places, r.spans, r.resolved
     index_of = {id(s): i for i, s in enumerate(spans)}
     for i, s in enumerate(spans):
-        if resolved[i] < 0 or len(s.entries) < 2:
+        if resolved[i] < 0:
             continue
         members = []
         j = s
@@ -235,6 +241,9 @@ def _list_in_one_governorate(g, r: Reading) -> None:
         alt = [e for e, ent in enumerate(s.entries) if places[ent.idx].admin1_pcode in govs]
         if alt:
             resolved[i] = max(alt, key=r.priors[i].__getitem__)
+        elif len(members) >= 2 and s.cue is not None and s.cue.kind == "settlement":
+            # "بلدات بعربو وعابدين والهبيط" in Idlib: no Abidin there, so not Daraa's; one the gazetteer lacks
+            resolved[i] = -1
 
 
 def _weak_must_fit(g, r: Reading) -> None:

@@ -14,7 +14,7 @@ from etl_project.geo import lexicon
 from etl_project.geo.builtin import builtin_fingerprint, builtin_places
 from etl_project.geo.gazetteer import haversine_km, has_gazetteer, load_gazetteer, places_frame
 from etl_project.geo.lexicon import norm
-from etl_project.geo.names import fast_km, fold, name_forms, skeleton
+from etl_project.geo.names import fast_km, fold, name_forms, skeleton, without_alif
 from etl_project.geo.types import Place
 
 _FC_PRIOR = {"PPLC": 1.2, "PPLA": 1.0, "PPLA2": 0.8, "PPLA3": 0.6, "PPLA4": 0.3, "PPL": 0.0,
@@ -88,12 +88,14 @@ class PlaceIndex:
         return cls(places, fp, famous=famous, extra_names=extra, full=True)
 
     def _build(self, extra_names: dict[int, list[str]]) -> None:
-        """The lookup structures, in order: spellings, what is known per spelling, consonant skeletons,
+        """The lookup structures, in order: spellings, what is known per spelling, consonant skeletons and
+        spellings without ا,
         places abroad, the automaton, each district's seat town."""
         self._index = self._spellings(extra_names)
         self._aos_cache: dict[tuple[str, str | None, int], Place] = {}
         self._kinfo = self._key_info()
         self._skel = self._skeletons()
+        self._alifless = self._spellings_without_alif()
         self._foreign_by_key: dict[str, lexicon.Foreign] = {fold(_bare(name)): f for name, f in self._foreign.items()}
         auto = ahocorasick.Automaton()
         for key in self._index:
@@ -147,6 +149,26 @@ class PlaceIndex:
                 if p.placetype == "locality" and p.admin1_pcode:
                     skel[(p.admin1_pcode, sk)].append(e)
         return dict(skel)
+
+    def _spellings_without_alif(self) -> dict[tuple[str, str], list[int]]:
+        """(governorate, spelling without ا) -> the localities there so written."""
+        out: dict[tuple[str, str], list[int]] = defaultdict(list)
+        for key, ents in self._index.items():
+            k = without_alif(key)
+            if len(k) < 4:
+                continue
+            for e in ents:
+                p = self.places[e.idx]
+                if p.placetype == "locality" and p.admin1_pcode and e.idx not in out[(p.admin1_pcode, k)]:
+                    out[(p.admin1_pcode, k)].append(e.idx)
+        return dict(out)
+
+    def spelled_without_alif(self, written: str, admin1_pcode: str | None) -> Place | None:
+        """The one locality of a governorate whose name `written` (normalised text) gives with or without a
+        long ا ("معرشمرين" for معر شمارين), for a village the gazetteer seemed to lack."""
+        k = without_alif(fold(_bare(written)))
+        hits = self._alifless.get((admin1_pcode or "", k), []) if len(k) >= 4 else []
+        return self.places[hits[0]] if len(hits) == 1 else None
 
     def district_seat(self, admin2_pcode: str | None) -> Place | None:
         """The seat town of a district (its P-code), where a place of it the gazetteer lacks is coded."""

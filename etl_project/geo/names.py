@@ -1,5 +1,5 @@
 """How a place's name is written: the forms the matcher looks for, the letters folded, the clitics and
-article allowed before a name, a name's consonant skeleton, and a fast distance."""
+article allowed before a name, a name's spelling without its long ا, and a fast distance."""
 from __future__ import annotations
 
 import math
@@ -78,6 +78,14 @@ def skeleton(key: str) -> str:
     if len(k) > 3 and k[-1] in "هاي":
         k = k[:-1]
     return k[:1] + "".join(c for c in k[1:] if c not in "اوي")
+
+
+def without_alif(key: str) -> str:
+    """A name without its spaces and its inner long ا, which Arabic writes or leaves out (معرشمرين, معر شمارين
+    -> معرشمرين); the rest of the spelling must agree, unlike a skeleton of consonants (الحصان is not
+    الحسينية)."""
+    k = key.replace(" ", "")
+    return k[:1] + k[1:].replace("ا", "")
 
 
 def fast_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
