@@ -293,6 +293,8 @@ def _article_missing(g, text: str, s: Span, cue: Cue | None) -> str | None:
     famous, _bare, all_article = g._kinfo[s.key][:3]
     if s.has_article or not all_article:
         return None
+    if s.clitic.startswith("و") and cue is None and not s.prep:
+        return REJECT  # ("وتبنى التنظيم العملية", "ورقة"): a word after "and", not التبني or الرقة
     return WEAK if famous or cue is not None or s.prep else REJECT
 
 
