@@ -274,11 +274,20 @@ def _lake(target: str, read_only: bool, sandboxed: bool, as_of: str | None) -> I
         if not read_only:
             apply_lake_schema(con)
         elif sandboxed:
+            _allow_the_lake_data_only(con)
             con.execute("SET enable_external_access = false")
             con.execute("SET lock_configuration = true")
         yield con
     finally:
         con.close()
+
+
+def _allow_the_lake_data_only(con: duckdb.DuckDBPyConnection) -> None:
+    """A sandboxed reader of a lake reads the lake's Parquet files and no other file: with external access off,
+    DuckDB opens only the allowed directories (without this, every table not inlined in the catalog failed)."""
+    row = con.execute("SELECT value FROM ducklake_options(?) WHERE option_name = 'data_path'", [LAKE_ALIAS]).fetchone()
+    if row and row[0]:
+        con.execute(f"SET allowed_directories = [{_literal(row[0])}]")
 
 
 def _snapshot_option(as_of: str) -> str:

@@ -277,3 +277,19 @@ SELECT es.event_id, e.event_date, e.event_type, e.location_name, e.admin1,
        es.article_id, es.source, es.url, es.published, es.fatalities AS fatalities_reported,
        es.is_background, es.is_primary
 FROM event_sources es JOIN events e USING (event_id);
+
+-- Distances for analysts' SQL. Plain SQL, no extension: they work in any DuckDB session that opens this file,
+-- read-only or not (a DuckDB spatial that a session has not loaded would make them fail there). Attached under
+-- another name (ATTACH … AS w), run USE w first: the macro reads v_events of the database in use.
+-- The great-circle distance in km between two points (degrees), on a sphere of radius 6371 km: the haversine.
+-- tests/test_spatial_sql.py holds it to DuckDB spatial's ST_Distance_Sphere.
+CREATE OR REPLACE MACRO distance_km(lat1, lon1, lat2, lon2) AS
+    12742 * asin(least(1, sqrt(pow(sin(radians(lat2 - lat1) / 2), 2)
+        + cos(radians(lat1)) * cos(radians(lat2)) * pow(sin(radians(lon2 - lon1) / 2), 2))));
+
+-- The events of v_events within max_km of a point, with their distance in km (column km), nearest first:
+-- SELECT * FROM events_within_km(32.6189, 36.1021, 20)
+CREATE OR REPLACE MACRO events_within_km(town_lat, town_lon, max_km) AS TABLE
+    SELECT * FROM (SELECT *, distance_km(town_lat, town_lon, latitude, longitude) AS km FROM v_events)
+    WHERE km <= max_km
+    ORDER BY km, event_date, event_id_cnty;

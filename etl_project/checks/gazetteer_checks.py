@@ -4,12 +4,12 @@ from __future__ import annotations
 import polars as pl
 from dagster import AssetCheckResult, AssetCheckSeverity
 
-from etl_project.checks.contracts import SYRIA_LAT, SYRIA_LON
+from etl_project.geo.outline import DESCRIPTION as OUTLINE, inside_syria
 
 MIN_ARABIC_SHARE = 0.85
 
 GAZETTEER_CHECKS = {
-    "places_inside_syria": "Every place's coordinates are inside Syria's bounding box.",
+    "places_inside_syria": f"Every place's coordinates are inside {OUTLINE}.",
     "places_have_governorate": "Every place has a governorate (admin1).",
     "places_unique_ids": "No gazetteer id appears twice.",
     "places_arabic_share": f"At least {MIN_ARABIC_SHARE:.0%} of places have an Arabic name.",
@@ -18,9 +18,8 @@ GAZETTEER_CHECKS = {
 
 def gazetteer_check_results(frame: pl.DataFrame) -> list[AssetCheckResult]:
     n = max(frame.height, 1)
-    outside = frame.filter(
-        ~pl.col("latitude").is_between(*SYRIA_LAT) | ~pl.col("longitude").is_between(*SYRIA_LON)
-    )
+    outside = frame.filter(pl.Series(~inside_syria(frame.get_column("latitude").fill_null(float("nan")),
+                                                   frame.get_column("longitude").fill_null(float("nan")))))
     no_admin1 = frame.filter(pl.col("admin1").is_null() & (pl.col("placetype") != "country"))
     dup = frame.group_by("gazetteer_id").len().filter(pl.col("len") > 1)
     arabic = frame.filter(pl.col("name_ar").is_not_null() & (pl.col("name_ar").str.len_chars() > 0)).height / n

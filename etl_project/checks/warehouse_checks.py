@@ -9,7 +9,9 @@ from datetime import date, timedelta
 import duckdb
 from dagster import AssetCheckResult, AssetCheckSeverity, AssetKey
 
-from etl_project.checks.contracts import MAX_PLAUSIBLE_FATALITIES, SYRIA_LAT, SYRIA_LON
+from etl_project.checks.contracts import MAX_PLAUSIBLE_FATALITIES
+from etl_project.geo.outline import DESCRIPTION as OUTLINE, outline_wkt
+from etl_project.store import load_extension
 
 EVENTS = AssetKey(["warehouse", "events"])
 ARTICLES = AssetKey(["warehouse", "articles"])
@@ -20,7 +22,7 @@ SPIKE_FACTOR = 5.0
 
 EVENT_CHECKS = {
     "unique_event_id": "No event id appears twice in the warehouse.",
-    "coordinates_in_syria": "Every event of the partition lies inside Syria's bounding box.",
+    "coordinates_in_syria": f"Every event of the partition lies inside {OUTLINE} (DuckDB spatial's ST_Contains).",
     "date_not_after_published": "No event is dated after the article that reported it.",
     "share_dated": f"At least {MIN_SHARE_DATED:.0%} of the partition's events have a resolved date.",
     "share_precise_place": f"At least {MIN_SHARE_PRECISE:.0%} of the partition's events are placed at precision 1 or 2.",
@@ -43,16 +45,29 @@ def _result(key, name, passed, severity, **metadata) -> AssetCheckResult:
                             metadata={k: v for k, v in metadata.items()})
 
 
+def events_outside_syria(con: duckdb.DuckDBPyConnection, partition_date: date) -> int:
+    """The partition's events outside Syria's outline (or without coordinates), by DuckDB spatial. The outline's
+    WKT is x = longitude, y = latitude, so the points are ST_Point(longitude, latitude) here (ST_Distance_Sphere
+    is the one that wants ST_Point(latitude, longitude))."""
+    load_extension(con, "spatial")
+    return con.execute(
+        f"""SELECT count(*) FILTER (e.latitude IS NULL OR e.longitude IS NULL
+                                    OR NOT ST_Contains(o.outline, ST_Point(e.longitude, e.latitude)))
+            FROM ({_PARTITION_EVENTS}) e, (SELECT ST_GeomFromText(?) AS outline) o""",
+        [partition_date, outline_wkt()],
+    ).fetchone()[0]
+
+
 def event_check_results(con: duckdb.DuckDBPyConnection, partition_date: date) -> list[AssetCheckResult]:
     p = [partition_date]
     dup = con.execute("SELECT count(*) FROM (SELECT event_id FROM events GROUP BY 1 HAVING count(*) > 1)").fetchone()[0]
-    n, dated, precise, outside, max_fat, negative = con.execute(
+    n, dated, precise, max_fat, negative = con.execute(
         f"""SELECT count(*), count(event_date), count(*) FILTER (geo_precision <= 2),
-                   count(*) FILTER (NOT (latitude BETWEEN ? AND ? AND longitude BETWEEN ? AND ?) OR latitude IS NULL),
                    coalesce(max(fatalities), 0), count(*) FILTER (fatalities < 0)
             FROM ({_PARTITION_EVENTS})""",
-        [SYRIA_LAT[0], SYRIA_LAT[1], SYRIA_LON[0], SYRIA_LON[1], partition_date],
+        p,
     ).fetchone()
+    outside = events_outside_syria(con, partition_date)
     late = con.execute(
         """SELECT count(*) FROM event_mentions m JOIN articles a USING (article_id)
            WHERE m.partition_date = ? AND NOT a.published_assumed AND m.event_date > a.partition_date""", p
@@ -68,7 +83,8 @@ def event_check_results(con: duckdb.DuckDBPyConnection, partition_date: date) ->
     share_precise = precise / n if n else 1.0
     return [
         _result(EVENTS, "unique_event_id", dup == 0, AssetCheckSeverity.ERROR, duplicated_ids=dup),
-        _result(EVENTS, "coordinates_in_syria", outside == 0, AssetCheckSeverity.ERROR, outside=outside, events=n),
+        _result(EVENTS, "coordinates_in_syria", outside == 0, AssetCheckSeverity.ERROR, outside=outside, events=n,
+                outline=OUTLINE),
         _result(EVENTS, "date_not_after_published", late == 0, AssetCheckSeverity.ERROR, events_after_published=late),
         _result(EVENTS, "share_dated", share_dated >= MIN_SHARE_DATED, AssetCheckSeverity.WARN,
                 share=round(share_dated, 3), threshold=MIN_SHARE_DATED, events=n),
