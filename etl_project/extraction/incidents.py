@@ -21,7 +21,7 @@ B_RECALLED_CUE = "background:recalled_cue"  # "وكان X قد ..."، "سبق أ
 # it stands for that village, an event of its own (coded at the frame)
 P_UNKNOWN_SETTLEMENT = "place:unknown_settlement"
 _UNKNOWN_SETTLEMENT_BEFORE = re.compile(
-    rf"(?<![{AR}])[وفبل]{{0,2}}(?:ال)?(?:بلده|قريه|مدينه|حي|مخيم|مزرعه|بلدتي|قريتي)\s+[\"'“]?(?:[{AR}]+\s+){{0,2}}?[{AR}]+[\"'”]?\s*[,،]?\s*"
+    rf"(?<![{AR}])[وفبل]{{0,2}}(?:ال)?(?:بلده|قريه|مدينه|حي|مخيم|مزرعه|بلدتي|قريتي|تل|تله|حاجز)\s+[\"'“]?(?:[{AR}]+\s+){{0,2}}?[{AR}]+[\"'”]?\s*[,،]?\s*"
     rf"(?:(?:في|ب)\s*)?(?:ال)?(?:ريف|باديه|محافظه)?\s*(?P<direction>(?:ال)?(?:(?:شمال|جنوب|شرق|غرب)ي?\s+)?"
     rf"(?:شرقي|غربي|شمالي|جنوبي|شرق|غرب|شمال|جنوب))?\s*"
     rf"(?:(?:في|ب)\s*)?(?:ال)?(?:ريف|محافظه)?\s*[\"']?$")
@@ -30,14 +30,16 @@ _UNKNOWN_SETTLEMENT_BEFORE = re.compile(
 _CAPITAL_CODES = ("PPLC", "PPLA")
 
 
-def _frames_unknown_settlement(T: str, m, clause_start: int) -> bool:
+def _frames_unknown_settlement(doc: ArticleContext, m, clause_start: int) -> bool:
     if m.place is None:
         return False
     capital = m.place.placetype == "locality" and m.place.feature_code in _CAPITAL_CODES
     if m.place.placetype not in ("governorate", "district", "subdistrict") and not capital:
         return False
-    hit = _UNKNOWN_SETTLEMENT_BEFORE.search(T, max(clause_start, m.start - 60), m.start)
-    return hit is not None and (not capital or hit.group("direction") is not None)
+    hit = _UNKNOWN_SETTLEMENT_BEFORE.search(doc.T, max(clause_start, m.start - 60), m.start)
+    # ("مدينة إعزاز بريف حلب": the settlement is one the gazetteer holds, named in between)
+    return hit is not None and (not capital or hit.group("direction") is not None) \
+        and not doc.places_in(hit.start(), m.start)
 
 
 def _base(doc: ArticleContext, cl: Clause, order: int, background: bool, report: bool) -> Candidate:
@@ -112,7 +114,7 @@ def _candidates(doc: ArticleContext, cl: Clause, order: int) -> list[Candidate]:
         c.decided("place", rule, P_ROLE.format(ref.rule))
         # (a place inherited from the clause before, "حيث ...", is read in that clause)
         frame_from = cl.start if ref.start >= cl.start or cl.previous is None else cl.previous.start
-        if ref.rule == UNKNOWN_LIST_ITEM or _frames_unknown_settlement(doc.T, ref.mention, frame_from):
+        if ref.rule == UNKNOWN_LIST_ITEM or _frames_unknown_settlement(doc, ref.mention, frame_from):
             c.unknown_settlement = True
             c.also("place", P_UNKNOWN_SETTLEMENT)
         if crowd_home:

@@ -150,6 +150,12 @@ def _second_of_pair(m, before, seen: _Seen) -> bool:
         seen.prev_role in ("between", "road") or seen.prev_role == "foreign" and seen.prev_paired)
 
 
+def _no_place_just_before(m, before, seen: _Seen) -> bool:
+    # ("محيط بلدة عين عيسى جنوب مدينة تل أبيض": the town told by its direction from another is the place; the
+    # other only locates it)
+    return seen.prev_end is None or m.start - seen.prev_end > 30 or bool(re.search(r"[.!?\n]", seen.T[seen.prev_end:m.start]))
+
+
 _TESTS = {
     "unplaced": lambda m, before, seen: m.foreign or m.place is None,
     "line_start": _line_start,
@@ -157,6 +163,7 @@ _TESTS = {
     "in_actor": lambda m, before, seen: seen.in_actor(m.start),
     "title": lambda m, before, seen: is_title(before),
     "second_of_pair": _second_of_pair,
+    "no_place_just_before": _no_place_just_before,
 }
 
 
