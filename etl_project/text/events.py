@@ -268,8 +268,9 @@ def type_event(rule: TriggerRule, text: str, start: int, end: int, trig_pos: int
         # "دخلت وحدات الجيش المدينة عقب انسحاب قسد": a handover; "سيطرت ... بعد انسحاب الفصائل تحت القصف": taken
         if _WITHDRAWAL.search(seg) and (rule.typing != "territory" or not _FIGHTING.search(seg)):
             return "strategic_development", "non_violent_transfer_of_territory"
-        perp = [a for a in actors if a.start < trig_pos + 40]
-        if perp and perp[0].inter == 1:
+        # ("قوات حزب الله والنظام سيطرا على": state forces among those who took it)
+        perp = [a for a in actors if a.end <= trig_pos] or [a for a in actors if a.start < trig_pos + 40][:1]
+        if any(a.inter == 1 for a in perp):
             return "battle", "government_regains_territory"
         return "battle", "non_state_actor_overtakes_territory"
     if rule.typing == "target" and rule.name == "attack" and _ISRAEL_CTX.search(seg) and not _ARTILLERY_CTX.search(seg):
