@@ -29,7 +29,15 @@ FEATURES = (
     ("background", "recalled as context"),
     ("placed_by_fallback", "its place borrowed from nearby text (rules place:fallback.*, place:sentence)"),
     ("typed_by_deaths_only", "no trigger, only deaths (rule type:deaths_only)"),
+    ("civilians_or_strategic", "violence against civilians or a strategic development: types whose words are "
+                               "most often talk of other days or of no incident"),
+    ("told_twice", "the same incident told in another sentence too (rule group:same_incident)"),
+    ("in_a_list", "one of a list of places hit (rules place:list, place:listed_target)"),
+    ("dated_by_neighbours", "dated by the sentence before, the headline or the sentence (rules date:inherited_*, "
+                            "date:headline_main, date:sentence)"),
 )
+_CIVILIANS_OR_STRATEGIC = ("violence_against_civilians", "strategic_development")
+_DATED_BY_NEIGHBOURS = ("date:inherited", "date:headline_main", "date:sentence")
 
 
 def _days_before(event_date: str | None, published: date | None) -> float:
@@ -54,6 +62,10 @@ def features(record: dict, published: date | None) -> list[float]:
         1.0 if record.get("is_background") else 0.0,
         1.0 if any(r.startswith(("place:fallback", "place:sentence")) for r in rules) else 0.0,
         1.0 if "type:deaths_only" in rules else 0.0,
+        1.0 if record.get("event_type") in _CIVILIANS_OR_STRATEGIC else 0.0,
+        1.0 if "group:same_incident" in rules else 0.0,
+        1.0 if "place:list" in rules or "place:listed_target" in rules else 0.0,
+        1.0 if any(r.startswith(_DATED_BY_NEIGHBOURS) for r in rules) else 0.0,
     ]
 
 
