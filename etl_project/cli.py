@@ -301,7 +301,12 @@ def cmd_extract(args) -> int:
     if not args.output.parent.is_dir():
         raise UsageError(f"no such folder for the output: {args.output.parent}")
     geocoder = Geocoder.load(settings.gazetteer_dir, settings.gazetteer_cache)
-    stats = extract_jsonl(args.input, args.output, Extractor(geocoder))
+    from etl_project.extraction.confidence import MIN_CONFIDENCE
+
+    floor = MIN_CONFIDENCE if args.min_confidence is None else args.min_confidence
+    if not 0.0 <= floor <= 1.0:
+        raise UsageError(f"--min-confidence is a chance between 0 and 1, not {floor}")
+    stats = extract_jsonl(args.input, args.output, Extractor(geocoder, min_confidence=floor))
     print(_describe(stats), file=sys.stderr)
     if stats.get("articles") == 0 and stats.get("skipped"):
         raise UsageError(f"no line of {args.input} is an article ({stats['skipped']} skipped: "
@@ -453,6 +458,9 @@ def build_parser() -> argparse.ArgumentParser:
     ex = sub.add_parser("extract", help="extract events from an articles JSONL file, without the warehouse")
     ex.add_argument("--input", type=Path, required=True, help="articles, one JSON object per line")
     ex.add_argument("--output", type=Path, required=True, help="events, one JSON object per line")
+    ex.add_argument("--min-confidence", type=float, default=None,
+                    help="withhold readings less likely than this to be right (default: the run's floor, "
+                         "extraction.confidence.MIN_CONFIDENCE; 0 keeps every reading)")
     ex.set_defaults(func=cmd_extract)
 
     cal = sub.add_parser("calibrate", help="fit the confidence model on labelled real articles, and say how well it holds")

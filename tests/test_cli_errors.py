@@ -191,3 +191,22 @@ def test_a_missing_jsonl_in_the_sources_is_named_not_nothing_to_run(project_env,
     assert main(["run", "--all"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and str(tmp_path / "missing.jsonl") in err
+
+
+def test_extract_min_confidence_zero_keeps_the_readings_the_default_withholds(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("ETL_GAZETTEER_DIR", "offline")  # (the readings and their confidence depend on the gazetteer)
+    src = tmp_path / "in.jsonl"
+    text = ("هاجم مسلحون، فجر اليوم، حاجزاً للأمن العام عند مدخل مدينة الرستن في ريف حمص الشمالي، ما أدى إلى مقتل عنصرين.\n"
+            "وأوضح مصدر أمني أن المهاجمين فروا بعد تبادل لإطلاق النار استمر دقائق.\n"
+            "وعقب الهجوم، نفذت القوات حملة دهم في أحياء المدينة اعتقلت خلالها ثلاثة مشتبه بهم.")
+    src.write_text(json.dumps({"id": "a", "text": text, "published": "2025-06-08"}, ensure_ascii=False) + "\n",
+                   encoding="utf-8")
+    lines = {}
+    for floor in (None, "0"):
+        out = tmp_path / f"out-{floor}.jsonl"
+        assert main(["extract", "--input", str(src), "--output", str(out)]
+                    + (["--min-confidence", floor] if floor else [])) == 0
+        lines[floor] = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert len(lines["0"]) > len(lines[None]) >= 1
+    assert main(["extract", "--input", str(src), "--output", str(tmp_path / "x.jsonl"), "--min-confidence", "1.5"]) == 2
+    assert "--min-confidence is a chance between 0 and 1" in capsys.readouterr().err

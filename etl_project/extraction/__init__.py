@@ -54,15 +54,17 @@ EXTRACTOR_VERSION = f"ar-{_content_version()}"
 class Extractor:
     """The passes over a geocoder; `extract(article)` returns the article's event records."""
 
-    def __init__(self, geocoder, calibrated: bool = True):
+    def __init__(self, geocoder, calibrated: bool = True, min_confidence: float = confidence.MIN_CONFIDENCE):
         self.geocoder = geocoder
         self.calibrated = calibrated
+        self.min_confidence = min_confidence
         self.version = f"{EXTRACTOR_VERSION}+geo-{getattr(geocoder, 'version', 'none')}"
 
     def read(self, article: dict, reference_date: date | None = None) -> ArticleContext:
         """The article as the passes left it (for tests and debugging)."""
         doc = ArticleContext(article=article, reference_date=reference_date, geocoder=self.geocoder,
-                             version=self.version, calibrated=self.calibrated)
+                             version=self.version, calibrated=self.calibrated,
+                             min_confidence=self.min_confidence)
         for p in PASSES:
             p.run(doc)
         return doc

@@ -48,6 +48,8 @@ def same_place(a: Candidate, b: Candidate) -> bool:
         return a.place.text == b.place.text  # villages the gazetteer lacks share their seat, not their place
     if a.unknown_settlement != b.unknown_settlement:
         return False  # "بلدة أبريهة بريف دير الزور" is coded at the governorate but is not the governorate
+    if a.quarter and b.quarter and a.quarter != b.quarter:
+        return False  # "حي المغير" and "حي الميسر" of one city: two places, both coded at the city
     return pa.gazetteer_id == pb.gazetteer_id
 
 
@@ -119,6 +121,7 @@ def absorb(into: Candidate, c: Candidate, rule: str) -> None:
         into.background = into.background and not (c.date_explicit and c.date == into.date)
     if c.city and c.place is not None and into.place is not None and c.place.place is into.place.place:
         into.city = True  # the same capital, named as the city in one of the sentences
+    into.quarter = into.quarter or c.quarter
     into.actor1 = into.actor1 or c.actor1
     into.actor2 = into.actor2 or c.actor2
     into.also("group", rule)

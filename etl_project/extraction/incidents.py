@@ -72,6 +72,19 @@ def _governorate_tally(cl: Clause, chosen) -> bool:
         ref.place.placetype == "governorate" and ref.cue == "محافظه" for ref, _, _ in chosen)
 
 
+_QUARTER_WORD = re.compile(r"^[وفبل]?(?:حي|حيي)\s+")
+
+
+def _quarter(doc: ArticleContext, cl: Clause, ref) -> str | None:
+    """The neighbourhood of the clause's city ("حي المغير في مدينة حلب"), by its bare name ("المغير" and
+    "حي المغير" are one), or None."""
+    for p in doc.places_in(cl.start, cl.end):
+        if p.cue in NEIGHBOURHOOD_CUES and p.place is not None and p.place.gazetteer_id == ref.place.gazetteer_id:
+            name = _QUARTER_WORD.sub("", p.mention.text).strip()
+            return name.removeprefix("ال")
+    return None
+
+
 C_SPLIT_BY_PLACE = "toll:split_by_place"  # "استشهد 8، وهم 6 ... في بلدة X، ورجل ... في قرية Y"
 
 
@@ -111,6 +124,7 @@ def _candidates(doc: ArticleContext, cl: Clause, order: int) -> list[Candidate]:
             (p.cue in NEIGHBOURHOOD_CUES or p.cue == "مدينه" and p is not ref) and p.place is not None
             and p.place.gazetteer_id == ref.place.gazetteer_id for p in cl.places)
         c.cue_city = ref.cue == "مدينه"
+        c.quarter = _quarter(doc, cl, ref)
         c.decided("place", rule, P_ROLE.format(ref.rule))
         # (a place inherited from the clause before, "حيث ...", is read in that clause)
         frame_from = cl.start if ref.start >= cl.start or cl.previous is None else cl.previous.start

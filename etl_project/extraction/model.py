@@ -138,6 +138,7 @@ class Candidate:
     # placed at a frame that stands for a settlement the gazetteer does not hold ("بلدة أبريهة بريف دير الزور"):
     # a village of its own, not a vaguer telling of another town's incident
     unknown_settlement: bool = False
+    quarter: str | None = None  # the neighbourhood of the city the clause names ("حي المغير"), coded at the city
     updated_toll: int | None = None  # "ارتفعت حصيلة ضحايا التفجير إلى 42": the figure told later (pass tolls)
     why: dict[str, list[str]] = field(default_factory=dict)  # aspect -> names of the rules that decided it
 
@@ -179,6 +180,7 @@ class ArticleContext:
     news_day: date | None = None  # the day of the article's news: an incident dated before it is recalled
     version: str = ""
     calibrated: bool = True  # confidence as the fitted chance of being right, else the rules' raw score
+    min_confidence: float = 0.0  # calibrated readings below it are withheld (see pass confidence)
     records: list[dict] = field(default_factory=list)
     _place_starts: list[int] | None = None
 
