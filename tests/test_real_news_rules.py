@@ -247,3 +247,21 @@ def test_a_named_victim_is_one_dead(extractor):
 ])
 def test_what_the_arrested_is_accused_of_is_no_incident_of_its_own(extractor, text, expected):
     assert [(e["event_type"], e["sub_event_type"]) for e in _events(extractor, text)] == expected
+
+
+# ---- bulleted lists under a dated line (error classes 1, 5 and 7)
+
+def test_the_items_of_a_list_under_a_dated_line_are_that_days_incidents_each_its_own(extractor):
+    text = ("تصاعدت هجمات الخلايا في دير الزور خلال الأسبوع الماضي.\n"
+            "في يوم الثلاثاء، 18 تشرين الثاني، نفذ مجهولون ثلاث عمليات في مناطق مختلفة من دير الزور، شملت:\n"
+            "- استهداف سيارة عسكرية تقل عناصر من قسد في بلدة أبريهة، شرقي المحافظة، ما أسفر عن مقتل عنصرين.\n"
+            "- إصابة عنصر من قسد برصاص مجهولين في بلدة الحصان غربي دير الزور.")
+    events = [e for e in _events(extractor, text) if e["fatalities"] or "الحصان" in e["evidence"]]
+    assert sorted((e["event_date"], e["geo_precision"], e["fatalities"]) for e in events) == [
+        ("2025-11-18", 3, 0), ("2025-11-18", 3, 2)]
+
+
+def test_a_list_under_a_line_of_what_has_lasted_since_yesterday_is_dated_by_the_bulletin(extractor):
+    text = ("على الرغم من التهدئة التي سادت منذ يوم أمس، شهد ريف السويداء الغربي عدة خروقات، شملت:\n"
+            "- إطلاق قذائف هاون من مواقع حكومية نحو بلدة عرى.")
+    assert [e["event_date"] for e in _events(extractor, text)] == ["2025-11-21"]

@@ -12,13 +12,15 @@ from etl_project.extraction.model import ArticleContext, Candidate
 D_ANAPHORIC = "date:anaphoric"  # "حينها"، "في اليوم التالي": the day told before (or the day after it)
 D_RECALLED = "date:recalled"  # a weak candidate continuing a recall ("وكان X قد ... الثلاثاء الماضي")
 D_HEADLINE_MAIN = "date:headline_main"  # a headline: the main date
-D_BULLETIN = "date:bulletin"  # "- إصابة طفلين ..." in a bulletin: each item dated by the bulletin
+D_BULLETIN = "date:bulletin"  # "- إصابة طفلين ..." in a bulletin: each item dated by the line that introduces the
+# list ("في يوم الثلاثاء، 5 آب، ... شملت:"), else by the bulletin
 D_INHERITED_LAST = "date:inherited_last"  # the last date the article gave
 D_INHERITED_MISSING = "date:inherited_missing"  # the last date given could not be resolved
 D_MAIN = "date:main"  # no date before it: the main date
 B_RECALL_CONTINUES = "background:recall_continues"  # "حينها" after a recall tells more of the recalled day
 
 _BULLET = re.compile(r"[ \t]*(?:[-–•*▪●]|\d{1,2}[).-])\s")
+_SINCE = re.compile(r"(?<![\u0621-\u064a])(?:منذ|مند)\s+(?:[\u0621-\u064a]+\s+)?$")
 
 
 def lead_date(doc: ArticleContext) -> date | None:
@@ -35,9 +37,30 @@ def lead_date(doc: ArticleContext) -> date | None:
     return None
 
 
-def _bulleted(T: str, pos: int) -> bool:
+def bulleted(T: str, pos: int) -> bool:
     """The sentence at pos is on a line that starts with a bullet or an item number."""
     return bool(_BULLET.match(T, T.rfind("\n", 0, pos) + 1))
+
+
+def _intro_date(doc: ArticleContext, pos: int) -> date | None:
+    """The day of the line that introduces a bulleted list ("في يوم الثلاثاء، 5 آب، نفذ مجهولون ثلاث عمليات
+    ... شملت:"), for the item at pos: its items are that day's."""
+    T = doc.T
+    start = T.rfind("\n", 0, pos) + 1
+    while start > 0:
+        prev = T.rfind("\n", 0, start - 1) + 1
+        line = T[prev:start - 1]
+        if not line.strip() or bulleted(T, prev):
+            start = prev
+            continue
+        if not line.rstrip().endswith(":"):
+            return None
+        # ("التهدئة التي سادت منذ يوم أمس ... شملت:": a day things have lasted since, not the items' day)
+        days = [d.value for d in doc.dates if prev <= d.start < start - 1 and d.value is not None
+                and d.precision == 1 and not d.anaphoric and not d.future
+                and not _SINCE.search(T, max(prev, d.start - 8), d.start)]
+        return days[-1] if days else None
+    return None
 
 
 class _Told:
@@ -89,8 +112,9 @@ def _inherit(doc: ArticleContext, c: Candidate, told: _Told, main) -> None:
     elif c.sentence.kind == "headline":
         c.date = main
         c.decided("date", D_HEADLINE_MAIN)
-    elif told.line is not None and c.sentence.line != told.line and _bulleted(doc.T, c.sentence.start):
-        c.date = doc.ref or main
+    elif c.sentence.line != told.line and bulleted(doc.T, c.sentence.start) and \
+            (told.line is not None or _intro_date(doc, c.sentence.start) is not None):
+        c.date = _intro_date(doc, c.sentence.start) or doc.ref or main
         c.decided("date", D_BULLETIN)
     elif told.last is not None:
         c.date = told.last

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 
+from etl_project.extraction.chronology import bulleted
 from etl_project.extraction.incident_places import P_ROLE, is_capital
 from etl_project.extraction.model import ROLE_RANK, TERRITORY_SUBS, ArticleContext, Candidate, PlaceRef
 from etl_project.extraction.places import UNKNOWN_LIST_ITEM
@@ -28,6 +29,7 @@ P_FALLBACK_NEAR = "place:fallback.near"  # the last place named before, in its s
 P_FALLBACK_TOWN = "place:fallback.town"  # "في أحياء البلدة": the last town named before
 P_FALLBACK_HEADLINE = "place:fallback.headline"  # the headline's place
 P_FALLBACK_DATELINE = "place:fallback.dateline"  # the dateline's place
+P_UNKNOWN_IN_THE_GOVERNORATE = "place:unknown_in_the_governorate"  # "بلدة أبريهة، شرقي المحافظة": at the governorate
 DAMASCUS_PCODE = "SY01"
 
 _DAMASCUS_AND_ITS_COUNTRYSIDE = {"SY01", "SY03"}
@@ -48,7 +50,7 @@ def same_place(a: Candidate, b: Candidate) -> bool:
         return a.place.text == b.place.text  # villages the gazetteer lacks share their seat, not their place
     if a.unknown_settlement != b.unknown_settlement:
         return False  # "بلدة أبريهة بريف دير الزور" is coded at the governorate but is not the governorate
-    if a.quarter and b.quarter and a.quarter != b.quarter:
+    if a.subplace and b.subplace and a.subplace != b.subplace:
         return False  # "حي المغير" and "حي الميسر" of one city: two places, both coded at the city
     return pa.gazetteer_id == pb.gazetteer_id
 
@@ -121,7 +123,7 @@ def absorb(into: Candidate, c: Candidate, rule: str) -> None:
         into.background = into.background and not (c.date_explicit and c.date == into.date)
     if c.city and c.place is not None and into.place is not None and c.place.place is into.place.place:
         into.city = True  # the same capital, named as the city in one of the sentences
-    into.quarter = into.quarter or c.quarter
+    into.subplace = into.subplace or c.subplace
     into.actor1 = into.actor1 or c.actor1
     into.actor2 = into.actor2 or c.actor2
     into.also("group", rule)
@@ -144,10 +146,13 @@ def _neighbour(doc: ArticleContext, c: Candidate, placed: list[Candidate]) -> Ca
     compatible date, within one sentence before or after (two for the lead)."""
     si = doc.sent_index[id(c.sentence)]
     best = None
+    in_bullet = bulleted(doc.T, c.sentence.start)
     for p in placed:
         d = doc.sent_index[id(p.sentence)] - si
         if d < -2 or d > 1 or (d > 0 and c.fallback):  # "في المدينة" points back, not ahead
             continue
+        if in_bullet and p.sentence.line != c.sentence.line and bulleted(doc.T, p.sentence.start):
+            continue  # each item of a bulleted list is an incident of its own
         if not (p.event_type == c.event_type or c.weak or {p.event_type, c.event_type} <= _CROWD_TYPES):
             continue
         if not dates_compatible(p, c):
@@ -199,6 +204,23 @@ def _fallback_place(doc: ArticleContext, c: Candidate) -> tuple[PlaceRef | None,
             if ids and not (kind == "dateline" and ids[0].place.admin1_pcode == DAMASCUS_PCODE):
                 return ids[0], rule
     return None, None
+
+
+# "في بلدة أبريهة، شرقي المحافظة": a village the gazetteer lacks, framed by "the governorate" told before
+_IN_THE_GOVERNORATE = re.compile(
+    r"(?<![\u0621-\u064a])[وفب]?(?:ال)?(?:بلده|قريه|مزرعه|مخيم)\s+(?P<name>(?:[\u0621-\u064a]+\s+){0,1}[\u0621-\u064a]+)\s*[,،]?\s*"
+    r"(?:(?:في|ب)\s*)?(?:ال)?(?:ريف\s+)?(?:(?:شرقي|غربي|شمالي|جنوبي|شرق|غرب|شمال|جنوب)\s+)?المحافظه(?![\u0621-\u064a])")
+
+
+def _governorate_told_before(doc: ArticleContext, c: Candidate) -> tuple[PlaceRef | None, str | None]:
+    """The governorate, or its capital standing for it, that "المحافظة" in the clause points back to, and the
+    village's name."""
+    hit = _IN_THE_GOVERNORATE.search(doc.T, *c.clause)
+    if hit is None:
+        return None, None
+    units = [p for p in doc.places_in(0, c.clause[0]) if p.place is not None
+             and (p.place.placetype == "governorate" or is_capital(p.place))]
+    return (units[-1], hit.group("name")) if units else (None, None)
 
 
 def _own_person_place(doc: ArticleContext, c: Candidate) -> PlaceRef | None:
@@ -273,6 +295,12 @@ def _place_placeless(doc: ArticleContext, cands: list[Candidate]) -> list[Candid
     """Placeless candidates: join a neighbour of the same type, else fall back to a nearby place."""
     placed = [c for c in cands if c.place is not None]
     for c in [c for c in cands if c.place is None]:
+        governorate, name = _governorate_told_before(doc, c)
+        if governorate is not None:
+            _place(c, governorate, "admin", P_UNKNOWN_IN_THE_GOVERNORATE)
+            c.unknown_settlement, c.subplace = True, name
+            placed.append(c)
+            continue
         if _abroad_clause(doc, c) or _joined(doc, c, placed):
             continue
         own = _own_person_place(doc, c)
@@ -414,7 +442,8 @@ def _deaths_told_again(events: list[Candidate]) -> None:
                 P_FALLBACK_NEAR in b.why.get("place", ()) or T_DEATHS_ONLY in b.why.get("type", ())):
             continue
         a = next((a for a in events if a is not b and not a.background and a.place is not None
-                  and a.place.place is b.place.place and a.event_type != b.event_type
+                  and a.place.place is b.place.place and a.unknown_settlement == b.unknown_settlement
+                  and a.event_type != b.event_type
                   and (a.date == b.date or not b.date_explicit and dates_compatible(a, b))
                   and P_FALLBACK_NEAR not in a.why.get("place", ())), None)
         if a is not None:

@@ -21,7 +21,7 @@ B_RECALLED_CUE = "background:recalled_cue"  # "وكان X قد ..."، "سبق أ
 # it stands for that village, an event of its own (coded at the frame)
 P_UNKNOWN_SETTLEMENT = "place:unknown_settlement"
 _UNKNOWN_SETTLEMENT_BEFORE = re.compile(
-    rf"(?<![{AR}])[وفبل]{{0,2}}(?:ال)?(?:بلده|قريه|مدينه|حي|مخيم|مزرعه|بلدتي|قريتي|تل|تله|حاجز)\s+[\"'“]?(?:[{AR}]+\s+){{0,2}}?[{AR}]+[\"'”]?\s*[,،]?\s*"
+    rf"(?<![{AR}])[وفبل]{{0,2}}(?:ال)?(?:بلده|قريه|مدينه|حي|مخيم|مزرعه|بلدتي|قريتي|تل|تله|حاجز)\s+[\"'“]?(?P<name>(?:[{AR}]+\s+){{0,2}}?[{AR}]+)[\"'”]?\s*[,،]?\s*"
     rf"(?:(?:في|ب)\s*)?(?:ال)?(?:ريف|باديه|محافظه)?\s*(?P<direction>(?:ال)?(?:(?:شمال|جنوب|شرق|غرب)ي?\s+)?"
     rf"(?:شرقي|غربي|شمالي|جنوبي|شرق|غرب|شمال|جنوب))?\s*"
     rf"(?:(?:في|ب)\s*)?(?:ال)?(?:ريف|محافظه)?\s*[\"']?$")
@@ -30,16 +30,18 @@ _UNKNOWN_SETTLEMENT_BEFORE = re.compile(
 _CAPITAL_CODES = ("PPLC", "PPLA")
 
 
-def _frames_unknown_settlement(doc: ArticleContext, m, clause_start: int) -> bool:
+def _frames_unknown_settlement(doc: ArticleContext, m, clause_start: int) -> str | None:
+    """The name of the village the gazetteer lacks that the frame m stands for, or None."""
     if m.place is None:
-        return False
+        return None
     capital = m.place.placetype == "locality" and m.place.feature_code in _CAPITAL_CODES
     if m.place.placetype not in ("governorate", "district", "subdistrict") and not capital:
-        return False
+        return None
     hit = _UNKNOWN_SETTLEMENT_BEFORE.search(doc.T, max(clause_start, m.start - 60), m.start)
     # ("مدينة إعزاز بريف حلب": the settlement is one the gazetteer holds, named in between)
-    return hit is not None and (not capital or hit.group("direction") is not None) \
-        and not doc.places_in(hit.start(), m.start)
+    if hit is None or capital and hit.group("direction") is None or doc.places_in(hit.start(), m.start):
+        return None
+    return hit.group("name")
 
 
 def _base(doc: ArticleContext, cl: Clause, order: int, background: bool, report: bool) -> Candidate:
@@ -72,15 +74,15 @@ def _governorate_tally(cl: Clause, chosen) -> bool:
         ref.place.placetype == "governorate" and ref.cue == "محافظه" for ref, _, _ in chosen)
 
 
-_QUARTER_WORD = re.compile(r"^[وفبل]?(?:حي|حيي)\s+")
+_SUBPLACE_WORD = re.compile(r"^[وفبل]?(?:حي|حيي)\s+")
 
 
-def _quarter(doc: ArticleContext, cl: Clause, ref) -> str | None:
+def _subplace(doc: ArticleContext, cl: Clause, ref) -> str | None:
     """The neighbourhood of the clause's city ("حي المغير في مدينة حلب"), by its bare name ("المغير" and
     "حي المغير" are one), or None."""
     for p in doc.places_in(cl.start, cl.end):
         if p.cue in NEIGHBOURHOOD_CUES and p.place is not None and p.place.gazetteer_id == ref.place.gazetteer_id:
-            name = _QUARTER_WORD.sub("", p.mention.text).strip()
+            name = _SUBPLACE_WORD.sub("", p.mention.text).strip()
             return name.removeprefix("ال")
     return None
 
@@ -124,12 +126,14 @@ def _candidates(doc: ArticleContext, cl: Clause, order: int) -> list[Candidate]:
             (p.cue in NEIGHBOURHOOD_CUES or p.cue == "مدينه" and p is not ref) and p.place is not None
             and p.place.gazetteer_id == ref.place.gazetteer_id for p in cl.places)
         c.cue_city = ref.cue == "مدينه"
-        c.quarter = _quarter(doc, cl, ref)
+        c.subplace = _subplace(doc, cl, ref)
         c.decided("place", rule, P_ROLE.format(ref.rule))
         # (a place inherited from the clause before, "حيث ...", is read in that clause)
         frame_from = cl.start if ref.start >= cl.start or cl.previous is None else cl.previous.start
-        if ref.rule == UNKNOWN_LIST_ITEM or _frames_unknown_settlement(doc, ref.mention, frame_from):
-            c.unknown_settlement = True
+        unknown = ref.mention.text if ref.rule == UNKNOWN_LIST_ITEM else \
+            _frames_unknown_settlement(doc, ref.mention, frame_from)
+        if unknown:
+            c.unknown_settlement, c.subplace = True, unknown  # (two such villages are two places)
             c.also("place", P_UNKNOWN_SETTLEMENT)
         if crowd_home:
             # the residents' own town is where they gathered: the town itself, not a frame

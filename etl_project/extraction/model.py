@@ -138,7 +138,9 @@ class Candidate:
     # placed at a frame that stands for a settlement the gazetteer does not hold ("بلدة أبريهة بريف دير الزور"):
     # a village of its own, not a vaguer telling of another town's incident
     unknown_settlement: bool = False
-    quarter: str | None = None  # the neighbourhood of the city the clause names ("حي المغير"), coded at the city
+    # the name of what the place stands for that the gazetteer lacks: a neighbourhood of the city ("حي المغير"),
+    # a village coded at its frame ("بلدة أبريهة"); two different names are two places
+    subplace: str | None = None
     updated_toll: int | None = None  # "ارتفعت حصيلة ضحايا التفجير إلى 42": the figure told later (pass tolls)
     why: dict[str, list[str]] = field(default_factory=dict)  # aspect -> names of the rules that decided it
 

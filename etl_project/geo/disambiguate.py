@@ -206,7 +206,7 @@ def _directed_from_a_frame(g, r: Reading) -> None:
             continue
         p = places[s.entries[resolved[i]].idx]
         q = places[t.entries[resolved[i + 1]].idx]
-        if p.placetype not in ("locality", "neighbourhood") or not q.admin1_pcode or p.gazetteer_id == q.gazetteer_id \
+        if p.placetype == "governorate" or not q.admin1_pcode or p.gazetteer_id == q.gazetteer_id \
                 or _same_governorate(p.admin1_pcode, q.admin1_pcode):
             continue
         if q.placetype == "locality" and q.feature_code not in _SEATS:
