@@ -44,7 +44,9 @@ _DEATH_RE = re.compile(
     r"ارتقاء|ارتقي|ارتقت|وفاه|وفاته|وفاتها|وفاتهم|وفاتهما|توفي|توفيت|فارق الحياه|فارقت الحياه|فارق|فارقت|فارقا|"
     r"قضي|قضوا|اغتيال|اغتال|اغتالوا|اغتالت|اغتيل|اغتاله|اغتالها|اغتالوه|اغتالهما|تصفيه|اعدام|اعدم|اعدموا|اعدمت|"
     r"جثه|جثته|جثتها|جثتهما|جثتين|جثتي|جثث|"
-    r"بحياه|بحياته|بحياتها|بحياتهم|بحياتهما"
+    r"بحياه|بحياته|بحياتها|بحياتهم|بحياتهما|"
+    # "عثر عليه مقتولاً"، "لفظ أنفاسه"، "راح ضحيتها شاب"
+    r"مقتولا|مقتول|مقتوله|مقتولين|مقتولون|مقتولتين|انفاسه|انفاسها|انفاسهم|ضحيتها|ضحيته|ضحيتهم"
     rf")(?![{AR}])"
 )
 _INJURY_RE = re.compile(
@@ -140,6 +142,18 @@ def _count_before(text: str, pos: int, start: int) -> tuple[int | None, bool, st
 
 def _anchor_count(text: str, m: re.Match, start: int, end: int, kind: str) -> tuple[int | None, bool, str | None]:
     a = m.group("a")
+    if a.startswith("ضحيت"):
+        # "راح ضحيتها ثلاثة أشخاص": the victims named after it; "راح ضحيته شاب": one
+        after = _count_after(text, m.end(), end)
+        if after is not None:
+            return after
+        return (None, True, None) if a.endswith("هم") else (1, False, None)
+    if a.startswith("مقتول"):
+        # "عثر عليه مقتولاً": one; "مقتولين" counts the figure before it
+        if a in ("مقتولين", "مقتولون"):
+            before = _count_before(text, m.start(), start)
+            return before if before and before[0] is not None else (None, True, None)
+        return (2, False, None) if a == "مقتولتين" else (1, False, None)
     # pronoun suffixes: مقتله -> 1, مقتلهما -> 2, مقتلهم -> several
     if a.endswith("هما"):
         return (2, False, None)
@@ -221,6 +235,17 @@ def _laqi_without_death(text: str, m: re.Match, a: str, start: int, end: int) ->
     return a in ("لقي", "لقيت", "لقوا", "لقيا") and not re.search(r"مصرع|حتف", text[m.end():m.end() + 40])
 
 
+def _breath_not_last(text: str, m: re.Match, a: str, start: int, end: int) -> bool:
+    # "لفظ أنفاسه الأخيرة": died; "التقط أنفاسه": caught his breath
+    return a.startswith("انفاس") and not re.search(r"(?:لفظ|لفظت|لفظوا|يلفظ|تلفظ)\s+$",
+                                                    text[max(start, m.start() - 12):m.start()])
+
+
+def _victim_not_taken(text: str, m: re.Match, a: str, start: int, end: int) -> bool:
+    # "راح ضحيتها شاب": a death; "ضحيته" alone (its victim) is not one
+    return a.startswith("ضحيت") and not re.search(r"(?:راح|ذهب|سقط|وقع)\s+$", text[max(start, m.start() - 8):m.start()])
+
+
 def _fariq_without_life(text: str, m: re.Match, a: str, start: int, end: int) -> bool:
     # "فارق مواطنان الحياة": died, with the dead between the verb and "الحياة"
     return a in ("فارق", "فارقت", "فارقا") and not re.match(r"(?:\s+[\u0621-\u064a]+){1,3}?\s+الحياه",
@@ -263,6 +288,8 @@ NOT_A_DEATH = (
     ("بحياة not after أودى", _life_not_taken),
     ("لقي without مصرع/حتف", _laqi_without_death),
     ("فارق without الحياة", _fariq_without_life),
+    ("أنفاسه without لفظ", _breath_not_last),
+    ("ضحيته without راح", _victim_not_taken),
     ("مصرع/حتف already counted at لقي", _counted_at_laqi),
     ("an attempt survived (محاولة، نجا من)", _survived),
     ("the idiom 'في مقتل'", _fatal_blow_idiom),
