@@ -104,6 +104,22 @@ def test_extract_skips_and_counts_bad_lines_and_goes_on(builtin, tmp_path):
     assert {e["article_id"] for e in out} == {"g1", "g2"}
 
 
+def test_an_article_the_extractor_fails_on_is_counted_and_the_file_goes_on(builtin, tmp_path):
+    class FailsOnOne:  # the real extractor, with a fault on one article (as a bug in a rule would raise)
+        def extract(self, art, reference_date=None):
+            if art["id"] == "bad":
+                raise AttributeError("'NoneType' object has no attribute 'rule'")
+            return builtin.extract(art, reference_date=reference_date)
+
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps({"id": i, "text": incident("طفس", "درعا"), "published": DAY},
+                                      ensure_ascii=False) + "\n" for i in ("g1", "bad", "g2")), encoding="utf-8")
+    stats = extract_jsonl(src, tmp_path / "out.jsonl", FailsOnOne())
+    assert stats["articles"] == 2 and stats["skipped_reasons"] == {"extractor failed: AttributeError": 1}
+    out = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert {e["article_id"] for e in out} == {"g1", "g2"}
+
+
 def test_extract_command_reports_the_skipped_lines(tmp_path, capsys):
     src = tmp_path / "in.jsonl"
     src.write_bytes(b'{"id": "s1", "text": "\\udc00"}\n{"id": "ok", "text": "\xd9\x86\xd8\xb5"}\n')

@@ -90,8 +90,8 @@ def extract_jsonl(input_path, output_path, extractor, reference_date: date | Non
             try:
                 events = extractor.extract(art, reference_date=reference_date)
                 out = "".join(json.dumps(ev, ensure_ascii=False) + "\n" for ev in events)
-            except (RecursionError, UnicodeEncodeError, ValueError, TypeError) as exc:
-                skip(f"extractor failed: {type(exc).__name__}")
+            except Exception as exc:  # one article the extractor cannot read must not lose the file's others,
+                skip(f"extractor failed: {type(exc).__name__}")  # as in the pipeline (extract_worker)
                 continue
             stats["articles"] += 1
             if events:
