@@ -175,6 +175,10 @@ def run(doc: ArticleContext) -> None:
             continue
         cl.actors = [a for a in doc.actors if cl.start <= a.start < cl.end]
         typing = _typed(doc, cl, prev_types) if cl.triggers else _deaths_only(doc, cl)
+        if typing is None and cl.has_deaths:
+            # ("قتل شاب في الجريمة التي شهدتها البلدة": the word points to nothing told, the deaths are told)
+            cl.triggers = []
+            typing = _deaths_only(doc, cl)
         if typing is None:
             cl.skipped = G_POINTS_TO_NOTHING
             continue
