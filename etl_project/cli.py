@@ -240,6 +240,8 @@ def _record_empty_days(partitions: list[date], settings, resources: dict, instan
     today = datetime.now(ZoneInfo(settings.timezone)).date()
     with_records = set(ingest.partitions_with_articles(config, settings.timezone, today))
     fetched = empty_days.fetched_days(config, partitions, today)
+    if all(d in with_records or d in fetched for d in partitions):
+        return partitions  # every day has records: no need to open the warehouse for the others
     with warehouse.connect(settings.warehouse_path) as con:
         loaded = empty_days.loaded_days(con, min(partitions), max(partitions)) if partitions else set()
         to_run, empty = empty_days.days_to_run(partitions, with_records, loaded, fetched)
