@@ -247,7 +247,8 @@ def _record_empty_days(partitions: list[date], settings, resources: dict, instan
         to_run, empty = empty_days.days_to_run(partitions, with_records, loaded, fetched)
         if empty:
             version = extractor_version(resources["extractor"].get())
-            empty_days.record_empty_days(instance, resources["staging"].files(instance), con, empty, version)
+            empty_days.record_empty_days(resources["staging"].files(instance), con, empty, version)
+    empty_days.report_empty_days(instance, empty)
     for day in empty:
         progress.partition(f"{day}: 0 articles, no record in the sources (recorded as empty, no run)")
     return to_run
