@@ -216,7 +216,8 @@ def cmd_run(args) -> int:
 
     job = defs.resolve_job_def("nightly_events")
     with PartitionProgress(len(partitions)) as progress:
-        for days in runs_of(partitions, settings.days_per_run):
+        to_run = partitions if getattr(args, "every_day", False) else _record_empty_days(partitions, settings, resources, instance, progress)
+        for days in runs_of(to_run, settings.days_per_run):
             result = job.execute_in_process(instance=instance, raise_on_error=False, run_config=log,
                                             tags={**tags, **_range_tags(days)})
             _tally_run(result, days, settings, tally, progress)
@@ -224,6 +225,33 @@ def cmd_run(args) -> int:
         instance=instance, raise_on_error=False, run_config=log, tags=tags)
     tally.add_checks(freshness)
     return tally.report(settings.warehouse_path)
+
+
+def _record_empty_days(partitions: list[date], settings, resources: dict, instance, progress: PartitionProgress) -> list[date]:
+    """Record the asked days that have no record, and had none loaded, as looked at and empty, with no run
+    (etl_project.empty_days); the days the job must run."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from etl_project import empty_days, ingest, warehouse
+    from etl_project.pipeline import extractor_version
+
+    config = ingest.SourceConfig.load(settings.sources_file, settings.seeds_dir)
+    today = datetime.now(ZoneInfo(settings.timezone)).date()
+    with_records = set(ingest.partitions_with_articles(config, settings.timezone, today))
+    fetched = empty_days.fetched_days(config, partitions, today)
+    if all(d in with_records or d in fetched for d in partitions):
+        return partitions  # every day has records: no need to open the warehouse for the others
+    with warehouse.connect(settings.warehouse_path) as con:
+        loaded = empty_days.loaded_days(con, min(partitions), max(partitions)) if partitions else set()
+        to_run, empty = empty_days.days_to_run(partitions, with_records, loaded, fetched)
+        if empty:
+            version = extractor_version(resources["extractor"].get())
+            empty_days.record_empty_days(resources["staging"].files(instance), con, empty, version)
+    empty_days.report_empty_days(instance, empty)
+    for day in empty:
+        progress.partition(f"{day}: 0 articles, no record in the sources (recorded as empty, no run)")
+    return to_run
 
 
 def _tally_run(result, days: list[date], settings, tally: _RunTally, progress: PartitionProgress) -> None:
@@ -452,6 +480,8 @@ def build_parser() -> argparse.ArgumentParser:
     which.add_argument("--all", action="store_true", help="every day that has articles in the configured sources")
     run.add_argument("--from", dest="from_date", type=_date, help="first day of a range (with --to)")
     run.add_argument("--to", dest="to_date", type=_date, help="last day of a range (with --from)")
+    run.add_argument("--every-day", action="store_true", help="run the job for days with no record too, as a backfill "
+                     "launched in the UI does (by default they are recorded as empty, with no run)")
     run.add_argument("--debug", action="store_true", help="show Dagster's error log and tracebacks")
     run.set_defaults(func=cmd_run)
 

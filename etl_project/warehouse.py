@@ -205,6 +205,13 @@ def _write_partition(con, partition_date: date, articles: pl.DataFrame, mentions
     return load
 
 
+def record_empty_partitions(con: duckdb.DuckDBPyConnection, days: list[date], extractor_version: str, now: datetime) -> None:
+    """A `partition_loads` row for each of `days`, read and found without any record (etl_project.empty_days), in
+    one transaction: the days hold no row of any other table, so there is nothing to delete or merge."""
+    rows = [(day, None, now, 0, 0, 0, 0, 0, extractor_version) for day in days]
+    in_transaction(con, lambda: con.executemany("INSERT INTO partition_loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows))
+
+
 def record_checks(con: duckdb.DuckDBPyConnection, partition_date: date, results: list[tuple]) -> None:
     """Keep the latest outcome of each check of a partition, so SQL users and `status` can see them."""
     def replace_checks() -> None:

@@ -64,23 +64,85 @@ def backfilled(project_env, capsys):
     return project_env, code, capsys.readouterr().out, [first + timedelta(days=i) for i in range(14)]
 
 
-def test_a_fortnight_is_two_runs_with_each_check_result_naming_its_day(backfilled):
+def test_a_fortnight_runs_its_days_with_records_and_records_the_others_as_empty(backfilled):
     settings, code, out, days = backfilled
     assert code == 0, out
+    seed_days = {d for d in days if d.isoformat() in SEED_DAYS}
     with DagsterInstance.get() as instance:
         runs = [r for r in instance.get_runs() if r.job_name == "nightly_events"]
-        assert len(runs) == 2
-        records = instance.get_event_records(EventRecordsFilter(DagsterEventType.ASSET_CHECK_EVALUATION))
-    partitions = {}
-    for rec in records:
-        ev = rec.event_log_entry.dagster_event.event_specific_data
-        partitions.setdefault(ev.check_name, set()).add(ev.partition)
-    assert partitions["ledger_balances"] == {d.isoformat() for d in days}
-    assert partitions["freshness_check"] == {None}  # the warehouse's freshness: once, of no day
+        # the six days with records are one run; the eight without are no run at all
+        assert [(r.tags["dagster/asset_partition_range_start"], r.tags["dagster/asset_partition_range_end"]) for r in runs] \
+            == [(SEED_DAYS[0], SEED_DAYS[-1])]
+        checks = _check_partitions(instance)
+        # ... and the UI shows every day of every partitioned asset materialised, the empty ones with 0 rows
+        for key in _partitioned_keys(settings):
+            assert instance.get_materialized_partitions(key) == {d.isoformat() for d in days}, key
+        records = instance.fetch_materializations(AssetKey(["warehouse", "articles"]), limit=100).records
+        runless = {r.partition_key: r.asset_materialization.metadata["dagster/row_count"].value for r in records if not r.run_id}
+        assert runless == {d.isoformat(): 0 for d in days if d not in seed_days}
+    assert checks["ledger_balances"] == {d.isoformat() for d in seed_days}
+    assert checks["freshness_check"] == {None}  # the warehouse's freshness: once, of no day
     assert sum(1 for line in out.splitlines() if "freshness_check" in line) == 1
     articles = table_rows(settings.warehouse_path, "articles", "article_id")
     assert len(articles) == len(SEED_ARTICLES)
-    assert f"{days[-1]}: 0 articles" in out
+    # the ledger says each day was looked at: the empty ones with no article and no run
+    loads = table_rows(settings.warehouse_path, "partition_loads", "partition_date")
+    assert [r[0] for r in loads] == days
+    assert {r[0] for r in loads if r[3] == 0 and r[1] is None} == set(days) - seed_days
+    assert f"{days[-1]}: 0 articles, no record in the sources" in out
+
+
+def test_every_day_runs_the_job_for_empty_days_too(project_env, capsys):
+    """`--every-day` is what a backfill launched in the UI does: the empty days go through the job, 7 days a run."""
+    write_jsonl(project_env.seeds_dir / "articles.jsonl", SEED_ARTICLES)
+    first = date.fromisoformat(SEED_DAYS[0])
+    days = [first + timedelta(days=i) for i in range(14)]
+    assert main(["run", "--from", str(days[0]), "--to", str(days[-1]), "--every-day"]) == 0, capsys.readouterr().out
+    with DagsterInstance.get() as instance:
+        assert len([r for r in instance.get_runs() if r.job_name == "nightly_events"]) == 2
+        assert _check_partitions(instance)["ledger_balances"] == {d.isoformat() for d in days}
+
+
+def test_a_day_whose_records_left_the_sources_is_run_and_emptied(backfilled, capsys):
+    settings, _, _, days = backfilled
+    gone = SEED_DAYS[-1]
+    write_jsonl(settings.seeds_dir / "articles.jsonl", [a for a in SEED_ARTICLES if not a["published"].startswith(gone)])
+    assert main(["run", "--from", str(days[0]), "--to", str(days[-1])]) == 0
+    capsys.readouterr()
+    removed = {a["id"] for a in SEED_ARTICLES if a["published"].startswith(gone)}
+    ids = {r[0] for r in table_rows(settings.warehouse_path, "articles", "article_id")}
+    assert removed and not removed & ids and len(ids) == len(SEED_ARTICLES) - len(removed)
+    with DagsterInstance.get() as instance:
+        last = next(r for r in instance.get_runs() if r.job_name == "nightly_events")  # the latest
+    assert (last.tags["dagster/asset_partition_range_start"], last.tags["dagster/asset_partition_range_end"]) \
+        == (SEED_DAYS[0], gone)
+
+
+def test_an_empty_day_can_be_materialised_asset_by_asset_afterwards(backfilled):
+    """The staged frames of an empty day are those its assets write: a later run of one step reads them."""
+    settings, _, _, days = backfilled
+    from etl_project.definitions import build_definitions
+
+    job = build_definitions(settings).resolve_job_def("nightly_events")
+    with DagsterInstance.get() as instance:
+        result = job.execute_in_process(partition_key=str(days[-1]), instance=instance, raise_on_error=False,
+                                        asset_selection=[AssetKey("incident_events"), AssetKey("rejected_incidents")])
+    assert result.success
+    assert DayFiles(Path(instance.storage_directory()) / "staging").read("incident_events", days[-1]).height == 0
+
+
+def _check_partitions(instance) -> dict[str, set]:
+    partitions: dict[str, set] = {}
+    for rec in instance.get_event_records(EventRecordsFilter(DagsterEventType.ASSET_CHECK_EVALUATION)):
+        ev = rec.event_log_entry.dagster_event.event_specific_data
+        partitions.setdefault(ev.check_name, set()).add(ev.partition)
+    return partitions
+
+
+def _partitioned_keys(settings) -> list[AssetKey]:
+    from etl_project.definitions import PARTITIONED_ASSETS
+
+    return [key for assets_def in PARTITIONED_ASSETS for key in assets_def.keys]
 
 
 def test_a_range_run_writes_what_day_by_day_runs_write(backfilled, tmp_path, monkeypatch):
