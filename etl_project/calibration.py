@@ -27,7 +27,8 @@ FEATURES = (
     ("days_before_published", "how many days before `published` it is dated, capped at 30, over 30"),
     ("undated_in_text", "no date words of its own (dated by the lead or `published`)"),
     ("background", "recalled as context"),
-    ("placed_by_fallback", "its place borrowed from nearby text (rules place:fallback.*, place:sentence)"),
+    ("placed_by_fallback", "its place borrowed from nearby text (rules place:fallback.near, .headline, .dateline, "
+                           "place:sentence; not place:fallback.town, where the text points back to a town itself)"),
     ("typed_by_deaths_only", "no trigger, only deaths (rule type:deaths_only)"),
     ("civilians_or_strategic", "violence against civilians or a strategic development: types whose words are "
                                "most often talk of other days or of no incident"),
@@ -36,6 +37,7 @@ FEATURES = (
     ("dated_by_neighbours", "dated by the sentence before, the headline or the sentence (rules date:inherited_*, "
                             "date:headline_main, date:sentence)"),
 )
+_BORROWED_PLACE = ("place:fallback.near", "place:fallback.headline", "place:fallback.dateline", "place:sentence")
 _CIVILIANS_OR_STRATEGIC = ("violence_against_civilians", "strategic_development")
 _DATED_BY_NEIGHBOURS = ("date:inherited", "date:headline_main", "date:sentence")
 
@@ -60,7 +62,7 @@ def features(record: dict, published: date | None) -> list[float]:
         _days_before(record.get("event_date"), published),
         1.0 if record.get("date_text") is None else 0.0,
         1.0 if record.get("is_background") else 0.0,
-        1.0 if any(r.startswith(("place:fallback", "place:sentence")) for r in rules) else 0.0,
+        1.0 if any(r.startswith(_BORROWED_PLACE) for r in rules) else 0.0,
         1.0 if "type:deaths_only" in rules else 0.0,
         1.0 if record.get("event_type") in _CIVILIANS_OR_STRATEGIC else 0.0,
         1.0 if "group:same_incident" in rules else 0.0,
