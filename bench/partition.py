@@ -117,7 +117,8 @@ class RssSampler:
         return round(max(tmb - mb for _, mb, tmb in self.samples), 1) if self.samples else None
 
 
-def run(n: int, seed: int, day: date, offline: bool, workdir: Path, profile: Path | None = None) -> dict:
+def _prepare(n: int, seed: int, day: date, offline: bool, workdir: Path) -> tuple[Path, float]:
+    """The generated day of articles, and the settings that point the run at it alone."""
     from bench.corpus import generate, write_jsonl
 
     articles_dir = workdir / "articles"
@@ -135,20 +136,12 @@ def run(n: int, seed: int, day: date, offline: bool, workdir: Path, profile: Pat
     })
     if offline:
         os.environ["ETL_GAZETTEER_DIR"] = "offline"
-    import warnings
+    return articles_dir, generated_s
 
-    warnings.filterwarnings("ignore")
-    from dagster import DagsterInstance
 
-    from etl_project.cli import QUIET, _ensure_dagster_home
-    from etl_project.config import load_settings
-    from etl_project.definitions import build_definitions
-
-    settings = load_settings()
-    _ensure_dagster_home()
-    instance = DagsterInstance.get()
-    job = build_definitions(settings).resolve_job_def("nightly_events")
-    rss_before = rss_mb()
+def _timed_run(job, instance, day: date, profile: Path | None) -> dict:
+    """One materialisation of the day, timed, with its CPU, the load around it and its sampled memory."""
+    from etl_project.cli import QUIET
 
     prof = None
     if profile:
@@ -166,9 +159,29 @@ def run(n: int, seed: int, day: date, offline: bool, workdir: Path, profile: Pat
     if prof:
         prof.disable()
         prof.dump_stats(str(profile))
-    peak = peak_rss_mb()
+    return {"result": result, "wall": wall, "cpu": cpu, "load_before": load_before, "sampler": sampler,
+            "peak": peak_rss_mb()}
+
+
+def run(n: int, seed: int, day: date, offline: bool, workdir: Path, profile: Path | None = None) -> dict:
+    articles_dir, generated_s = _prepare(n, seed, day, offline, workdir)
+    import warnings
+
+    warnings.filterwarnings("ignore")
+    from dagster import DagsterInstance
 
     from etl_project import warehouse
+    from etl_project.cli import _ensure_dagster_home
+    from etl_project.config import load_settings
+    from etl_project.definitions import build_definitions
+
+    settings = load_settings()
+    _ensure_dagster_home()
+    instance = DagsterInstance.get()
+    job = build_definitions(settings).resolve_job_def("nightly_events")
+    rss_before = rss_mb()
+    t = _timed_run(job, instance, day, profile)
+    result, wall, sampler = t["result"], t["wall"], t["sampler"]
 
     with warehouse.connect(settings.warehouse_path, read_only=True) as con:
         statuses = dict(con.execute("SELECT status, count(*) FROM articles GROUP BY 1").fetchall())
@@ -182,11 +195,11 @@ def run(n: int, seed: int, day: date, offline: bool, workdir: Path, profile: Pat
         "gazetteer": "offline (shipped)" if offline or settings.gazetteer_dir is None else f"full ({settings.gazetteer_dir})",
         "wall_s": round(wall, 3),
         "articles_per_s": round(n / wall, 1),
-        "cpu_s": round(cpu, 3),
-        "loadavg_1min": [round(load_before, 2), round(os.getloadavg()[0], 2)],
+        "cpu_s": round(t["cpu"], 3),
+        "loadavg_1min": [round(t["load_before"], 2), round(os.getloadavg()[0], 2)],
         "steps_s": {k: round(v, 3) for k, v in steps.items()},
         "steps_share": {k: round(v / wall, 3) for k, v in steps.items()},
-        "peak_rss_mb": round(peak, 1),
+        "peak_rss_mb": round(t["peak"], 1),
         "steps_peak_rss_mb": {k: sampler.peak_between(start, end) for k, (start, end) in windows.items()},
         # the run's process and its extraction workers together (sampled every 50 ms), and the biggest worker alone
         "peak_rss_with_workers_mb": sampler.peak_tree(),
