@@ -88,3 +88,17 @@ def test_threads_get_their_own_results():
 
     with ThreadPoolExecutor(4) as pool:
         assert all(pool.map(work, range(8)))
+
+
+def test_a_pattern_first_used_in_the_middle_of_an_article_finds_what_its_regex_finds():
+    # the shared scan of the article is made before this pattern joins it: the pattern is scanned alone until
+    # the next article, and finds the same matches
+    text = _texts()[0]
+    early = prefiltered(re.compile(r"(?:قتل|مقتل)"))
+    early.finditer(text)
+    late_pattern = re.compile(r"(?:بلده|قريه|مدينه)\s+\S+")
+    late = prefiltered(late_pattern)
+    got = [(m.start(), m.end()) for m in late.finditer(text)]
+    assert got == [(m.start(), m.end()) for m in late_pattern.finditer(text)] and got
+    other = _texts()[1]
+    assert [m.span() for m in late.finditer(other)] == [m.span() for m in late_pattern.finditer(other)]

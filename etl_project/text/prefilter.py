@@ -175,8 +175,12 @@ class _Scan:
 
     def of(self, h: "Heads", text: str) -> list[int]:
         cached = self.cache
-        if cached[0] is text and cached[1] == get_ident() and h._idx < len(cached[2]):
-            return cached[2][h._idx]
+        if cached[0] is text and cached[1] == get_ident():
+            if h._idx < len(cached[2]):
+                return cached[2][h._idx]
+            # a pattern first used in the middle of an article: its own heads, scanned alone; the shared
+            # automaton takes it in at the next article (rebuilt once then, not once per pattern that joins)
+            return _own_starts(h, text)
         auto, n = self._automaton()
         while h._idx >= n:  # h joined (in another thread) after that automaton was built
             auto, n = self._automaton()
@@ -202,6 +206,11 @@ class _Scan:
         if cached[0] is text and cached[1] == get_ident() and h._idx is not None and h._idx < len(cached[2]):
             return cached[2][h._idx]
         return None
+
+
+def _own_starts(h: "Heads", text: str) -> list[int]:
+    starts = sorted(e - k for e, k in h._auto.iter(text)) if h._auto is not None and text else []
+    return starts
 
 
 _SCAN = _Scan()
