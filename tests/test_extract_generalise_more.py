@@ -4,26 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from etl_project.extractor import Extractor
-from etl_project.geo.geocoder import Geocoder
-
-
-@pytest.fixture(scope="module")
-def ex():
-    return Extractor(Geocoder.load(None))
-
-
-@pytest.fixture(scope="module")
-def ex_full():
-    """The extractor over the full gazetteer, for rules about villages the offline list does not hold."""
-    from tests.test_geo import GAZ_DIR
-    if GAZ_DIR is None:
-        pytest.skip("full gazetteer not found: set ETL_GAZETTEER_DIR")
-    return Extractor(Geocoder.load(GAZ_DIR))
-
-
-def _events(ex, text, published="2025-03-10"):
-    return ex.extract({"id": "t", "text": text, "published": published})
+from tests.test_extract_generalise import _events, ex, ex_full  # noqa: F401 (the same fixtures and helper)
 
 
 def test_a_funeral_of_fighters_killed_in_a_told_clash_is_no_new_battle(ex):

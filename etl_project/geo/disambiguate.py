@@ -162,26 +162,6 @@ def _proximity(g, r: Reading) -> None:
         resolved[i] = best_k
 
 
-def _qualified_by_governorate(g, r: Reading) -> None:
-    """"بادية الرصافة بريف الرقة الجنوبي": a town qualified by the governorate it lies in is a place of that
-    governorate; a homonym elsewhere is the wrong reading, and none at all is better than it."""
-    places, spans, resolved, text = g.places, r.spans, r.resolved, r.text
-    for i, s in enumerate(spans[:-1]):
-        t = spans[i + 1]
-        if resolved[i] < 0 or resolved[i + 1] < 0 or s.in_name or s.landmark or t.in_name \
-                or t.cue is None or t.cue.word not in _QUALIFIER_CUES:
-            continue
-        p = places[s.entries[resolved[i]].idx]
-        q = places[t.entries[resolved[i + 1]].idx]
-        if p.placetype not in ("locality", "neighbourhood") or not q.admin1_pcode \
-                or p.admin1_pcode == q.admin1_pcode or p.gazetteer_id == q.gazetteer_id:
-            continue
-        if not _QUALIFIER_GAP.fullmatch(text, s.end, g._cue_start(text, t.word_start)):
-            continue
-        alt = [k for k, e in enumerate(s.entries) if places[e.idx].admin1_pcode == q.admin1_pcode]
-        resolved[i] = max(alt, key=r.priors[i].__getitem__) if alt else -1
-
-
 # "X، شرقي Y", "X شمال شرقي Y": a direction from a governorate, a district or their seat
 _DIRECTIONS = frozenset({"شمال", "جنوب", "شرق", "غرب", "شمالي", "جنوبي", "شرقي", "غربي"})
 # (up to two more words of the name the gazetteer lacks: "جديد عكيدات" is not "جديدة")
@@ -194,27 +174,38 @@ def _same_governorate(a: str | None, b: str | None) -> bool:
     return a == b or {a, b} <= _CAPITAL_AND_ITS_COUNTRYSIDE
 
 
-def _directed_from_a_frame(g, r: Reading) -> None:
-    """"بلدة جديد عكيدات، شرقي دير الزور": a town told by its direction from a governorate, a district or their
-    seat lies in that governorate; a homonym elsewhere is the wrong reading (the town is one the gazetteer
-    lacks), and none at all is better than it."""
+def _in_the_governorate_of_the_next(g, r: Reading, cue_words: frozenset, gap: re.Pattern, located) -> None:
+    """A place located by the place named right after it (cue word in `cue_words`, only `gap` between them)
+    lies in that place's governorate when `located(p, q)` says the pair is such a one; a homonym elsewhere is the
+    wrong reading, and none at all is better than it."""
     places, spans, resolved, text = g.places, r.spans, r.resolved, r.text
     for i, s in enumerate(spans[:-1]):
         t = spans[i + 1]
         if resolved[i] < 0 or resolved[i + 1] < 0 or s.in_name or s.landmark or t.in_name \
-                or t.cue is None or t.cue.word not in _DIRECTIONS:
+                or t.cue is None or t.cue.word not in cue_words:
             continue
         p = places[s.entries[resolved[i]].idx]
         q = places[t.entries[resolved[i + 1]].idx]
-        if p.placetype == "governorate" or not q.admin1_pcode or p.gazetteer_id == q.gazetteer_id \
-                or _same_governorate(p.admin1_pcode, q.admin1_pcode):
-            continue
-        if q.placetype == "locality" and q.feature_code not in _SEATS:
-            continue  # ("غربي بلدة X": a village near a town may lie across a governorate's border)
-        if not _DIRECTION_GAP.fullmatch(text, s.end, g._cue_start(text, t.word_start)):
+        if not q.admin1_pcode or p.gazetteer_id == q.gazetteer_id or _same_governorate(p.admin1_pcode, q.admin1_pcode) \
+                or not located(p, q) or not gap.fullmatch(text, s.end, g._cue_start(text, t.word_start)):
             continue
         alt = [k for k, e in enumerate(s.entries) if _same_governorate(places[e.idx].admin1_pcode, q.admin1_pcode)]
         resolved[i] = max(alt, key=r.priors[i].__getitem__) if alt else -1
+
+
+def _qualified_by_governorate(g, r: Reading) -> None:
+    """"بادية الرصافة بريف الرقة الجنوبي": a town qualified by the governorate it lies in is a place of that
+    governorate."""
+    _in_the_governorate_of_the_next(g, r, _QUALIFIER_CUES, _QUALIFIER_GAP,
+                                    lambda p, q: p.placetype in ("locality", "neighbourhood"))
+
+
+def _directed_from_a_frame(g, r: Reading) -> None:
+    """"بلدة جديد عكيدات، شرقي دير الزور": a town told by its direction from a governorate, a district or their
+    seat lies in that governorate (the town is one the gazetteer lacks when it has no reading there). ("غربي
+    بلدة X": a village near a mere town may lie across a governorate's border.)"""
+    _in_the_governorate_of_the_next(g, r, _DIRECTIONS, _DIRECTION_GAP, lambda p, q: p.placetype != "governorate"
+                                    and (q.placetype != "locality" or q.feature_code in _SEATS))
 
 
 def _list_in_one_governorate(g, r: Reading) -> None:

@@ -94,8 +94,8 @@ class PlaceIndex:
         self._index = self._spellings(extra_names)
         self._aos_cache: dict[tuple[str, str | None, int], Place] = {}
         self._kinfo = self._key_info()
-        self._skel = self._skeletons()
-        self._alifless = self._spellings_without_alif()
+        self._skel = self._by_governorate(skeleton, 3)  # the same consonants
+        self._alifless = self._by_governorate(without_alif, 4)  # the same letters, with or without a long ا
         self._foreign_by_key: dict[str, lexicon.Foreign] = {fold(_bare(name)): f for name, f in self._foreign.items()}
         auto = ahocorasick.Automaton()
         for key in self._index:
@@ -137,38 +137,25 @@ class PlaceIndex:
             )
         return info
 
-    def _skeletons(self) -> dict[tuple[str, str], list[Entry]]:
-        """(governorate, consonant skeleton) -> the localities there with that skeleton."""
-        skel: dict[tuple[str, str], list[Entry]] = defaultdict(list)
+    def _by_governorate(self, variant, min_len: int) -> dict[tuple[str, str], list[Entry]]:
+        """(governorate, a variant of the spelling) -> the entries of the localities there so written."""
+        out: dict[tuple[str, str], list[Entry]] = defaultdict(list)
         for key, ents in self._index.items():
-            sk = skeleton(key)
-            if len(sk) < 3:
+            k = variant(key)
+            if len(k) < min_len:
                 continue
             for e in ents:
                 p = self.places[e.idx]
                 if p.placetype == "locality" and p.admin1_pcode:
-                    skel[(p.admin1_pcode, sk)].append(e)
-        return dict(skel)
-
-    def _spellings_without_alif(self) -> dict[tuple[str, str], list[int]]:
-        """(governorate, spelling without ا) -> the localities there so written."""
-        out: dict[tuple[str, str], list[int]] = defaultdict(list)
-        for key, ents in self._index.items():
-            k = without_alif(key)
-            if len(k) < 4:
-                continue
-            for e in ents:
-                p = self.places[e.idx]
-                if p.placetype == "locality" and p.admin1_pcode and e.idx not in out[(p.admin1_pcode, k)]:
-                    out[(p.admin1_pcode, k)].append(e.idx)
+                    out[(p.admin1_pcode, k)].append(e)
         return dict(out)
 
     def spelled_without_alif(self, written: str, admin1_pcode: str | None) -> Place | None:
         """The one locality of a governorate whose name `written` (normalised text) gives with or without a
         long ا ("معرشمرين" for معر شمارين), for a village the gazetteer seemed to lack."""
         k = without_alif(fold(_bare(written)))
-        hits = self._alifless.get((admin1_pcode or "", k), []) if len(k) >= 4 else []
-        return self.places[hits[0]] if len(hits) == 1 else None
+        found = {e.idx for e in self._alifless.get((admin1_pcode or "", k), ())} if len(k) >= 4 else set()
+        return self.places[found.pop()] if len(found) == 1 else None
 
     def district_seat(self, admin2_pcode: str | None) -> Place | None:
         """The seat town of a district (its P-code), where a place of it the gazetteer lacks is coded."""
