@@ -212,10 +212,8 @@ def test_a_missing_jsonl_in_the_sources_is_named_not_nothing_to_run(project_env,
 def test_extract_min_confidence_zero_keeps_the_readings_the_default_withholds(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("ETL_GAZETTEER_DIR", "offline")  # (the readings and their confidence depend on the gazetteer)
     src = tmp_path / "in.jsonl"
-    text = ("هاجم مسلحون، فجر اليوم، حاجزاً للأمن العام عند مدخل مدينة الرستن في ريف حمص الشمالي، ما أدى إلى مقتل عنصرين.\n"
-            "وأوضح مصدر أمني أن المهاجمين فروا بعد تبادل لإطلاق النار استمر دقائق.\n"
-            "وعقب الهجوم، نفذت القوات حملة دهم في أحياء المدينة اعتقلت خلالها ثلاثة مشتبه بهم.")
-    src.write_text(json.dumps({"id": "a", "text": text, "published": "2025-06-08"}, ensure_ascii=False) + "\n",
+    text = "قتل شخصان في بلدة الكسرة اليوم. وهاجم أهالي القتلى مقرات قسد في البلدة."
+    src.write_text(json.dumps({"id": "a", "text": text, "published": "2025-03-10"}, ensure_ascii=False) + "\n",
                    encoding="utf-8")
     lines = {}
     for floor in (None, "0"):

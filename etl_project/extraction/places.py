@@ -281,6 +281,7 @@ def _items(doc: ArticleContext, a: PlaceRef, b: PlaceRef, refs: list[PlaceRef]) 
 
 
 _UNITS = ("governorate", "district", "subdistrict")
+R_DIRECTION = "direction"  # the row of rules/place_roles.tsv: "شرقي X" locates a place by X
 
 
 def _frame(doc: ArticleContext, member: PlaceRef, refs: list[PlaceRef]):
@@ -289,9 +290,12 @@ def _frame(doc: ArticleContext, member: PlaceRef, refs: list[PlaceRef]):
     precision 3), else the seat of the district of the list's known member."""
     k = bisect_left([x.start for x in doc.sentences], member.start + 1) - 1
     sentence = doc.sentences[max(k, 0)]
-    units = [r.place for r in refs if sentence.start <= r.start < sentence.end and r.place is not None
-             and r.place.placetype in _UNITS and r.role in ("admin", "ref")]
-    district = next((u for u in units if u.placetype != "governorate"), None)
+    framing = [r for r in refs if sentence.start <= r.start < sentence.end and r.place is not None
+               and r.role in ("admin", "ref")]
+    units = [r.place for r in framing if r.place.placetype in _UNITS]
+    # ("قرى الشعاب وخازمة وملح ... شرقي السويداء": a governorate's capital named by a direction stands for it)
+    units += [r.place for r in framing if r.rule == R_DIRECTION and r.place.feature_code in ("PPLC", "PPLA")]
+    district = next((u for u in units if u.placetype in ("district", "subdistrict")), None)
     if district is not None:
         return doc.geocoder.district_seat(district.admin2_pcode) or district, 2
     if units:
