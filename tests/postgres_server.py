@@ -9,6 +9,7 @@ import pwd
 import shutil
 import subprocess
 import tempfile
+import uuid
 from pathlib import Path
 
 
@@ -66,7 +67,8 @@ class Server:
     def new_database(self) -> str:
         """A fresh database; its libpq connection string."""
         self.n += 1
-        name = f"lake_{os.getpid()}_{self.n}"
+        # (a server given by ETL_TEST_POSTGRES is shared by every test module: a counter per module is not unique)
+        name = f"lake_{os.getpid()}_{self.n}_{uuid.uuid4().hex[:8]}"
         params = dict(kv.split("=", 1) for kv in self.conninfo.split())
         argv = ["createdb"] if self.bin_dir is None else [str(self.bin_dir / "createdb")]
         argv += [f"--{k}={v}" for k, v in params.items() if k in ("host", "port", "username", "user")]
