@@ -36,6 +36,9 @@ _DAMASCUS_AND_ITS_COUNTRYSIDE = {"SY01", "SY03"}
 _CROWD_TYPES = {"protest", "riot"}
 _NATIONALITY = re.compile(r"^(?:ال)?[\u0621-\u064a]+(?:يه|ي)$")  # "مسيرة تركية": a nationality, not a place abroad
 _ALSO = re.compile(r"\s*[,،]?\s*(?:كما|وكذلك|كذلك)\s")
+# "وفي حادثة منفصلة، ..."، "وفي حادث آخر": the sentence tells another incident than the one before
+_SEPARATE = re.compile(r"\s*(?:[-–•]\s*)?و?(?:في\s+)?(?:حادثه|حادث|هجوم|واقعه|عمليه|اعتداء)\s+(?:منفصله|منفصل|اخري|اخر|ثانيه|ثان)"
+                       r"(?![\u0621-\u064a])")
 _SIMILAR = re.compile(r"(?<![\u0621-\u064a])(?:مماثل|مماثله|مماثلا|مماثلتين|مشابه|مشابهه|مشابها)(?![\u0621-\u064a])")
 
 
@@ -69,6 +72,8 @@ def level(c: Candidate) -> int:
     """How precise a candidate's place is: 0 governorate, 1 governorate capital or an admin frame
     (a capital named in a lead often stands for its governorate), 2 district or subdistrict, 3 a town."""
     p = c.place.place
+    if c.unknown_settlement:
+        return 3  # a village the gazetteer lacks, coded at its frame: as precise as the text is
     if p.placetype == "governorate":
         return 0
     if c.role in ("fallback",):
@@ -397,6 +402,9 @@ def _vague_target(doc: ArticleContext, a: Candidate, events: list[Candidate]) ->
             continue
         if _SIMILAR.search(T, *a.clause) or _SIMILAR.search(T, *b.clause):
             continue  # "وقفة مماثلة في مدينة X": another incident, told as such
+        later = a if a.order > b.order else b
+        if a.sentence is not b.sentence and _SEPARATE.match(T, later.sentence.start):
+            continue
         if _ALSO.match(T, b.clause[0]) and b.sentence is not a.sentence and a.cue_city:
             continue  # "قصفت ... مدينة إدلب ... كما طال القصف بلدة النيرب": a second target
         if not near_each_other(a, b):

@@ -208,6 +208,46 @@ def _directed_from_a_frame(g, r: Reading) -> None:
                                     and (q.placetype != "locality" or q.feature_code in _SEATS))
 
 
+# the side of the place named after it that each direction word puts a place on: (axis, sign), axis 0 north-south
+_SIDES = {"شمال": (0, 1), "شمالي": (0, 1), "جنوب": (0, -1), "جنوبي": (0, -1), "شرق": (1, 1), "شرقي": (1, 1),
+          "غرب": (1, -1), "غربي": (1, -1)}
+_DIRECTION_WORD = re.compile(r"(?<![\u0621-\u064a])(?:شمال|جنوب|شرق|غرب)ي?(?![\u0621-\u064a])")
+_SIDE_SLACK_KM = 3.0  # (a town "north" of a city may lie a little to its south-west: only a clear miss counts)
+
+
+def _sides(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The sides the direction words in text[start:end] name ("شمال شرقي": north and east)."""
+    return [_SIDES[m.group()] for m in _DIRECTION_WORD.finditer(text, start, end)][-2:]
+
+
+def _off_course(p, q, sides: list[tuple[int, int]]) -> bool:
+    """p lies clearly on the other side of q than a side the text names ("شمال شرقي دير الزور" for a village
+    north-west of the city)."""
+    km = (111.2 * (p.latitude - q.latitude), 111.2 * 0.82 * (p.longitude - q.longitude))
+    return any(km[axis] * sign < -_SIDE_SLACK_KM for axis, sign in sides)
+
+
+def _direction_agrees(g, r: Reading) -> None:
+    """"قرية الكسار الفوقاني شمال شرقي دير الزور": a reading that lies on the other side of the place named after
+    it is the wrong reading (here a Kasar west of the city); another reading that agrees, else none."""
+    places, spans, resolved, text = g.places, r.spans, r.resolved, r.text
+    for i, s in enumerate(spans[:-1]):
+        t = spans[i + 1]
+        if resolved[i] < 0 or resolved[i + 1] < 0 or s.in_name or s.landmark or t.cue is None \
+                or t.cue.word not in _DIRECTIONS:
+            continue
+        cue_start = g._cue_start(text, t.word_start)
+        if not _DIRECTION_GAP.fullmatch(text, s.end, cue_start):
+            continue
+        sides = _sides(text, s.end, t.word_start)
+        q = places[t.entries[resolved[i + 1]].idx]
+        if not sides or not _off_course(places[s.entries[resolved[i]].idx], q, sides):
+            continue
+        alt = [k for k, e in enumerate(s.entries) if not _off_course(places[e.idx], q, sides)
+               and fast_km(places[e.idx].latitude, places[e.idx].longitude, q.latitude, q.longitude) < 60]
+        resolved[i] = max(alt, key=r.priors[i].__getitem__) if alt else -1
+
+
 def _list_in_one_governorate(g, r: Reading) -> None:
     """"قرى مرعناز والمالكية وشوارغة الأرز": the villages of one list lie in one governorate; a famous
     homonym elsewhere gives way to the reading in the governorate of the others."""
@@ -265,6 +305,7 @@ RESOLUTION_STEPS = (
     ("ambiguous names: closeness to the sure places", _proximity),
     ("a town qualified by its governorate lies in it", _qualified_by_governorate),
     ("a town told by its direction from a governorate or its seat lies in it", _directed_from_a_frame),
+    ("a town told by its direction from a place lies that way from it", _direction_agrees),
     ("the villages of one list lie in one governorate", _list_in_one_governorate),
     ("names on weak evidence must fit the others' geography", _weak_must_fit),
 )
