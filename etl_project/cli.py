@@ -331,7 +331,7 @@ def cmd_extract(args) -> int:
     geocoder = Geocoder.load(settings.gazetteer_dir, settings.gazetteer_cache)
     from etl_project.extraction.confidence import MIN_CONFIDENCE
 
-    floor = MIN_CONFIDENCE if args.min_confidence is None else args.min_confidence
+    floor = next(f for f in (args.min_confidence, settings.min_confidence, MIN_CONFIDENCE) if f is not None)
     if not 0.0 <= floor <= 1.0:
         raise UsageError(f"--min-confidence is a chance between 0 and 1, not {floor}")
     stats = extract_jsonl(args.input, args.output, Extractor(geocoder, min_confidence=floor))
@@ -489,8 +489,8 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--input", type=Path, required=True, help="articles, one JSON object per line")
     ex.add_argument("--output", type=Path, required=True, help="events, one JSON object per line")
     ex.add_argument("--min-confidence", type=float, default=None,
-                    help="withhold readings less likely than this to be right (default: the run's floor, "
-                         "extraction.confidence.MIN_CONFIDENCE; 0 keeps every reading)")
+                    help="withhold readings less likely than this to be right (default: ETL_MIN_CONFIDENCE, else "
+                         "extraction.confidence.MIN_CONFIDENCE, as the run; 0 keeps every reading)")
     ex.set_defaults(func=cmd_extract)
 
     cal = sub.add_parser("calibrate", help="fit the confidence model on labelled real articles, and say how well it holds")

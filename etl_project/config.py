@@ -35,6 +35,8 @@ class Settings:
     first_day: date = DEFAULT_FIRST_DAY
     # days one run loads at most, in a backfill or `etl-project run --from/--to` (ETL_DAYS_PER_RUN)
     days_per_run: int = DEFAULT_DAYS_PER_RUN
+    # readings less likely than this to be right are withheld (ETL_MIN_CONFIDENCE); None: the extractor's own floor
+    min_confidence: float | None = None
 
 
 def _has_gazetteer(folder: Path) -> bool:
@@ -157,7 +159,24 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         workers=max(1, _number(env, "ETL_WORKERS", str(min(2, os.cpu_count() or 1)), int)),
         first_day=_first_day(env),
         days_per_run=_number(env, "ETL_DAYS_PER_RUN", str(DEFAULT_DAYS_PER_RUN), int, minimum=1),
+        min_confidence=_chance(env, "ETL_MIN_CONFIDENCE"),
     )
+
+
+def _chance(env: dict[str, str], name: str) -> float | None:
+    """A setting that is a chance between 0 and 1, or None when unset."""
+    from etl_project.cli_common import UsageError
+
+    value = env.get(name)
+    if value is None or value == "":
+        return None
+    try:
+        chance = float(value)
+    except ValueError:
+        chance = -1.0
+    if not 0.0 <= chance <= 1.0:
+        raise UsageError(f"{name}={value!r} is not a chance between 0 and 1")
+    return chance
 
 
 def dagster_home() -> Path:

@@ -43,9 +43,11 @@ def load_geocoder(gazetteer_dir: str | None, cache_dir: str | None):
 
 
 @lru_cache(maxsize=4)
-def load_extractor(gazetteer_dir: str | None, cache_dir: str | None):
-    """The extractor with the geocoder of load_geocoder(gazetteer_dir, cache_dir)."""
+def load_extractor(gazetteer_dir: str | None, cache_dir: str | None, min_confidence: float | None = None):
+    """The extractor with the geocoder of load_geocoder(gazetteer_dir, cache_dir), withholding readings below
+    min_confidence (None: its own floor, extraction.confidence.MIN_CONFIDENCE)."""
     from etl_project.extractor import Extractor
 
     loaded_code_fingerprint()
-    return Extractor(load_geocoder(gazetteer_dir, cache_dir))
+    geocoder = load_geocoder(gazetteer_dir, cache_dir)
+    return Extractor(geocoder) if min_confidence is None else Extractor(geocoder, min_confidence=min_confidence)

@@ -42,13 +42,15 @@ class ExtractorResource(ConfigurableResource):
     geocoder: GeocoderResource
     # processes extracting a big partition, this one included (ETL_WORKERS); 1 keeps extraction in the run's process
     workers: int = 1
+    # readings less likely than this to be right are withheld (ETL_MIN_CONFIDENCE); None: the extractor's own floor
+    min_confidence: float | None = None
 
     def get(self):
         return load_extractor(*self.loader_args())
 
-    def loader_args(self) -> tuple[str | None, str | None]:
+    def loader_args(self) -> tuple[str | None, str | None, float | None]:
         """The arguments of loading.load_extractor: a worker process given them loads the same extractor."""
-        return self.geocoder.loader_args()
+        return (*self.geocoder.loader_args(), self.min_confidence)
 
 
 class SourcesResource(ConfigurableResource):

@@ -224,3 +224,28 @@ def test_extract_min_confidence_zero_keeps_the_readings_the_default_withholds(tm
     assert len(lines["0"]) > len(lines[None]) >= 1
     assert main(["extract", "--input", str(src), "--output", str(tmp_path / "x.jsonl"), "--min-confidence", "1.5"]) == 2
     assert "--min-confidence is a chance between 0 and 1" in capsys.readouterr().err
+
+
+def test_the_run_keeps_every_reading_when_asked_and_a_bad_floor_is_one_line(project_env, tmp_path, monkeypatch, capsys):
+    # the relatives' attack is a reading the run withholds by default (tests/test_extract.py); with
+    # ETL_MIN_CONFIDENCE=0 the warehouse holds it too
+    monkeypatch.setenv("ETL_GAZETTEER_DIR", "offline")  # (the readings and their confidence depend on the gazetteer)
+    text = "قتل شخصان في بلدة الكسرة اليوم. وهاجم أهالي القتلى مقرات قسد في البلدة."
+    (project_env.seeds_dir / "articles.jsonl").write_text(
+        json.dumps({"id": "a1", "published": DAY, "text": text}, ensure_ascii=False) + "\n", encoding="utf-8")
+    counts = {}
+    for floor in ("0", None):
+        monkeypatch.setenv("ETL_WAREHOUSE", str(tmp_path / f"events-{floor}.duckdb"))
+        if floor is None:
+            monkeypatch.delenv("ETL_MIN_CONFIDENCE", raising=False)
+        else:
+            monkeypatch.setenv("ETL_MIN_CONFIDENCE", floor)
+        assert main(["run", "--date", DAY]) == 0
+        capsys.readouterr()
+        assert main(["query", "SELECT count(*) AS n FROM event_mentions"]) == 0
+        counts[floor] = capsys.readouterr().out
+    assert counts["0"] != counts[None], counts
+    monkeypatch.setenv("ETL_MIN_CONFIDENCE", "high")
+    assert main(["status"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "ETL_MIN_CONFIDENCE='high'" in err

@@ -75,5 +75,5 @@ def test_the_geocoder_is_its_own_resource_and_the_extractor_uses_it(project_env)
     assert {"geocoder", "warehouse_db"} <= places.required_resource_keys and "extractor" not in places.required_resource_keys
     resources = defs.resources
     geocoder, extractor = resources["geocoder"], resources["extractor"]
-    assert extractor.loader_args() == geocoder.loader_args()
+    assert extractor.loader_args()[:2] == geocoder.loader_args()  # (then the floor, ETL_MIN_CONFIDENCE)
     assert extractor.get().geocoder is geocoder.get()  # one gazetteer in memory, shared
