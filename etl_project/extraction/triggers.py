@@ -16,6 +16,9 @@ T_CROWD_NOT_ARREST = "type:main_trigger.crowd_held_not_arrest"  # "قطع شبا
 T_OVERRIDE = "type:override.{}"  # a row of rules/type_overrides.tsv ("مقتل قيادي في خلية خلال عملية أمنية")
 T_EARLIER_TYPE = "type:anaphor.earlier_type"  # "الاعتداء الجديد استهدف ...": the type told before
 T_DEATHS_ONLY = "type:deaths_only"  # deaths with no trigger: a killing, a battle when the dead were armed
+# "تعرضت المدينة لثماني ضربات جوية. وقتل شخصان في سقبا القريبة": deaths told with no trigger right after a strike
+# or shelling are its dead (ACLED types a strike's victims by the strike, civilians or not)
+T_DEATHS_OF_STRIKE = "type:deaths_only.of_strike"
 
 # gates: a clause dropped by one of these tells no incident
 G_OBJECT_ONLY = "gate:object_only"  # "ملصقات توضح أشكال مخلفات الحرب": a weapon word with no blast or toll
@@ -33,6 +36,9 @@ _CAUSE_BEFORE = re.compile(r"(?<![\u0621-\u064a])(?:جراء|بفعل|نتيجه
 _NEW_DESCRIPTION = re.compile(r"\s+ال(?:مدفعيه|صاروخيه|جويه|تركيه|اسرائيليه|روسيه|امريكيه|ايرانيه|مسيره|ناسفه|مفخخه|مدفعي|صاروخي|جوي|تركي|اسرائيلي|روسي)(?![\u0621-\u064a])")
 _AFTER_INCIDENT = re.compile(rf"(?<![{AR}])(?:عقب|بعد|اثر|قبيل|اعقاب)\s+(?:ال)?(?:حادثه|حادث|هجوم|انفجار|تفجير|اعتداء|"
                              rf"جريمه|واقعه|اشتباك|اشتباكات|قصف|غاره|كمين|اغتيال)(?![{AR}])")
+# "وفي حادثة منفصلة"، "وفي سياق آخر": the sentence tells something else than the one before
+_SEPARATE_START = re.compile(r"\s*(?:[-–•]\s*)?و?(?:في\s+)?(?:(?:حادثه|حادث|هجوم|واقعه|عمليه|اعتداء)\s+(?:منفصله|منفصل|اخري|اخر)|سياق\s+(?:متصل|اخر|منفصل)|"
+                             r"(?:غضون|اثناء)\s+ذلك|من\s+جهه\s+اخري|علي\s+صعيد)")
 _AFTER_THE = re.compile(r"(?:عقب|بعد|اثر|قبيل|قبل|اعقاب|خلفيه)\s+(?:ال)?$")
 
 
@@ -164,8 +170,21 @@ def _deaths_only(doc: ArticleContext, cl: Clause) -> Typing:
     return Typing(etype, sub, 20, True, cs, None, rules=[T_DEATHS_ONLY])
 
 
+def _of_strike(doc: ArticleContext, cl: Clause, typing: Typing, last_typed: Clause | None) -> Typing:
+    """A deaths-only clause in the sentence of a strike or shelling, or the sentence after it, is its toll."""
+    if last_typed is None or last_typed.typing.event_type != "explosion_remote_violence" or typing.event_type in CROWD_TYPES:
+        return typing
+    here, there = doc.sent_index[id(cl.sentence)], doc.sent_index[id(last_typed.sentence)]
+    if here - there > 1 or (here != there and _SEPARATE_START.match(doc.T, cl.sentence.start)):
+        return typing
+    strike = last_typed.typing
+    return Typing(strike.event_type, strike.sub_event_type, typing.priority, True, typing.trig_pos, None,
+                  rules=[T_DEATHS_ONLY, T_DEATHS_OF_STRIKE])
+
+
 def run(doc: ArticleContext) -> None:
     prev_types: list[tuple[str, str]] = []
+    last_typed: Clause | None = None  # the last clause typed by a trigger
     for cl in doc.clauses:
         if cl.skipped:
             continue
@@ -185,6 +204,9 @@ def run(doc: ArticleContext) -> None:
         # a definite trigger of a type told before refers to it
         typing.refers_back = bool(cl.triggers and typing.main.definite
                                   and any(pt == typing.event_type for pt, _ in prev_types))
+        if not cl.triggers:
+            typing = _of_strike(doc, cl, typing, last_typed)
         cl.typing = typing
         if cl.triggers:  # a clause typed by its deaths alone is no incident a later "الحادث" refers to
             prev_types.append((typing.event_type, typing.sub_event_type))
+            last_typed = cl
