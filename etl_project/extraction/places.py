@@ -374,6 +374,54 @@ def _known_between(known: list, start: int, end: int) -> bool:
     return k < len(known) and known[k] < end
 
 
+# "على قرى شيخ هروز، وباسي، ومرصو، وحفتار، في محور بلبل شمال عفرين": a list of names none of which the gazetteer
+# holds, after a plural settlement word, framed right after by a place it holds
+_UNKNOWN_ITEM = re.compile(expand(r"[\"']?(?P<item>" + _AND_ITEM + r")[\"']?"))
+_ALL_UNKNOWN_HEAD = re.compile(expand(r"(?<![{AR}])(?:" + "|".join(PLURAL_SETTLEMENTS) + r")\s*:?\s+(?=[\"'{AR}])"))
+_ALL_UNKNOWN_NEXT = re.compile(expand(r"(?:\s*[,،]\s*و?|\s+و)\s*(?=[\"'{AR}])"))
+_FRAME_GAP = re.compile(expand(r"[\"']?\s*[,،]?\s*(?:(?:في|ب|قرب|علي)\s*)?(?:(?:ال)?(?:محور|ريف|منطقه|ناحيه|محيط|اطراف|"
+                               r"جنوب|شمال|شرق|غرب|جنوبي|شمالي|شرقي|غربي)\s+)?(?:{SETTLEMENT}\s+)?$"))
+# words that describe the settlements rather than name them ("قرى عديدة ومزارع")
+_NOT_A_NAME = re.compile(r"(?:ال)?(?:عديده|كثيره|مجاوره|متفرقه|محيطه|قريبه|مختلفه|نائيه|حدوديه|محاذيه|اخري|عده|"
+                         r"مزارع|مزرعه|مناطق|مواقع|بلدات|قري|مدن|الريف|ريف|المنطقه|المحافظه)(?:ها|هم)?")
+ALL_UNKNOWN_LIST = "all_unknown_list"  # a list whose every name the gazetteer lacks, coded at the place framing it
+P_ALL_UNKNOWN_LIST = "place:role.all_unknown_list"  # the name events list for it
+_ALL_UNKNOWN_LIST_IDS = 1_000_000  # list ids of their own, past the ones place_roles numbers
+
+
+def _all_unknown_lists(doc: ArticleContext, refs: list[PlaceRef]) -> list[PlaceRef]:
+    """Each name of a list of two or more that the gazetteer lacks entirely, a village of its own coded at the
+    place named right after the list (its town at precision 2, a district's seat, a governorate at precision 3)."""
+    T, out, starts = doc.T, [], [r.start for r in refs]
+    for head in _ALL_UNKNOWN_HEAD.finditer(T):
+        items, pos = [], head.end()
+        while len(items) < 8 and (m := _UNKNOWN_ITEM.match(T, pos)) is not None:
+            items.append(m)
+            nxt = _ALL_UNKNOWN_NEXT.match(T, m.end())
+            if nxt is None:
+                break
+            pos = nxt.end()
+        if len(items) < 2 or _known_between(starts, head.start(), items[-1].end()) \
+                or any(_NOT_A_NAME.fullmatch(w) for m in items for w in m.group("item").split()):
+            continue
+        k = bisect_left(starts, items[-1].end())
+        frame = refs[k] if k < len(refs) else None
+        if frame is None or frame.place is None or frame.start - items[-1].end() > 30 \
+                or not _FRAME_GAP.match(T[items[-1].end():frame.start]):
+            continue
+        place, precision = frame.place, 2
+        if place.placetype in ("district", "subdistrict"):
+            place = doc.geocoder.district_seat(place.admin2_pcode) or place
+        elif place.placetype == "governorate":
+            precision = 3
+        lid = _ALL_UNKNOWN_LIST_IDS + head.start()
+        for m in items:
+            s, e = m.span("item")
+            mention = PlaceMention(s, e, T[s:e], place, precision, confidence=0.6, role=UNKNOWN_LIST_ITEM)
+            out.append(PlaceRef(0, mention, "head", lid, ALL_UNKNOWN_LIST))
+    return out
+
+
 def with_unknown_list_items(doc: ArticleContext, refs: list[PlaceRef]) -> list[PlaceRef]:
     out: list[PlaceRef] = []
     members = 0  # of the current list, found and unknown (a list's members are consecutive)
@@ -393,6 +441,7 @@ def with_unknown_list_items(doc: ArticleContext, refs: list[PlaceRef]) -> list[P
             out.extend(after)
             members += len(after)
             out.extend(_tail_items(doc, ref, members, refs))
+    out = sorted(out + _all_unknown_lists(doc, refs), key=lambda r: r.start)
     for i, ref in enumerate(out):
         ref.i = i  # the position among the article's place mentions
     return out
