@@ -31,6 +31,8 @@ G_POINTS_TO_NOTHING = "gate:anaphor_without_antecedent"  # a word that only poin
 # Weapon words that name an object, not an incident: they need a blast, a strike, a casualty or another
 # trigger in their clause ("ملصقات توضح أشكال مخلفات الحرب" is not an explosion).
 _OBJECT_ONLY = {"ied"}
+# "صعدت الفصائل عملياتها ردا على القصف الذي طال ريف حماة": what is answered is told as a reason, not as news
+_ANSWER_TO = re.compile(r"(?<![\u0621-\u064a])(?:ردا|رد|كرد|انتقاما|ثارا)\s+(?:علي|من|ل)\s*(?:ال)?$")
 _CAUSE_BEFORE = re.compile(r"(?<![\u0621-\u064a])(?:جراء|بفعل|نتيجه|بسبب)\s+(?:ال)?$")
 # "صليات من القذائف المدفعية التركية": a definite trigger with its own adjective describes a new incident
 _NEW_DESCRIPTION = re.compile(r"\s+ال(?:مدفعيه|صاروخيه|جويه|تركيه|اسرائيليه|روسيه|امريكيه|ايرانيه|مسيره|ناسفه|مفخخه|مدفعي|صاروخي|جوي|تركي|اسرائيلي|روسي)(?![\u0621-\u064a])")
@@ -64,6 +66,7 @@ def _gate(doc: ArticleContext, cl: Clause, prev_types) -> str | None:
     if trigs and all(t.rule.name in _OBJECT_ONLY for t in trigs) and not toll:
         trigs = []
     if trigs and not toll:
+        trigs = [t for t in trigs if not (t.definite and _ANSWER_TO.search(T, max(cs, t.start - 16), t.start))]
         # "الأحياء المدمرة جراء القصف", "خرجت المستشفيات عن الخدمة بفعل القصف": the cause of damage
         # told in passing, with no toll, no day and no such incident told before, is no incident
         trigs = [t for t in trigs if not _passing_cause(T, t, cs, ce, cl.sentence_dates, prev_types)]
