@@ -41,7 +41,8 @@ _AFTER_INCIDENT = re.compile(rf"(?<![{AR}])(?:عقب|بعد|اثر|قبيل|اع
 # "وفي حادثة منفصلة"، "وفي سياق آخر": the sentence tells something else than the one before
 _SEPARATE_START = re.compile(r"\s*(?:[-–•]\s*)?و?(?:في\s+)?(?:(?:حادثه|حادث|هجوم|واقعه|عمليه|اعتداء)\s+(?:منفصله|منفصل|اخري|اخر)|سياق\s+(?:متصل|اخر|منفصل)|"
                              r"(?:غضون|اثناء)\s+ذلك|من\s+جهه\s+اخري|علي\s+صعيد)")
-_AFTER_THE = re.compile(r"(?:عقب|بعد|اثر|قبيل|قبل|اعقاب|خلفيه)\s+(?:ال)?$")
+# "عقب الحادثة"، "وسبق هذه الهجمات": an incident named only to date what the clause tells
+_AFTER_THE = re.compile(r"(?:عقب|بعد|اثر|قبيل|قبل|اعقاب|خلفيه|سبق|سبقت|وسبق|وسبقت)\s+(?:(?:هذه|هذا|تلك|ذلك)\s+)?(?:ال)?$")
 
 
 def _passing_cause(T: str, t, cs: int, ce: int, sent_dates, prev_types) -> bool:
@@ -83,7 +84,9 @@ def _gate(doc: ArticleContext, cl: Clause, prev_types) -> str | None:
 
 def _main_trigger(T: str, cl: Clause):
     real = [t for t in cl.triggers if t.rule.typing != "anaphor"] or cl.triggers
-    main = max(real, key=lambda t: (t.rule.priority, -t.start))
+    # ("وسبق هذه الهجمات ... هجوم في بلدة ذيبان": the attack told is the second one, not the one that dates it)
+    main = max(real, key=lambda t: (t.rule.priority, not _AFTER_THE.search(T, max(cl.start, t.start - 16), t.start),
+                                    -t.start))
     rules = []
     crowd = [t for t in real if t.rule.event_type in CROWD_TYPES]
     if main.rule.sub_event_type == "arrests" and crowd and not any(a.inter == 1 for a in cl.actors):
