@@ -96,11 +96,14 @@ def _main_trigger(T: str, cl: Clause):
     return main, [T_TRIGGER.format(main.rule.name)] + rules
 
 
+_GANG = re.compile(rf"(?<![{AR}])[ول]?(?:ال)?(?:عصابه|عصابات|خاطفين|خاطفون|مسلحون مجهولون|مسلحين مجهولين|مجهولون|مجهولين)(?![{AR}])")
 _WHEN = {
-    "deaths": lambda cl: cl.has_deaths,
-    "stated_deaths": lambda cl: (cl.cas.deaths or 0) > 0,
+    "deaths": lambda T, cl: cl.has_deaths,
+    "stated_deaths": lambda T, cl: (cl.cas.deaths or 0) > 0,
     # an occupying army (Israel's, in the Golan and the south) named as the one that acts in the clause
-    "occupying_army": lambda cl: any(a.actor == "Military Forces of Israel" for a in cl.actors),
+    "occupying_army": lambda T, cl: any(a.actor == "Military Forces of Israel" for a in cl.actors),
+    # "لعصابة احتجزته عدة أيام": a gang or unknown gunmen who hold someone, no state force among the actors
+    "held_by_a_gang": lambda T, cl: bool(_GANG.search(T, cl.start, cl.end)) and not any(a.inter == 1 for a in cl.actors),
 }
 
 
@@ -113,7 +116,7 @@ def _overrides(T: str, cl: Clause, main, etype: str, sub: str, rules: list) -> t
     """The rows of rules/type_overrides.tsv that match retype the clause, in file order."""
     for row in _override_rows():
         if (row["trigger"] and row["trigger"] != main.rule.name) or (row["event_type"] and row["event_type"] != etype) \
-                or (row["sub_event_type"] and row["sub_event_type"] != sub) or (row["when"] and not _WHEN[row["when"]](cl)):
+                or (row["sub_event_type"] and row["sub_event_type"] != sub) or (row["when"] and not _WHEN[row["when"]](T, cl)):
             continue
         if row["to"] == "by_target":
             tc = target_class(T, cl.start, cl.end, main.start, cl.cas.victim_class)
