@@ -154,6 +154,8 @@ def trigger_blocked(text: str, t: Trigger, clause_start: int) -> str | None:
     # (the aircraft may be a list: "بمشاركة طائرات مروحية وحربية ومسيرات")
     if t.rule.name == "airstrike" and _IN_SUPPORT.search(text, max(clause_start, t.start - 45), t.start):
         return "support"  # "حملة دهم بمساندة مروحيات التحالف": aircraft that backed a raid struck nothing
+    if t.rule.event_type not in ("protest", "riot") and _DENOUNCED.search(text, max(clause_start, t.start - 14), t.start):
+        return "reason"  # "تظاهر المئات تنديداً بالقصف الروسي": what a crowd denounces, told as its reason
     if _CHARGED_WITH.search(text, max(clause_start, t.start - 30), t.start):
         return "charge"  # "القبض على المتورط بتفجير السيارة": what the arrested is accused of, not an incident here
     if t.rule.name == "shooting" and _IN_THE_AIR.match(text, t.end):
@@ -210,6 +212,7 @@ _PROTEST_WORDS = re.compile(
     rf"(?<![{AR}])[وبل]?(?:ال)?(?:مظاهره|مظاهرات|تظاهره|تظاهرات|متظاهر|متظاهرين|متظاهرون|محتجين|محتجون|"
     rf"معتصمين|اعتصام|وقفه احتجاجيه|المحتجين|المتظاهرين)(?![{AR}])"
 )
+_DENOUNCED = re.compile(rf"(?<![{AR}])(?:تنديدا|احتجاجا|رفضا|استنكارا|تضامنا)\s*(?:ب|علي\s+|ل)?(?:ال)?$")
 # what a protest is about is not force used on it: "احتجاجاً على مقتل شاب برصاص ..."
 _PROTEST_REASON = re.compile(r"احتجاجا|تنديدا|للمطالبه|رفضا|استنكارا|تضامنا")
 _CROWD_VIOLENT = ("assault", "attack", "destruction", "shooting", "riot")
