@@ -265,3 +265,20 @@ def test_a_list_under_a_line_of_what_has_lasted_since_yesterday_is_dated_by_the_
     text = ("على الرغم من التهدئة التي سادت منذ يوم أمس، شهد ريف السويداء الغربي عدة خروقات، شملت:\n"
             "- إطلاق قذائف هاون من مواقع حكومية نحو بلدة عرى.")
     assert [e["event_date"] for e in _events(extractor, text)] == ["2025-11-21"]
+
+
+# ---- what a raid did there types it; the force it names is the one that acts (error classes 1, 4)
+
+def test_an_occupying_army_that_detains_after_its_incursion_abducts_pointed_back_to_by_the_force(extractor):
+    text = ("توغلت قوة من جيش الاحتلال الإسرائيلي، فجر اليوم، في بلدة جباتا الخشب بريف القنيطرة الشمالي، "
+            "وداهمت عددا من المنازل.\nواعتقلت القوة شابين من أبناء البلدة واقتادتهما إلى جهة مجهولة.")
+    events = _events(extractor, text)
+    assert [(e["location_name"], e["event_type"], e["sub_event_type"]) for e in events] == [
+        ("جباتا الخشب", "violence_against_civilians", "abduction_forced_disappearance")]
+
+
+def test_a_raid_by_the_state_that_ends_in_arrests_is_one_arrest_event(extractor):
+    text = "داهمت قوات الأمن العام، فجر اليوم، منازل في بلدة الصنمين بريف درعا.\nواعتقلت القوة ثلاثة شبان مطلوبين."
+    events = _events(extractor, text)
+    assert [(e["location_name"], e["event_type"], e["sub_event_type"]) for e in events] == [
+        ("الصنمين", "strategic_development", "arrests")]

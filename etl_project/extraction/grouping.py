@@ -112,7 +112,10 @@ def absorb(into: Candidate, c: Candidate, rule: str) -> None:
         into.sub_event_type = c.sub_event_type
         into.priority = c.priority
         into.decided("type", *c.why.get("type", ()))
-    if into.weak and not c.weak and c.event_type != into.event_type:
+    # ("توغلت قوة ... في قرية الرفيد. واعتقلت القوة شابين": a raid or incursion is typed by what it did there)
+    told_what_it_did = (into.event_type, into.sub_event_type) == ("strategic_development", "other") \
+        and c.sub_event_type != "other" and c.event_type not in _CROWD_TYPES
+    if told_what_it_did or into.weak and not c.weak and c.event_type != into.event_type:
         into.event_type, into.sub_event_type, into.priority, into.weak = c.event_type, c.sub_event_type, c.priority, False
         into.decided("type", *c.why.get("type", ()))
     if c.date_explicit and not into.date_explicit:
@@ -344,7 +347,10 @@ def _merge_rule(doc: ArticleContext, e: Candidate, c: Candidate) -> str | None:
     # "سيطرت الفصائل على حلب ... دخلت مركز المدينة عقب انسحاب قوات النظام": one change of hands there
     takeover = {e.sub_event_type, c.sub_event_type} <= TERRITORY_SUBS
     same = same_place(e, c)
-    if (same or retold) and (e.event_type == c.event_type or continues or takeover) and dates_compatible(e, c):
+    # "توغلت قوة في قرية الرفيد ... واعتقلت القوة شابين": what a raid did at the place it entered is the raid
+    raid_did = (e.event_type, e.sub_event_type) == ("strategic_development", "other") and e.sentence is not c.sentence \
+        and any(r.startswith("place:fallback") for r in c.why.get("place", ())) and c.event_type not in _CROWD_TYPES
+    if (same or retold) and (e.event_type == c.event_type or continues or takeover or raid_did) and dates_compatible(e, c):
         if not same:
             return G_RETOLD
         return G_SAME_INCIDENT if e.event_type == c.event_type or continues else G_TAKEOVER

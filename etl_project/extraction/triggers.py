@@ -98,12 +98,12 @@ def _main_trigger(T: str, cl: Clause):
 
 _GANG = re.compile(rf"(?<![{AR}])[ول]?(?:ال)?(?:عصابه|عصابات|خاطفين|خاطفون|مسلحون مجهولون|مسلحين مجهولين|مجهولون|مجهولين)(?![{AR}])")
 _WHEN = {
-    "deaths": lambda T, cl: cl.has_deaths,
-    "stated_deaths": lambda T, cl: (cl.cas.deaths or 0) > 0,
+    "deaths": lambda doc, cl: cl.has_deaths,
+    "stated_deaths": lambda doc, cl: (cl.cas.deaths or 0) > 0,
     # an occupying army (Israel's, in the Golan and the south) named as the one that acts in the clause
-    "occupying_army": lambda T, cl: any(a.actor == "Military Forces of Israel" for a in cl.actors),
+    "occupying_army": lambda doc, cl: _occupying_army(doc, cl),
     # "لعصابة احتجزته عدة أيام": a gang or unknown gunmen who hold someone, no state force among the actors
-    "held_by_a_gang": lambda T, cl: bool(_GANG.search(T, cl.start, cl.end)) and not any(a.inter == 1 for a in cl.actors),
+    "held_by_a_gang": lambda doc, cl: bool(_GANG.search(doc.T, cl.start, cl.end)) and not any(a.inter == 1 for a in cl.actors),
 }
 
 
@@ -112,14 +112,29 @@ def _override_rows() -> tuple[dict, ...]:
     return read_rules("type_overrides.tsv")
 
 
-def _overrides(T: str, cl: Clause, main, etype: str, sub: str, rules: list) -> tuple[str, str]:
+_ISRAEL = "Military Forces of Israel"
+# "توغلت قوة من جيش الاحتلال ... واعتقلت القوة شابين": a force named before by the word that points back to it
+_THE_FORCE = re.compile(rf"(?<![{AR}])[وف]?(?:القوه|القوات|الدوريه|الجنود|قواته|جنوده)(?![{AR}])")
+
+
+def _occupying_army(doc: ArticleContext, cl: Clause) -> bool:
+    """Israel's army acts in the clause: named there, or, with no actor named, pointed back to by "القوة"
+    when it is the last actor the article named before the clause."""
+    armed = [a for a in cl.actors if a.inter != 7]  # (civilians, ACLED's inter code 7, are whom it acts on)
+    if armed:
+        return any(a.actor == _ISRAEL for a in armed)
+    before = [a for a in doc.actors if cl.start - 400 <= a.start < cl.start and a.inter != 7]
+    return bool(before) and before[-1].actor == _ISRAEL and bool(_THE_FORCE.search(doc.T, cl.start, cl.end))
+
+
+def _overrides(doc: ArticleContext, cl: Clause, main, etype: str, sub: str, rules: list) -> tuple[str, str]:
     """The rows of rules/type_overrides.tsv that match retype the clause, in file order."""
     for row in _override_rows():
         if (row["trigger"] and row["trigger"] != main.rule.name) or (row["event_type"] and row["event_type"] != etype) \
-                or (row["sub_event_type"] and row["sub_event_type"] != sub) or (row["when"] and not _WHEN[row["when"]](T, cl)):
+                or (row["sub_event_type"] and row["sub_event_type"] != sub) or (row["when"] and not _WHEN[row["when"]](doc, cl)):
             continue
         if row["to"] == "by_target":
-            tc = target_class(T, cl.start, cl.end, main.start, cl.cas.victim_class)
+            tc = target_class(doc.T, cl.start, cl.end, main.start, cl.cas.victim_class)
             etype, sub = ("battle", "armed_clash") if tc == "armed" else ("violence_against_civilians", "attack")
         else:
             to_type, sub = row["to"].split("/")
@@ -146,7 +161,7 @@ def _typed(doc: ArticleContext, cl: Clause, prev_types) -> Typing | None:
     T, cs, ce = doc.T, cl.start, cl.end
     main, rules = _main_trigger(T, cl)
     etype, sub = type_event(main.rule, T, cs, ce, main.start, cl.cas.victim_class, cl.actors)
-    etype, sub = _overrides(T, cl, main, etype, sub, rules)
+    etype, sub = _overrides(doc, cl, main, etype, sub, rules)
     weak = False
     refs = _refs_back(T, cl, main)
     if refs and prev_types and main.rule.priority < 85:
