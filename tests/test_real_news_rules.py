@@ -282,3 +282,23 @@ def test_a_raid_by_the_state_that_ends_in_arrests_is_one_arrest_event(extractor)
     events = _events(extractor, text)
     assert [(e["location_name"], e["event_type"], e["sub_event_type"]) for e in events] == [
         ("الصنمين", "strategic_development", "arrests")]
+
+
+# ---- a list of the dead: each item's first count is its toll (error class 6)
+
+def test_each_item_of_a_list_of_the_dead_counts_the_people_it_names_first(extractor):
+    text = ("وثق المرصد مقتل 9 أشخاص يوم أمس في مناطق سورية متفرقة، وهم:\n"
+            "- 3 عناصر من قوات النظام بهجوم لخلايا داعش قرب مدينة تدمر.\n"
+            "- مواطن برصاص مجهولين في بلدة الصنمين بريف درعا.\n"
+            "- طفلان بانفجار لغم في مدينة سراقب.")
+    events = {e["location_name"]: e for e in _events(extractor, text)}
+    assert {k: (e["fatalities"], e["event_type"]) for k, e in events.items()} == {
+        "تدمر": (3, "battle"), "الصنمين": (1, "violence_against_civilians"),
+        "سراقب": (2, "explosion_remote_violence")}
+
+
+def test_a_list_not_introduced_as_the_dead_counts_no_dead(extractor):
+    text = ("شهدت المحافظة يوم أمس الحوادث التالية:\n"
+            "- 3 عناصر من قوات النظام أصيبوا بهجوم لخلايا داعش قرب مدينة تدمر.\n"
+            "- طفلان بانفجار لغم في مدينة سراقب.")
+    assert {e["location_name"]: e["fatalities"] for e in _events(extractor, text)} == {"تدمر": 0, "سراقب": 0}

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import re
 
+from etl_project.extraction.chronology import bulleted, intro_line
 from etl_project.extraction.model import ArticleContext
+from etl_project.text.casualties import item_dead
 from etl_project.text.events import Casualties, casualties, cue_re, irrealis_before
 from etl_project.text.lexicon import AR
 
@@ -31,6 +33,18 @@ def no_toll(cas: Casualties) -> Casualties:
     return Casualties(None, None, None, None, cas.victim_class, cas.no_casualties)
 
 
+def _item_of_the_dead(T: str, cl) -> Casualties | None:
+    """"وثق المرصد مقتل 12 شخصاً، وهم:\n- 3 عناصر ... بهجوم ...": an item of a list the line before it
+    introduces as the dead counts the people it names first as its dead."""
+    line_start = T.rfind("\n", 0, cl.start) + 1
+    if cl.previous is not None or not bulleted(T, cl.start) or T[line_start:cl.start].strip(" \t-–•*▪●0123456789).") != "":
+        return None
+    intro = intro_line(T, cl.start)
+    if intro is None or casualties(T, *intro).deaths is None and casualties(T, *intro).deaths_vague is None:
+        return None
+    return item_dead(T, cl.start, cl.end)
+
+
 def run(doc: ArticleContext) -> None:
     T = doc.T
     for cl in doc.clauses:
@@ -42,6 +56,8 @@ def run(doc: ArticleContext) -> None:
             return bool(cue_re("plan").search(T, max(cs, pos - 45), pos)) or irrealis_before(T, cs, pos)
 
         cl.cas = casualties(T, cs, ce, blocked)
+        if cl.cas.deaths is None and cl.cas.deaths_vague is None and cl.cas.injuries is None:
+            cl.cas = _item_of_the_dead(T, cl) or cl.cas
         if _follows_up(T, cs, ce) and not _DEATH_DATED.search(T, cs, ce):
             # a funeral, mourning or outrage: the dead are those of an incident already told (unless
             # the clause dates the death itself: "تشييع الطفل الذي فارق الحياة يوم أمس برصاص طائش")

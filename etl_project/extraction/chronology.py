@@ -42,10 +42,8 @@ def bulleted(T: str, pos: int) -> bool:
     return bool(_BULLET.match(T, T.rfind("\n", 0, pos) + 1))
 
 
-def _intro_date(doc: ArticleContext, pos: int) -> date | None:
-    """The day of the line that introduces a bulleted list ("في يوم الثلاثاء، 5 آب، نفذ مجهولون ثلاث عمليات
-    ... شملت:"), for the item at pos: its items are that day's."""
-    T = doc.T
+def intro_line(T: str, pos: int) -> tuple[int, int] | None:
+    """The span of the line, ending with ":", that introduces the bulleted list the item at pos belongs to."""
     start = T.rfind("\n", 0, pos) + 1
     while start > 0:
         prev = T.rfind("\n", 0, start - 1) + 1
@@ -53,14 +51,23 @@ def _intro_date(doc: ArticleContext, pos: int) -> date | None:
         if not line.strip() or bulleted(T, prev):
             start = prev
             continue
-        if not line.rstrip().endswith(":"):
-            return None
-        # ("التهدئة التي سادت منذ يوم أمس ... شملت:": a day things have lasted since, not the items' day)
-        days = [d.value for d in doc.dates if prev <= d.start < start - 1 and d.value is not None
-                and d.precision == 1 and not d.anaphoric and not d.future
-                and not _SINCE.search(T, max(prev, d.start - 8), d.start)]
-        return days[-1] if days else None
+        return (prev, start - 1) if line.rstrip().endswith(":") else None
     return None
+
+
+def _intro_date(doc: ArticleContext, pos: int) -> date | None:
+    """The day of the line that introduces a bulleted list ("في يوم الثلاثاء، 5 آب، نفذ مجهولون ثلاث عمليات
+    ... شملت:"), for the item at pos: its items are that day's."""
+    T = doc.T
+    span = intro_line(T, pos)
+    if span is None:
+        return None
+    lo, hi = span
+    # ("التهدئة التي سادت منذ يوم أمس ... شملت:": a day things have lasted since, not the items' day)
+    days = [d.value for d in doc.dates if lo <= d.start < hi and d.value is not None
+            and d.precision == 1 and not d.anaphoric and not d.future
+            and not _SINCE.search(T, max(lo, d.start - 8), d.start)]
+    return days[-1] if days else None
 
 
 class _Told:

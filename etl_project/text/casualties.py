@@ -396,6 +396,22 @@ def casualties(text: str, start: int, end: int, blocked=None) -> Casualties:
     return tally.result(bool(denied))
 
 
+_ITEM_MARK = re.compile(r"[ \t]*(?:[-–•*▪●]|\d{1,2}[).-])\s*")
+
+
+def item_dead(text: str, start: int, end: int) -> Casualties | None:
+    """The dead an item of a list of the dead names first ("- 3 عناصر من قوات النظام بهجوم ..."، "- مواطن
+    برصاص مجهولين"), when the item states no casualty of its own; None otherwise."""
+    if not (prefiltered(_DEATH_RE).absent(text, start, end) and prefiltered(_INJURY_RE).absent(text, start, end)):
+        return None
+    mark = _ITEM_MARK.match(text, start, end)
+    head = _count_after(text, mark.end() if mark else start, end)
+    if head is None or head[0] is None:
+        return None
+    count, vague, cls = head
+    return Casualties(None if vague else count, count if vague else None, None, None, cls)
+
+
 # ---------------------------------------------------------------- a toll split among places
 
 # "استشهد 8 مواطنين، وهم 6 ... في بلدة X، ورجل ... في قرية Y": the total's breakdown
