@@ -302,3 +302,16 @@ def test_a_list_not_introduced_as_the_dead_counts_no_dead(extractor):
             "- 3 عناصر من قوات النظام أصيبوا بهجوم لخلايا داعش قرب مدينة تدمر.\n"
             "- طفلان بانفجار لغم في مدينة سراقب.")
     assert {e["location_name"]: e["fatalities"] for e in _events(extractor, text)} == {"تدمر": 0, "سراقب": 0}
+
+
+def test_the_attackers_dead_told_after_the_toll_are_added_to_it(extractor):
+    text = ("أعلنت قوات سوريا الديمقراطية، اليوم، مقتل ثلاثة من عناصرها إثر هجوم شنه عناصر من تنظيم داعش على نقطة "
+            "عسكرية لها في بلدة الشحيل بريف دير الزور، مساء أمس.\n"
+            "وأضافت أن قواتها ردت على مصادر النيران، ما أدى إلى مقتل أحد المهاجمين.")
+    assert [e["fatalities"] for e in _events(extractor, text)] == [4]
+
+
+def test_a_toll_told_again_is_not_added(extractor):
+    text = ("قتل ثلاثة من عناصر قسد بهجوم على نقطة عسكرية في بلدة الشحيل بريف دير الزور، مساء أمس.\n"
+            "وقالت مصادر محلية إن الهجوم أدى إلى مقتل ثلاثة عناصر.")
+    assert [e["fatalities"] for e in _events(extractor, text)] == [3]

@@ -79,15 +79,35 @@ def _conservative(stated: list, vague: list) -> int:
     return min(vs) if vs else 0
 
 
-def deaths_and_injuries(T: str, c) -> tuple[int, int]:
-    """An incident's figures: summed within a sentence, the lowest across sentences and alternative reports."""
+# "ردت قواتها على مصادر النيران، ما أدى إلى مقتل أحد المهاجمين": the other side's dead, not the toll told again
+_ATTACKERS_DEAD = re.compile(rf"(?<![{AR}])(?:مقتل|قتل|مصرع|قتلي)\s+(?:[{AR}\d]+\s+){{0,2}}?(?:من\s+)?(?:ال)?"
+                             rf"(?:مهاجمين|مهاجم|مهاجمون|منفذي|منفذين|انتحاري|انتحاريين)(?![{AR}])")
+
+
+def _deaths(T: str, members: list) -> int:
     by_sentence: dict = {}
-    for x in [c] + c.members:
-        if x.cas is not None:
-            key = (id(x.sentence), x.clause) if _ALT_REPORT.match(T, x.clause[0]) else id(x.sentence)
-            by_sentence.setdefault(key, []).append(x.cas)
-    fat = _conservative([_sum_stated(v, "deaths") for v in by_sentence.values()],
-                        [x.deaths_vague for v in by_sentence.values() for x in v])
+    for x in members:
+        key = (id(x.sentence), x.clause) if _ALT_REPORT.match(T, x.clause[0]) else id(x.sentence)
+        by_sentence.setdefault(key, []).append(x.cas)
+    return _conservative([_sum_stated(v, "deaths") for v in by_sentence.values()],
+                         [x.deaths_vague for v in by_sentence.values() for x in v])
+
+
+def deaths_and_injuries(T: str, c) -> tuple[int, int]:
+    """An incident's figures: summed within a sentence, the lowest across sentences and alternative reports;
+    the attackers' dead told in a sentence of their own are added to the toll of those they attacked."""
+    told = [x for x in [c] + c.members if x.cas is not None]
+    attackers = [x for x in told if x.cas.deaths and _ATTACKERS_DEAD.search(T, *x.clause)]
+    theirs = {id(x) for x in attackers}
+    others = [x for x in told if id(x) not in theirs and (x.cas.deaths or x.cas.deaths_vague)]
+    if attackers and others and not {id(x.sentence) for x in attackers} & {id(x.sentence) for x in others}:
+        fat = _deaths(T, others) + _deaths(T, attackers)
+    else:
+        fat = _deaths(T, told)
+    by_sentence: dict = {}
+    for x in told:
+        key = (id(x.sentence), x.clause) if _ALT_REPORT.match(T, x.clause[0]) else id(x.sentence)
+        by_sentence.setdefault(key, []).append(x.cas)
     if c.updated_toll is not None:
         fat = c.updated_toll  # the toll told later replaces the first report's (see pass tolls)
     inj = _conservative([_sum_stated(v, "injuries") for v in by_sentence.values()],
