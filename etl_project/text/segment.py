@@ -36,6 +36,19 @@ _GLUED_REPORT = re.compile(
     rf"(?<=[{AR}])(?=و(?:قال|قالت|اضاف|اضافت|اكد|اكدت|اشار|اشارت|ذكر|ذكرت|افاد|افادت|اوضح|اوضحت|تابع|تابعت)(?![{AR}]))"
 )
 # Sentence ends: . ! ? (not inside numbers like 27.09.2024 or 1.5), two or more dots, a bullet or a bar.
+_LETTER = re.compile(rf"[{AR}]")
+
+
+def _initial_stop(text: str, p: int) -> bool:
+    """The full stop at p is an initial's or a title's ("الطبيب أحمد. ع من أمام عيادته"، "د. محمد"): a letter
+    standing alone before it, or right after it and its space."""
+    def letter(i: int) -> bool:
+        return 0 <= i < len(text) and _LETTER.match(text[i]) is not None
+    alone_before = letter(p - 1) and not letter(p - 2)
+    alone_after = text[p + 1:p + 2] == " " and letter(p + 2) and not letter(p + 3) and text[p + 3:p + 4] != "\n"
+    return alone_before or alone_after
+
+
 _SENT_END = re.compile(r"(?:(?<!\d)\.(?!\d)|(?<=\d)\.(?!\d)|(?<!\d)\.(?=\d)|[!?]|\.{2,}|…|\s[|•]\s?)+")
 _CLAUSE_SPLIT = re.compile(
     r"[,;:]\s*(?=(?:و|ف)?(?:كما|فيما|بينما|في حين|وذلك|ذلك|في ظل|حيث|اذ|بعد ان|قبل ان|ثم|(?<=و)كان|(?<=و)كانت|(?<=و)(?:الثاني|الثالث|الرابع|الاخير)|اما|لترد|ليرد|وان|وانه|وانها|لا يزال|لا تزال|ما زال|ما زالت|مازال|مازالت|ليرتفع|لترتفع|ليبلغ|لتبلغ|ليصل|لتصل|وبذلك|وبهذا|(?:مشيرا|مشيره|مضيفا|مضيفه|لافتا|لافته)\s+(?:الي\s+)?ان)\s)|;"
@@ -180,6 +193,8 @@ def _split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
     s = start
     for m in prefiltered(_SENT_END).finditer(text, start, end):
         e = m.end()
+        if m.group() == "." and _initial_stop(text, m.start()):
+            continue  # "الطبيب أحمد. ع من أمام عيادته"، "د. محمد": a name's initial or a title's abbreviation
         if text[s:m.start()].strip():
             out.append(_trim(text, s, e))
         s = e
