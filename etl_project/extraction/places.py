@@ -298,6 +298,11 @@ def _frame(doc: ArticleContext, member: PlaceRef, refs: list[PlaceRef]):
     district = next((u for u in units if u.placetype in ("district", "subdistrict")), None)
     if district is not None:
         return doc.geocoder.district_seat(district.admin2_pcode) or district, 2
+    # ("قرى تل طويل وتل شنان بريف تل تمر شمال الحسكة": the town whose countryside they are)
+    town = next((r.place for r in framing if r.role == "admin" and r.place.placetype == "locality"
+                 and r.place.feature_code not in ("PPLC", "PPLA")), None)
+    if town is not None:
+        return town, 2
     if units:
         return units[0], 3
     return doc.geocoder.district_seat(member.place.admin2_pcode) or member.place, 2
