@@ -142,9 +142,13 @@ def listed_targets(T: str, cl_places: list[PlaceRef], chosen, trig_pos: int) -> 
     """Shelling, strikes and takeovers hit every town the clause names after the trigger as a target:
     "استهدف القصف بلدة X، وقرى: Y، وZ، إضافة إلى بلدة W" is one event at each (one event per place)."""
     taken = {id(p) for p, _ in chosen}
+    placed = {id(p.place) for p, _ in chosen if p.place is not None}  # (a frame its villages are coded at)
     out: list = []
     for p in sorted(cl_places, key=lambda p: p.start):
-        if id(p) in taken or p.start < trig_pos or p.role != "head" or p.place is None \
+        if p.rule == "near_cue" and id(p.place) in placed:
+            continue
+        # ("غارات استهدفت مواقع في محيط مدينة الكسوة، ومستودعات قرب مطار المزة": the surroundings of a town are hit too)
+        if id(p) in taken or p.start < trig_pos or not (p.role == "head" or p.rule == "near_cue") or p.place is None \
                 or p.rule != UNKNOWN_LIST_ITEM and (p.place.placetype not in ("locality", "neighbourhood")
                                                     or is_capital(p.place)) \
                 or _DESTINATION_BEFORE.search(T, max(0, p.start - 40), p.start):
