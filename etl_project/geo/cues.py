@@ -16,6 +16,7 @@ _QUOTES_SPACES = frozenset(" \"'(")
 _LIST_GAP = re.compile(r'\s*"?\s*,?\s*(?:و\s*(?="))?"?\s*')
 # words that open a clause ("بلدة محجة، أما الثالث"): never the next member of a list, whatever village
 # shares their letters
+_ONE_UNIT = frozenset({"محافظة", "محافظه", "ناحية", "ناحيه"})  # cue words that name a single unit, never a list
 _OPENS_A_CLAUSE = frozenset({"اما", "كما", "فيما", "بينما", "حيث", "اذ", "ثم", "لكن", "الا", "بعدما", "عندما"})
 # ... or through one or two names the gazetteer lacks, each between commas ("تلمنس, ومعرشمرين, وسكيك")
 _LIST_GAP_THROUGH_UNKNOWN = re.compile(
@@ -140,7 +141,9 @@ class Recognition:
                 if b2 in heads and b2 not in preps:
                     s.in_name = True
             # a list: "بلدات الخريطة، البغيلية، والطريف" shares the cue of its first member
-            if prev is not None and s.cue is None and not s.prep and not s.in_name and s.surface not in _OPENS_A_CLAUSE:
+            if prev is not None and s.cue is None and not s.prep and not s.in_name and s.surface not in _OPENS_A_CLAUSE \
+                    and not (prev.cue is not None and prev.cue.word in _ONE_UNIT and not s.clitic.startswith("و")):
+                # ("أبناء محافظة السويداء، ظهر اليوم": one governorate is named, the word after its comma is another)
                 gap = text[prev.end:s.word_start]
                 through_unknown = _LIST_GAP_THROUGH_UNKNOWN.fullmatch(gap) is not None and s.clitic.startswith("و")
                 if through_unknown or _LIST_GAP.fullmatch(gap) and (
