@@ -315,3 +315,11 @@ def test_a_toll_told_again_is_not_added(extractor):
     text = ("قتل ثلاثة من عناصر قسد بهجوم على نقطة عسكرية في بلدة الشحيل بريف دير الزور، مساء أمس.\n"
             "وقالت مصادر محلية إن الهجوم أدى إلى مقتل ثلاثة عناصر.")
     assert [e["fatalities"] for e in _events(extractor, text)] == [3]
+
+
+def test_a_checkpoint_of_the_army_in_the_headline_is_no_village_and_the_body_road_places_it(extractor):
+    text = ("هجوم على حاجز للجيش في ريف اللاذقية\n"
+            "هاجمت مجموعة مسلحة، فجر اليوم، حاجزاً لقوات الجيش على طريق اللاذقية - جبلة، واشتبكت مع عناصره، "
+            "ما أدى إلى مقتل 3 عناصر.")
+    events = _events(extractor, text)
+    assert [(e["geo_precision"], e["fatalities"]) for e in events] == [(2, 3)]

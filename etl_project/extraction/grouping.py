@@ -81,6 +81,8 @@ def level(c: Candidate) -> int:
         return 2 if p.placetype in ("locality", "neighbourhood") and not is_capital(p) else 1
     if is_capital(p):
         # "في مدينة حمص", "حي الجميلية": the city itself, not the governorate a bare capital may stand for
+        if c.role == "road":
+            return 2  # "على طريق اللاذقية - جبلة": a road out of the city, nearer than the governorate it heads
         return 3 if c.role in ("head", "near") and c.city else 1
     if c.role in ("admin", "ref"):
         # "ريف منبج" frames a district; "منطقة القطيفة" names the town's area

@@ -20,8 +20,9 @@ B_RECALLED_CUE = "background:recalled_cue"  # "وكان X قد ..."، "سبق أ
 # a frame right after a settlement noun and a name the gazetteer does not hold ("بلدة أبريهة بريف دير الزور"):
 # it stands for that village, an event of its own (coded at the frame)
 P_UNKNOWN_SETTLEMENT = "place:unknown_settlement"
+# (a checkpoint "للجيش"، "لقوات النظام" is the army's, not named: the frame after it is no village of its own)
 _UNKNOWN_SETTLEMENT_BEFORE = re.compile(
-    rf"(?<![{AR}])[وفبل]{{0,2}}(?:ال)?(?:بلده|قريه|مدينه|حي|مخيم|مزرعه|بلدتي|قريتي|تل|تله|حاجز)\s+[\"'“]?(?P<name>(?:[{AR}]+\s+){{0,2}}?[{AR}]+)[\"'”]?\s*[,،]?\s*"
+    rf"(?<![{AR}])[وفبل]{{0,2}}(?:ال)?(?:بلده|قريه|مدينه|حي|مخيم|مزرعه|بلدتي|قريتي|تل|تله|حاجز)\s+[\"'“]?(?!ل(?:ل|قوات|عناصر|قسد|فصائل|فصيل|جيش|امن|شرطه|ميليشيا|مليشيا|تنظيم|هيئه|فرقه|حزب))(?P<name>(?:[{AR}]+\s+){{0,2}}?[{AR}]+)[\"'”]?\s*[,،]?\s*"
     rf"(?:(?:في|ب)\s*)?(?:ال)?(?:ريف|باديه|محافظه)?\s*(?P<direction>(?:ال)?(?:(?:شمال|جنوب|شرق|غرب)ي?\s+)?"
     rf"(?:شرقي|غربي|شمالي|جنوبي|شرق|غرب|شمال|جنوب))?\s*"
     rf"(?:(?:في|ب)\s*)?(?:ال)?(?:ريف|محافظه)?\s*[\"']?$")
