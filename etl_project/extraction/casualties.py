@@ -8,7 +8,7 @@ import re
 from etl_project.extraction.chronology import bulleted, intro_line
 from etl_project.extraction.model import ArticleContext
 from etl_project.text.casualties import item_dead
-from etl_project.text.events import Casualties, casualties, cue_re, irrealis_before
+from etl_project.text.events import Casualties, casualties, clause_triggers, cue_re, irrealis_before
 from etl_project.text.lexicon import AR
 
 _DEATH_DATED = re.compile(rf"(?<![{AR}])(?:فارق|فارقت|توفي|توفيت|قتل|قتلت|قضي|استشهد)(?![{AR}])[^.,،]{{0,25}}?"
@@ -22,10 +22,15 @@ _ALT_REPORT = re.compile(rf"\s*[,،]?\s*(?:في حين|فيما|بينما|وف�
 _HIT_BEFORE = re.compile(rf"(?<![{AR}])(?:علي|في|داخل|استهدف|استهدفت|استهدفوا|طال|طالت)\s+(?:[{AR}]+\s+)?$")
 
 
-def _follows_up(T: str, cs: int, ce: int) -> bool:
-    """The clause tells what followed an incident already told (a funeral, mourning, outrage), and not as
-    what was hit."""
+_CLAIM = re.compile(rf"(?<![{AR}])[وف]?(?:تبني|تبنت|يتبني|تتبني|تبنوا|اعلن|اعلنت|مسؤوليته|مسؤوليتها)(?![{AR}])")
+
+
+def _follows_up(T: str, cs: int, ce: int, told_before: bool) -> bool:
+    """The clause tells what followed an incident already told (a funeral, mourning, outrage, a claim), and
+    not as what was hit. A claim of an attack the article has not told is the attack's report ("تبنى التنظيم
+    الهجوم الذي استهدف حافلة ... وأسفر عن مقتل 12 جندياً")."""
     return any(not _HIT_BEFORE.search(T, max(cs, m.start() - 25), m.start())
+               and (told_before or not _CLAIM.match(T, m.start()))
                for m in cue_re("followup").finditer(T, cs, ce))
 
 
@@ -47,6 +52,7 @@ def _item_of_the_dead(T: str, cl) -> Casualties | None:
 
 def run(doc: ArticleContext) -> None:
     T = doc.T
+    told_before = False  # an incident (a trigger or a toll) in a clause read before
     for cl in doc.clauses:
         if cl.skipped:
             continue
@@ -58,7 +64,9 @@ def run(doc: ArticleContext) -> None:
         cl.cas = casualties(T, cs, ce, blocked)
         if cl.cas.deaths is None and cl.cas.deaths_vague is None and cl.cas.injuries is None:
             cl.cas = _item_of_the_dead(T, cl) or cl.cas
-        if _follows_up(T, cs, ce) and not _DEATH_DATED.search(T, cs, ce):
+        told_here = told_before
+        told_before = told_before or cl.kind == "body" and (cl.cas.deaths is not None or bool(clause_triggers(T, cs, ce)))
+        if _follows_up(T, cs, ce, told_here) and not _DEATH_DATED.search(T, cs, ce):
             # a funeral, mourning or outrage: the dead are those of an incident already told (unless
             # the clause dates the death itself: "تشييع الطفل الذي فارق الحياة يوم أمس برصاص طائش")
             cl.followup = True
