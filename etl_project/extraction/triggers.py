@@ -98,12 +98,13 @@ def _main_trigger(T: str, cl: Clause):
 
 _GANG = re.compile(rf"(?<![{AR}])[ول]?(?:ال)?(?:عصابه|عصابات|خاطفين|خاطفون|مسلحون مجهولون|مسلحين مجهولين|مجهولون|مجهولين)(?![{AR}])")
 _WHEN = {
-    "deaths": lambda doc, cl: cl.has_deaths,
-    "stated_deaths": lambda doc, cl: (cl.cas.deaths or 0) > 0,
+    "deaths": lambda doc, cl, main: cl.has_deaths,
+    "stated_deaths": lambda doc, cl, main: (cl.cas.deaths or 0) > 0,
     # an occupying army (Israel's, in the Golan and the south) named as the one that acts in the clause
-    "occupying_army": lambda doc, cl: _occupying_army(doc, cl),
-    # "لعصابة احتجزته عدة أيام": a gang or unknown gunmen who hold someone, no state force among the actors
-    "held_by_a_gang": lambda doc, cl: bool(_GANG.search(doc.T, cl.start, cl.end)) and not any(a.inter == 1 for a in cl.actors),
+    "occupying_army": lambda doc, cl, main: _occupying_army(doc, cl),
+    # "لعصابة احتجزته عدة أيام": a gang or unknown gunmen, next to the word, who hold someone; no state force acts
+    "held_by_a_gang": lambda doc, cl, main: bool(_GANG.search(doc.T, max(cl.start, main.start - 30), min(cl.end, main.end + 30)))
+    and not any(a.inter == 1 for a in cl.actors),
 }
 
 
@@ -131,7 +132,7 @@ def _overrides(doc: ArticleContext, cl: Clause, main, etype: str, sub: str, rule
     """The rows of rules/type_overrides.tsv that match retype the clause, in file order."""
     for row in _override_rows():
         if (row["trigger"] and row["trigger"] != main.rule.name) or (row["event_type"] and row["event_type"] != etype) \
-                or (row["sub_event_type"] and row["sub_event_type"] != sub) or (row["when"] and not _WHEN[row["when"]](doc, cl)):
+                or (row["sub_event_type"] and row["sub_event_type"] != sub) or (row["when"] and not _WHEN[row["when"]](doc, cl, main)):
             continue
         if row["to"] == "by_target":
             tc = target_class(doc.T, cl.start, cl.end, main.start, cl.cas.victim_class)
