@@ -323,3 +323,10 @@ def test_a_checkpoint_of_the_army_in_the_headline_is_no_village_and_the_body_roa
             "ما أدى إلى مقتل 3 عناصر.")
     events = _events(extractor, text)
     assert [(e["geo_precision"], e["fatalities"]) for e in events] == [(2, 3)]
+
+
+def test_a_bare_toll_that_rises_is_the_toll_of_the_one_incident_with_dead(extractor):
+    text = ("قتل 4 أشخاص وأصيب 10 آخرون في انفجار سيارة مفخخة في حي الزهراء بمدينة حمص مساء الخميس. "
+            "وارتفعت الحصيلة صباح اليوم الجمعة إلى 7 قتلى بعد وفاة 3 من المصابين متأثرين بجراحهم.")
+    events = _events(extractor, text, published="2025-03-07")
+    assert [(e["event_date"], e["fatalities"]) for e in events] == [("2025-03-06", 7)]

@@ -24,8 +24,12 @@ _INCIDENT_WORDS = (
     ("violence_against_civilians", r"(?:ال)?(?:مجزره|هجوم|الهجوم|اعدامات|عمليه\s+الاعدام)"),
 )
 _TOLL = re.compile(
-    rf"(?<![{AR}]){_RISE}\s+(?:{_DEAD}\s+)+(?P<what>[^.\n]{{0,90}}?)\s(?:الي|ل)\s*(?:اكثر\s+من\s+|نحو\s+|حوالي\s+)?(?=\S)"
-    rf"|(?<![{AR}])(?:{_DEAD}\s+)+(?P<what2>[^.\n]{{0,60}}?)\s{_RISE}\s+(?:الي|ل)\s*(?:اكثر\s+من\s+|نحو\s+|حوالي\s+)?(?=\S)")
+    rf"(?<![{AR}]){_RISE}\s+(?:{_DEAD}\s+)+(?P<what>[^.\n]{{0,90}}?)\s(?:الي(?![{AR}])|ل(?=\s*\d))\s*(?:اكثر\s+من\s+|نحو\s+|حوالي\s+)?(?=\S)"
+    rf"|(?<![{AR}])(?:{_DEAD}\s+)+(?P<what2>[^.\n]{{0,60}}?)\s{_RISE}\s+(?:الي(?![{AR}])|ل(?=\s*\d))\s*(?:اكثر\s+من\s+|نحو\s+|حوالي\s+)?(?=\S)")
+
+
+# the toll named alone, with the day it rose on at most ("وارتفعت الحصيلة صباح اليوم الجمعة إلى 7 قتلى")
+_BARE_TOLL = re.compile(rf"\s*(?:(?:صباح|مساء|ظهر|فجر|ليل|ليله|يوم)\s+)?(?:اليوم|امس|[{AR}]+)?(?:\s+[{AR}]+)?\s*")
 
 
 def _types_named(words: str) -> set[str]:
@@ -45,13 +49,16 @@ def _updated_tolls(doc: ArticleContext) -> list[tuple[int, str, set[str], int]]:
             nm = number_at(T, m.end())
             words = m.group("what") or m.group("what2") or ""
             types = _types_named(words)
-            if nm is None or nm.vague or nm.value is None or not types:
+            if nm is None or nm.vague or nm.value is None or not types and not _BARE_TOLL.fullmatch(words):
                 continue
             out.append((m.start(), words, types, nm.value))
     return out
 
 
 def _about(doc: ArticleContext, words: str, types: set[str], events: list[Candidate]) -> Candidate | None:
+    if not types:  # "وارتفعت الحصيلة إلى 7 قتلى": the toll of the one incident the article counts dead in
+        dead = [e for e in events if not e.background and e.cas is not None and e.cas.deaths]
+        return dead[0] if len(dead) == 1 else None
     kin = [e for e in events if e.event_type in types and not e.background]
     if len(kin) == 1:
         return kin[0]
