@@ -145,8 +145,8 @@ def listed_targets(T: str, cl_places: list[PlaceRef], chosen, trig_pos: int) -> 
     placed = {id(p.place) for p, _ in chosen if p.place is not None}  # (a frame its villages are coded at)
     out: list = []
     for p in sorted(cl_places, key=lambda p: p.start):
-        if p.rule == "near_cue" and id(p.place) in placed:
-            continue
+        if p.rule == "near_cue" and (id(p.place) in placed or any(p.start > q.start for q, _ in chosen)):
+            continue  # ("حاجز الصوامع في محيط مدينة سراقب": the town whose surroundings hold the target told)
         # ("غارات استهدفت مواقع في محيط مدينة الكسوة، ومستودعات قرب مطار المزة": the surroundings of a town are hit too)
         if id(p) in taken or p.start < trig_pos or not (p.role == "head" or p.rule == "near_cue") or p.place is None \
                 or p.rule != UNKNOWN_LIST_ITEM and (p.place.placetype not in ("locality", "neighbourhood")
