@@ -66,7 +66,7 @@ def junk_rule(m, T: str = "", date_spans=()) -> str | None:
     rows, head = _junk_rows()
     if not T or not head.match(m.text):
         return None
-    before, after = T[max(0, m.start - 30):m.start], T[m.end:m.end + 30]
+    before, after = T[max(0, m.start - 60):m.start], T[m.end:m.end + 30]
     for name, word, before_re, after_re in rows:
         if word.match(m.text) and (before_re is None or before_re.search(before)) and \
                 (after_re is None or after_re.match(after)):

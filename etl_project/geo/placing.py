@@ -151,7 +151,7 @@ class Placing:
             s = spans[j]
             if s.start - spans[i].end > 40:
                 break
-            if resolved[j] >= 0:
+            if resolved[j] >= 0 and not _road_named(s):
                 p = self.places[s.entries[resolved[j]].idx]
                 return self._admin_or_seat(s.without_cue(), p, [self.places[e.idx] for e in s.entries])
         return self._article_town(i, spans, resolved)
@@ -213,7 +213,8 @@ class Placing:
             # the town it belongs to: the next resolved span within 40 chars, else the article's main town
             city = None
             k = bisect_left(span_starts, b)
-            nxt = [j for start, j in by_start[k:k + 1] if start - b <= 40]
+            # (not a town a road is named after: "أحياء القطانة وبستان القصر وطريق الباب" are Aleppo's)
+            nxt = [j for start, j in by_start[k:k + 1] if start - b <= 40 and not _road_named(spans[j])]
             if nxt:
                 j = nxt[0]
                 s = spans[j]
@@ -227,6 +228,11 @@ class Placing:
                 continue
             out.append(PlaceMention(m.start(1) - 0, b, text[a:b], city, 1, cue="حي", confidence=0.6))
         return out
+
+
+def _road_named(s) -> bool:
+    """The span names a town only as the road to it ("وطريق الباب"): a neighbourhood named so is no part of it."""
+    return s.cue is not None and norm(s.cue.word) == "طريق"
 
 
 def _role(r, i: int, place: Place) -> str | None:
