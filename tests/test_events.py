@@ -463,3 +463,14 @@ def test_trees_cut_down_and_a_group_dissolving_itself(text, expected):
 ])
 def test_an_agreement_reached_or_signed_is_an_agreement(text, expected):
     assert main_type(text) == expected
+
+
+def test_segment_a_list_of_linked_headlines_after_a_bare_marker_until_the_prose_resumes():
+    text = ("قصفت قوات النظام بالمدفعية اليوم بلدة كفرنبل جنوبي إدلب ما أسفر عن أضرار مادية.\n"
+            "مواضيع ذات صلة\n"
+            "قصف مدفعي يستهدف بلدة كنصفرة\n"
+            "مقتل طفل بانفجار لغم في ريف حماة\n"
+            "وقال مصدر محلي إن القصف استمر ساعات وأدى إلى نزوح عشرات العائلات من البلدة نحو المخيمات.")
+    t = N(text)
+    kinds = [s.kind for s in segment(t)]
+    assert kinds == ["body", "teaser", "teaser", "teaser", "body"]

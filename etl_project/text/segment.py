@@ -114,6 +114,14 @@ def _words(s: str) -> int:
     return len(_WORD.findall(s))
 
 
+_LINKED_HEADLINES = 6  # lines after a bare "see also" marker that may be the headlines it links to
+
+
+def _prose(line: str, n_words: int) -> bool:
+    """A line of the article's own prose, not a linked headline: a long line, or a full sentence."""
+    return n_words > 16 or (n_words >= 8 and line.endswith((".", "،", ":")))
+
+
 def segment(text: str, title: str | None = None) -> list[Sentence]:
     """Sentences of a normalised text, with kinds and clauses (see module doc)."""
     title_key = re.sub(r"\s+", " ", title).strip() if title else None
@@ -140,7 +148,7 @@ def segment(text: str, title: str | None = None) -> list[Sentence]:
         in_summary = zone == "summary" or (zone == "teaser" and bool(_zone_re("summary").match(stripped)))
         if zone is not None:
             kind = zone
-        elif teaser_follow > 0:
+        elif teaser_follow > 0 and not _prose(stripped, n_words):
             kind = "teaser"
             teaser_follow -= 1
             if stripped.endswith(("…", "...")):
@@ -148,7 +156,8 @@ def segment(text: str, title: str | None = None) -> list[Sentence]:
         elif tm:
             kind = "teaser"
             if len(line[tm.end():].strip()) < 3:
-                teaser_follow = 1  # the linked headline is on the next line
+                # the linked headlines are on the next lines ("مواضيع ذات صلة" and a list of them), until prose
+                teaser_follow = _LINKED_HEADLINES
         elif stripped.endswith(("…", "...")) and sentences and sentences[-1].kind == "teaser":
             kind = "teaser"
         elif title_key and stripped == title_key:
@@ -157,7 +166,7 @@ def segment(text: str, title: str | None = None) -> list[Sentence]:
             kind = "dateline"
         elif not seen_prose and n_words < 20 and not re.search(r"[.!?]$", stripped) and li + 1 < len(lines):
             kind = "headline"
-        if kind == "teaser" and stripped.endswith(("…", "...")):
+        if kind == "teaser" and stripped.endswith(("…", "...")) or kind != "teaser":
             teaser_follow = 0
         if kind == "body":
             dm = _DATELINE_PREFIX.match(line)
