@@ -44,7 +44,7 @@ _DEATH_RE = re.compile(
     r"ارتقاء|ارتقي|ارتقت|وفاه|وفاته|وفاتها|وفاتهم|وفاتهما|توفي|توفيت|فارق الحياه|فارقت الحياه|فارق|فارقت|فارقا|"
     r"قضي|قضوا|اغتيال|اغتال|اغتالوا|اغتالت|اغتيل|اغتاله|اغتالها|اغتالوه|اغتالهما|تصفيه|اعدام|اعدم|اعدموا|اعدمت|"
     r"جثه|جثته|جثتها|جثتهما|جثتين|جثتي|جثث|"
-    r"بحياه|بحياته|بحياتها|بحياتهم|بحياتهما|"
+    r"بحياه|بحياته|بحياتها|بحياتهم|بحياتهما|فقد|فقدت|فقدوا|فقدا|"
     # "عثر عليه مقتولاً"، "لفظ أنفاسه"، "راح ضحيتها شاب"
     r"مقتولا|مقتول|مقتوله|مقتولين|مقتولون|مقتولتين|انفاسه|انفاسها|انفاسهم|ضحيتها|ضحيته|ضحيتهم"
     rf")(?![{AR}])"
@@ -232,6 +232,14 @@ def _life_not_taken(text: str, m: re.Match, a: str, start: int, end: int) -> boo
     return a.startswith("بحيا") and not _TOOK_LIFE.search(text, max(start, m.start() - 40), m.start())
 
 
+_LIFE_LOST = re.compile(rf"(?<![{AR}])(?:حياته|حياتها|حياتهم|حياتهما|ارواحهم|ارواحهما|روحه|روحها)(?![{AR}])")
+
+
+def _lost_not_life(text: str, m: re.Match, a: str, start: int, end: int) -> bool:
+    # "فقد أربعة أشخاص حياتهم": lost their lives; "فقدت العائلة منزلها", "فقد الاتصال": lost something else
+    return a in ("فقد", "فقدت", "فقدوا", "فقدا") and not _LIFE_LOST.search(text, m.end(), min(end, m.end() + 50))
+
+
 def _laqi_without_death(text: str, m: re.Match, a: str, start: int, end: int) -> bool:
     return a in ("لقي", "لقيت", "لقوا", "لقيا") and not re.search(r"مصرع|حتف", text[m.end():m.end() + 40])
 
@@ -288,6 +296,7 @@ NOT_A_DEATH = (
     ("قضى with no cause of death after it", _qudi_without_cause),
     ("بحياة not after أودى", _life_not_taken),
     ("لقي without مصرع/حتف", _laqi_without_death),
+    ("فقد without حياته", _lost_not_life),
     ("فارق without الحياة", _fariq_without_life),
     ("أنفاسه without لفظ", _breath_not_last),
     ("ضحيته without راح", _victim_not_taken),
