@@ -330,3 +330,15 @@ def test_a_bare_toll_that_rises_is_the_toll_of_the_one_incident_with_dead(extrac
             "وارتفعت الحصيلة صباح اليوم الجمعة إلى 7 قتلى بعد وفاة 3 من المصابين متأثرين بجراحهم.")
     events = _events(extractor, text, published="2025-03-07")
     assert [(e["event_date"], e["fatalities"]) for e in events] == [("2025-03-06", 7)]
+
+
+def test_the_forces_response_to_an_attack_is_more_of_the_attack(extractor):
+    text = ("قتل ثلاثة عناصر من الجيش السوري، اليوم، بهجوم لمسلحين على حاجز في بلدة الصنمين شمالي درعا.\n"
+            "وأضافت المصادر أن قوات الجيش استقدمت تعزيزات إلى المنطقة وبدأت حملة تمشيط في محيط البلدة.")
+    assert [(e["event_type"], e["fatalities"]) for e in _events(extractor, text)] == [("battle", 3)]
+
+
+def test_a_raid_of_another_day_after_an_attack_is_an_event_of_its_own(extractor):
+    text = ("قتل ثلاثة عناصر من الجيش السوري، يوم الأربعاء، بهجوم لمسلحين على حاجز في بلدة الصنمين شمالي درعا.\n"
+            "وبدأت قوات الجيش، اليوم الجمعة، حملة مداهمات في بلدة الصنمين.")
+    assert sorted(e["event_type"] for e in _events(extractor, text)) == ["battle", "strategic_development"]

@@ -34,6 +34,7 @@ DAMASCUS_PCODE = "SY01"
 
 _DAMASCUS_AND_ITS_COUNTRYSIDE = {"SY01", "SY03"}
 _CROWD_TYPES = {"protest", "riot"}
+_VIOLENT = ("battle", "explosion_remote_violence", "violence_against_civilians")
 _NATIONALITY = re.compile(r"^(?:ال)?[\u0621-\u064a]+(?:يه|ي)$")  # "مسيرة تركية": a nationality, not a place abroad
 _ALSO = re.compile(r"\s*[,،]?\s*(?:كما|وكذلك|كذلك)\s")
 # "وفي حادثة منفصلة، ..."، "وفي حادث آخر": the sentence tells another incident than the one before
@@ -350,9 +351,14 @@ def _merge_rule(doc: ArticleContext, e: Candidate, c: Candidate) -> str | None:
     takeover = {e.sub_event_type, c.sub_event_type} <= TERRITORY_SUBS
     same = same_place(e, c)
     # "توغلت قوة في قرية الرفيد ... واعتقلت القوة شابين": what a raid did at the place it entered is the raid
+    # ("... بهجوم على حاجز في بلدة الصنمين. واستقدمت القوات تعزيزات وبدأت حملة تمشيط في محيط البلدة": the
+    # response to the incident, with no arrest or toll of its own, is more of it)
+    aftermath = (c.event_type, c.sub_event_type) == ("strategic_development", "other") and e.sentence is not c.sentence \
+        and e.event_type in _VIOLENT and not (c.cas is not None and (c.cas.deaths or c.cas.injuries)) \
+        and (not c.date_explicit or c.date == e.date)
     raid_did = (e.event_type, e.sub_event_type) == ("strategic_development", "other") and e.sentence is not c.sentence \
         and any(r.startswith("place:fallback") for r in c.why.get("place", ())) and c.event_type not in _CROWD_TYPES
-    if (same or retold) and (e.event_type == c.event_type or continues or takeover or raid_did) and dates_compatible(e, c):
+    if (same or retold) and (e.event_type == c.event_type or continues or takeover or raid_did or aftermath) and dates_compatible(e, c):
         if not same:
             return G_RETOLD
         return G_SAME_INCIDENT if e.event_type == c.event_type or continues else G_TAKEOVER
