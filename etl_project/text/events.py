@@ -98,6 +98,10 @@ _FIGHTING = re.compile(r"معارك|اشتباكات|مواجهات|قصف|غا�
 _ATTACK_ON_PROPERTY = None
 
 
+_ANY_BEFORE = re.compile(rf"(?<![{AR}])[لب]?اي\s+$")
+_NEGATOR = re.compile(rf"(?<![{AR}])[وف]?(?:لم|لا|لن|ليس|ليست|دون|بدون)(?![{AR}])")
+
+
 @lru_cache(maxsize=None)
 def _neg_end() -> re.Pattern:
     return re.compile(
@@ -139,6 +143,8 @@ def trigger_blocked(text: str, t: Trigger, clause_start: int) -> str | None:
     near = text[max(clause_start, t.start - 25):t.start]
     if _neg_end().search(near):
         return "negation"
+    if _ANY_BEFORE.search(near) and _NEGATOR.search(text, max(clause_start, t.start - 50), t.start):
+        return "negation"  # "لم تتعرض مدينة سراقب لأي قصف": no strike of any kind
     if cue_re("plan").search(text, max(clause_start, t.start - 45), t.start):
         return "plan"
     if irrealis_before(text, clause_start, t.start):
