@@ -138,6 +138,11 @@ def retargeted(T: str, cl_places: list[PlaceRef], chosen, trigs) -> list[tuple[P
     return out
 
 
+# "سقطت قذائف ... قال الجيش الوطني إن مصدرها مناطق انتشار قسد في تل رفعت": where the fire came from
+_SOURCE_BEFORE = re.compile(r"(?<![\u0621-\u064a])(?:مصدرها|مصدره|مصدر القصف|مصدر القذائف|انطلاقا من|اطلقت من|انطلقت من)"
+                            r"(?![\u0621-\u064a])[^.،,]*$")
+
+
 def listed_targets(T: str, cl_places: list[PlaceRef], chosen, trig_pos: int) -> list[tuple[PlaceRef, int | None]]:
     """Shelling, strikes and takeovers hit every town the clause names after the trigger as a target:
     "استهدف القصف بلدة X، وقرى: Y، وZ، إضافة إلى بلدة W" is one event at each (one event per place)."""
@@ -151,7 +156,8 @@ def listed_targets(T: str, cl_places: list[PlaceRef], chosen, trig_pos: int) -> 
         if id(p) in taken or p.start < trig_pos or not (p.role == "head" or p.rule == "near_cue") or p.place is None \
                 or p.rule != UNKNOWN_LIST_ITEM and (p.place.placetype not in ("locality", "neighbourhood")
                                                     or is_capital(p.place)) \
-                or _DESTINATION_BEFORE.search(T, max(0, p.start - 40), p.start):
+                or _DESTINATION_BEFORE.search(T, max(0, p.start - 40), p.start) \
+                or _SOURCE_BEFORE.search(T, max(0, p.start - 70), p.start):
             continue
         out.append((p, p.list_id))
         taken.add(id(p))
