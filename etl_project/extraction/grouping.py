@@ -115,6 +115,9 @@ def absorb(into: Candidate, c: Candidate, rule: str) -> None:
         into.sub_event_type = c.sub_event_type
         into.priority = c.priority
         into.decided("type", *c.why.get("type", ()))
+    if (into.event_type, c.event_type) == ("protest", "riot"):  # (ACLED: a crowd that riots is a riot)
+        into.event_type, into.sub_event_type, into.priority = c.event_type, c.sub_event_type, c.priority
+        into.decided("type", *c.why.get("type", ()))
     # ("توغلت قوة ... في قرية الرفيد. واعتقلت القوة شابين": a raid or incursion is typed by what it did there)
     told_what_it_did = (into.event_type, into.sub_event_type) == ("strategic_development", "other") \
         and c.sub_event_type != "other" and c.event_type not in _CROWD_TYPES
@@ -353,12 +356,14 @@ def _merge_rule(doc: ArticleContext, e: Candidate, c: Candidate) -> str | None:
     # "توغلت قوة في قرية الرفيد ... واعتقلت القوة شابين": what a raid did at the place it entered is the raid
     # ("... بهجوم على حاجز في بلدة الصنمين. واستقدمت القوات تعزيزات وبدأت حملة تمشيط في محيط البلدة": the
     # response to the incident, with no arrest or toll of its own, is more of it)
+    # ("قطع الأهالي الطريق بالإطارات المشتعلة، فيما أطلق الأمن الرصاص في الهواء لتفريق المحتجين": one crowd)
+    one_crowd = {e.event_type, c.event_type} <= _CROWD_TYPES and e.sentence is c.sentence
     aftermath = (c.event_type, c.sub_event_type) == ("strategic_development", "other") and e.sentence is not c.sentence \
         and e.event_type in _VIOLENT and not (c.cas is not None and (c.cas.deaths or c.cas.injuries)) \
         and (not c.date_explicit or c.date == e.date)
     raid_did = (e.event_type, e.sub_event_type) == ("strategic_development", "other") and e.sentence is not c.sentence \
         and any(r.startswith("place:fallback") for r in c.why.get("place", ())) and c.event_type not in _CROWD_TYPES
-    if (same or retold) and (e.event_type == c.event_type or continues or takeover or raid_did or aftermath) and dates_compatible(e, c):
+    if (same or retold) and (e.event_type == c.event_type or continues or takeover or raid_did or aftermath or one_crowd) and dates_compatible(e, c):
         if not same:
             return G_RETOLD
         return G_SAME_INCIDENT if e.event_type == c.event_type or continues else G_TAKEOVER
