@@ -8,7 +8,8 @@ from functools import lru_cache
 
 from etl_project.extraction.model import CROWD_TYPES, ArticleContext, Clause, Typing
 from etl_project.extraction.rules import read_rules
-from etl_project.text.events import clause_triggers, crowd_typing, cue_re, is_demonstrative, target_class, type_event
+from etl_project.text.events import (armed_named_after, clause_triggers, crowd_typing, cue_re, is_demonstrative,
+                                     target_class, type_event)
 from etl_project.text.lexicon import AR
 
 T_TRIGGER = "type:trigger.{}"  # the deciding trigger row of lexicons/triggers.tsv
@@ -136,6 +137,8 @@ def _overrides(doc: ArticleContext, cl: Clause, main, etype: str, sub: str, rule
             continue
         if row["to"] == "by_target":
             tc = target_class(doc.T, cl.start, cl.end, main.start, cl.cas.victim_class)
+            if tc != "armed" and cl.cas.victim_class is None and armed_named_after(doc.T, main.start, cl.end):
+                tc = "armed"  # (the dead told only as "مقتله" are the armed man the clause named)
             etype, sub = ("battle", "armed_clash") if tc == "armed" else ("violence_against_civilians", "attack")
         else:
             to_type, sub = row["to"].split("/")

@@ -351,11 +351,17 @@ def target_class(text: str, start: int, end: int, trig_pos: int, victim_class: s
     return "civilian"
 
 
+def armed_named_after(text: str, trig_pos: int, end: int) -> bool:
+    """An armed person or unit named anywhere after the trigger in the clause, not a former one ("عملية إنزال
+    جوي ... استهدفت منزلاً يتحصن فيه قيادي في تنظيم داعش")."""
+    return any(not _FORMER.match(text, m.end()) for m in _ARMED_TARGET.finditer(text, trig_pos, end))
+
+
 # re-exported: the casualty counts and the actors live in casualties.py and actors.py
 __all__ = [
     "PREFIX", "TriggerRule", "Trigger", "cue_re", "find_triggers", "irrealis_before", "trigger_blocked",
     "clause_triggers", "is_demonstrative", "clause_is_generic", "clause_is_background", "crowd_typing",
-    "type_event", "target_class",
+    "type_event", "target_class", "armed_named_after",
     "DEATH", "INJURY", "Casualties", "casualties", "ActorMention", "find_actors", "assign_actors",
     "_DEATH_RE", "_INJURY_RE", "_persons", "_actor_table",
 ]
