@@ -58,6 +58,19 @@ _RAW_CONTRACT_COLUMNS = ("record_key", "article_id", "text", "partition_date", "
 
 def check_articles(raw: pl.DataFrame) -> pl.DataFrame:
     """Apply the RawArticle contract to the readable records; failures become quarantined rows."""
+    frame, order = checked_articles(raw)
+    return frame[order] if raw.height else raw
+
+
+def ordered_slices(frame: pl.DataFrame, order: pl.Series, rows: int) -> Iterator[pl.DataFrame]:
+    """`frame[order]` a slice of `rows` rows at a time: each slice is a copy of its rows only, not of the day."""
+    for start in range(0, order.len(), rows):
+        yield frame[order.slice(start, rows)]
+
+
+def checked_articles(raw: pl.DataFrame) -> tuple[pl.DataFrame, pl.Series]:
+    """check_articles without its last step: the checked records, and the order they are kept in (by origin and
+    key), which the raw step applies a slice at a time as it writes the day."""
     indexed = raw.with_row_index("_rid")
     ok = pl.col("status") == "ok"
     readable = indexed if raw.height and raw.get_column("status").eq("ok").all() else indexed.filter(ok)
@@ -76,7 +89,7 @@ def check_articles(raw: pl.DataFrame) -> pl.DataFrame:
     # the order of old: valid readable rows, then rejected ones, then the others, sorted by origin and key
     group = pl.when(is_bad).then(1).when(~ok).then(2).otherwise(0)  # `ok` as read: bad rows are quarantined now
     order = indexed.select(pl.arg_sort_by(["origin", "record_key", group, "_rid"])).to_series()
-    return indexed.drop("_rid")[order] if raw.height else raw
+    return (indexed.drop("_rid"), order) if raw.height else (raw, pl.Series("order", [], pl.UInt32))
 
 
 # Extraction runs over chunks of articles; each chunk becomes a small frame at once, so a partition never
@@ -317,5 +330,5 @@ def mentions_frame(events: pl.DataFrame) -> pl.DataFrame:
     return frame.select(list(MENTION_COLUMNS))
 
 
-__all__ = ["release_memory", "release_after", "check_articles", "extract_articles", "iter_extracted", "check_events", "ledger",
+__all__ = ["release_memory", "release_after", "check_articles", "checked_articles", "ordered_slices", "extract_articles", "iter_extracted", "check_events", "ledger",
            "ledger_slice", "event_counts", "crashed_articles", "quarantine_rows", "mentions_frame", "EVENT_FIELDS"]
