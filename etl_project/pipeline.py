@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable, Iterator
 from datetime import date
 
 import polars as pl
@@ -57,6 +58,19 @@ _RAW_CONTRACT_COLUMNS = ("record_key", "article_id", "text", "partition_date", "
 
 def check_articles(raw: pl.DataFrame) -> pl.DataFrame:
     """Apply the RawArticle contract to the readable records; failures become quarantined rows."""
+    frame, order = checked_articles(raw)
+    return frame[order] if raw.height else raw
+
+
+def ordered_slices(frame: pl.DataFrame, order: pl.Series, rows: int) -> Iterator[pl.DataFrame]:
+    """`frame[order]` a slice of `rows` rows at a time: each slice is a copy of its rows only, not of the day."""
+    for start in range(0, order.len(), rows):
+        yield frame[order.slice(start, rows)]
+
+
+def checked_articles(raw: pl.DataFrame) -> tuple[pl.DataFrame, pl.Series]:
+    """check_articles without its last step: the checked records, and the order they are kept in (by origin and
+    key), which the raw step applies a slice at a time as it writes the day."""
     indexed = raw.with_row_index("_rid")
     ok = pl.col("status") == "ok"
     readable = indexed if raw.height and raw.get_column("status").eq("ok").all() else indexed.filter(ok)
@@ -75,7 +89,7 @@ def check_articles(raw: pl.DataFrame) -> pl.DataFrame:
     # the order of old: valid readable rows, then rejected ones, then the others, sorted by origin and key
     group = pl.when(is_bad).then(1).when(~ok).then(2).otherwise(0)  # `ok` as read: bad rows are quarantined now
     order = indexed.select(pl.arg_sort_by(["origin", "record_key", group, "_rid"])).to_series()
-    return indexed.drop("_rid")[order] if raw.height else raw
+    return (indexed.drop("_rid"), order) if raw.height else (raw, pl.Series("order", [], pl.UInt32))
 
 
 # Extraction runs over chunks of articles; each chunk becomes a small frame at once, so a partition never
@@ -100,51 +114,72 @@ def extract_articles(
     `workers` > 1 (with at least `min_parallel` articles, and `loader_args`: the arguments of
     etl_project.loading.load_extractor that give the same extractor) spreads the chunks over that
     many processes, this one included. The frame is the same, row for row, as with one."""
-    version = extractor_version(extractor)
-    # the readable articles are sliced out of the day's frame one chunk at a time, when the chunk is extracted:
-    # filtering the whole frame first would copy every text of the day
-    rows = articles.select(pl.arg_where(pl.col("status") == "ok")).to_series()
-    fields = articles.select(ARTICLE_FIELDS)
-    chunks = _Chunks(fields, rows)
-    n = rows.len()
-    if workers > 1 and loader_args is not None and len(chunks) > 1 and n >= min_parallel:
-        frames = _extract_parallel(chunks, extractor, version, partition_date, workers, loader_args)
-    else:
-        frames = [extract_chunk(extractor, version, chunks[i], partition_date) for i in range(len(chunks))]
-    frames = [f for f in frames if f.height]
+    n = articles.get_column("status").eq("ok").sum() if articles.height else 0
+    frames = [f for f in iter_extracted([articles.select("status", *ARTICLE_FIELDS)], n, extractor, partition_date,
+                                        workers, loader_args, min_parallel) if f.height]
     if not frames:
         return pl.DataFrame(schema=EXTRACTED_SCHEMA)
-    # not rechunked: one copy of the day's events fewer (the IPC file is written chunk by chunk all the same)
+    # not rechunked: one copy of the day's events fewer
     return frames[0] if len(frames) == 1 else pl.concat(frames, how="vertical", rechunk=False)
 
 
-class _Chunks:
-    """The readable articles in chunks of EXTRACT_CHUNK, each taken from the day's frame when it is asked for."""
+def iter_extracted(
+    articles: Iterable[pl.DataFrame],
+    n_readable: int,
+    extractor,
+    partition_date: date,
+    workers: int = 1,
+    loader_args: tuple | None = None,
+    min_parallel: int = PARALLEL_MIN_ARTICLES,
+) -> Iterator[pl.DataFrame]:
+    """extract_articles over a day given as slices of its raw records (status and ARTICLE_FIELDS), yielding each
+    chunk's events in article order as soon as they are known: the caller can write them away, so neither the
+    day's articles nor its events are ever all in memory. `n_readable`: the day's articles with status ok."""
+    version = extractor_version(extractor)
+    chunks = _chunks(articles)
+    if workers > 1 and loader_args is not None and n_readable > EXTRACT_CHUNK and n_readable >= min_parallel:
+        yield from _extract_parallel(chunks, extractor, version, partition_date, workers, loader_args)
+    else:
+        for chunk in chunks:
+            yield extract_chunk(extractor, version, chunk, partition_date)
 
-    def __init__(self, frame: pl.DataFrame, rows: pl.Series) -> None:
-        self.frame, self.rows = frame, rows
 
-    def __len__(self) -> int:
-        return -(-self.rows.len() // EXTRACT_CHUNK)
+def _chunks(slices: Iterable[pl.DataFrame]) -> Iterator[pl.DataFrame]:
+    """The readable articles of the slices, in chunks of EXTRACT_CHUNK (the last one shorter)."""
+    carry = None
+    for frame in slices:
+        ok = frame.filter(pl.col("status") == "ok").select(ARTICLE_FIELDS)
+        carry = ok if carry is None else pl.concat([carry, ok])
+        while carry.height >= EXTRACT_CHUNK:
+            yield carry.slice(0, EXTRACT_CHUNK)
+            carry = carry.slice(EXTRACT_CHUNK)
+    if carry is not None and carry.height:
+        yield carry
 
-    def __getitem__(self, i: int) -> pl.DataFrame:
-        if not 0 <= i < len(self):
-            raise IndexError(i)
-        return self.frame[self.rows.slice(i * EXTRACT_CHUNK, EXTRACT_CHUNK)]
 
-
-def _extract_parallel(chunks: "_Chunks", extractor, version: str, partition_date: date, workers: int,
-                      loader_args: tuple) -> list[pl.DataFrame]:
-    """Chunks to `workers - 1` spawned processes and to this one, results in chunk order. A worker that
+def _extract_parallel(chunks: Iterator[pl.DataFrame], extractor, version: str, partition_date: date, workers: int,
+                      loader_args: tuple) -> Iterator[pl.DataFrame]:
+    """Chunks to `workers - 1` spawned processes and to this one, results yielded in chunk order. A worker that
     cannot start or dies leaves its chunks to this process: the output does not depend on the pool."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     from etl_project.loading import loaded_code_fingerprint
 
-    results: list[pl.DataFrame | None] = [None] * len(chunks)
     pending: dict = {}
+    results: dict[int, pl.DataFrame | None] = {}
+    sent: dict[int, pl.DataFrame] = {}  # a chunk given to a worker, kept until its result is out (to redo it here)
     in_flight = 2 * (workers - 1)  # each worker has a chunk queued while it extracts another
+    next_out = 0
+
+    def ready() -> Iterator[pl.DataFrame]:
+        nonlocal next_out
+        while next_out in results:
+            frame = results.pop(next_out)
+            chunk = sent.pop(next_out, None)
+            yield frame if frame is not None else extract_chunk(extractor, version, chunk, partition_date)
+            next_out += 1
+
     try:
         # 'spawn', not fork: a forked copy of a process holding DuckDB connections and Dagster's threads is not safe
         pool = ProcessPoolExecutor(max_workers=workers - 1, mp_context=multiprocessing.get_context("spawn"),
@@ -152,28 +187,28 @@ def _extract_parallel(chunks: "_Chunks", extractor, version: str, partition_date
     except Exception:
         pool = None
     try:
-        for i in range(len(chunks)):
-            chunk = chunks[i]
+        for i, chunk in enumerate(chunks):
             _collect(pending, results, wait=False)
+            yield from ready()
             if pool is not None and len(pending) < in_flight:
                 try:
                     pending[pool.submit(worker_chunk, version, chunk, partition_date)] = i
+                    sent[i] = chunk
                     continue
                 except Exception:  # the pool is broken: this process does the rest
                     pool.shutdown(wait=False, cancel_futures=True)
                     pool = None
             results[i] = extract_chunk(extractor, version, chunk, partition_date)
+            yield from ready()
         _collect(pending, results, wait=True)
+        yield from ready()
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
-    for i, frame in enumerate(results):
-        if frame is None:  # its worker failed (it died, or could not load the extractor)
-            results[i] = extract_chunk(extractor, version, chunks[i], partition_date)
-    return results
 
 
-def _collect(pending: dict, results: list, wait: bool) -> None:
+def _collect(pending: dict, results: dict, wait: bool) -> None:
+    """Move finished futures' frames to `results` (None for a worker that failed: the chunk is redone here)."""
     from concurrent.futures import wait as wait_for
 
     if not pending:
@@ -186,19 +221,36 @@ def _collect(pending: dict, results: list, wait: bool) -> None:
             results[i] = None
 
 
-def check_events(extracted: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Contract the extracted rows; returns (valid events, rejected rows with check_name/reason)."""
+REJECTED_SCHEMA = {**EXTRACTED_SCHEMA, "check_name": pl.String, "reason": pl.String}
+
+
+def check_events(extracted: pl.DataFrame, seen: list[pl.Series] | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Contract the extracted rows; returns (valid events, rejected rows with check_name/reason).
+
+    A day checked in slices passes the same list as `seen` with every slice: an event_id kept in an earlier slice
+    is a duplicate in a later one, as it is when the day is checked whole."""
     crashed = extracted.filter(pl.col("extraction_error").is_not_null()).with_columns(
         pl.lit("extractor").alias("check_name"), pl.col("extraction_error").alias("reason"))
     # the filter and the de-duplication copy every row: skipped when there is nothing to remove (the usual night)
     no_crash = crashed.height == 0
     rows = (extracted if no_crash else extracted.filter(pl.col("extraction_error").is_null())).with_row_index("_order")
-    first = rows if rows.get_column("event_id").is_unique().all() else rows.unique("event_id", keep="first", maintain_order=True)
+    earlier = pl.concat(seen) if seen else None
+    if earlier is not None and earlier.len():
+        rows_new = rows.filter(~pl.col("event_id").is_in(earlier.implode()).fill_null(False))
+    else:
+        rows_new = rows
+    ids = rows_new.get_column("event_id")
+    first = rows_new if ids.is_unique().all() else rows_new.unique("event_id", keep="first", maintain_order=True)
+    if seen is not None:
+        seen[:] = [pl.concat([earlier, first.get_column("event_id")]) if earlier is not None else first.get_column("event_id")]
     repeated = rows.join(first.select("_order"), on="_order", how="anti").with_columns(
         pl.lit("duplicate_event_id").alias("check_name"), pl.lit("the extractor emitted this event_id twice").alias("reason"))
     typed = validate(first.drop("_order"), ExtractedIncident)
     final = validate(typed.valid, Event)
     rejected = pl.concat([crashed, repeated.drop("_order"), typed.rejected, final.rejected], how="diagonal_relaxed")
+    # one schema for every slice, so the slices of a day can be staged as one file
+    rejected = rejected.select(*(pl.col(c) if c in rejected.columns else pl.lit(None, t).alias(c) for c, t in REJECTED_SCHEMA.items()),
+                               *(c for c in rejected.columns if c not in REJECTED_SCHEMA))
     return final.valid, rejected
 
 
@@ -210,12 +262,25 @@ def ledger(articles: pl.DataFrame, events: pl.DataFrame, rejected: pl.DataFrame,
     """One row per raw record with what became of it: events (n), no_events, duplicate, quarantined.
 
     Column expressions over `articles`, so the text is never copied into Python objects."""
+    return ledger_slice(articles, event_counts(events), crashed_articles(rejected), extractor_version)
+
+
+def event_counts(events: pl.DataFrame) -> pl.DataFrame:
+    """The valid events of each article (article_id, len): all `ledger_slice` needs of the day's events."""
+    return (events.group_by("article_id").len() if events.height
+            else pl.DataFrame(schema={"article_id": pl.String, "len": pl.UInt32}))
+
+
+def crashed_articles(rejected: pl.DataFrame) -> dict[str, str | None]:
+    """The articles the extractor failed on, with the error: all `ledger_slice` needs of the day's rejected rows."""
+    return {r["article_id"]: r["reason"] for r in rejected.filter(pl.col("check_name") == "extractor")
+            .select("article_id", "reason").iter_rows(named=True)}
+
+
+def ledger_slice(articles: pl.DataFrame, counts: pl.DataFrame, crashed: dict, extractor_version: str) -> pl.DataFrame:
+    """`ledger` over some of a day's raw records, given the day's event_counts and crashed_articles."""
     if not articles.height:
         return pl.DataFrame(schema=LEDGER_SCHEMA)
-    counts = (events.group_by("article_id").len() if events.height
-              else pl.DataFrame(schema={"article_id": pl.String, "len": pl.UInt32}))
-    crashed = {r["article_id"]: r["reason"] for r in rejected.filter(pl.col("check_name") == "extractor")
-               .select("article_id", "reason").iter_rows(named=True)}
     ok = pl.col("status") == "ok"
     failed = ok & pl.col("article_id").is_in(pl.Series(list(crashed), dtype=pl.String).implode())
     n = pl.col("article_id").replace_strict(counts.get_column("article_id"), counts.get_column("len"), default=0,
@@ -265,4 +330,5 @@ def mentions_frame(events: pl.DataFrame) -> pl.DataFrame:
     return frame.select(list(MENTION_COLUMNS))
 
 
-__all__ = ["release_memory", "release_after", "check_articles", "extract_articles", "check_events", "ledger", "quarantine_rows", "mentions_frame", "EVENT_FIELDS"]
+__all__ = ["release_memory", "release_after", "check_articles", "checked_articles", "ordered_slices", "extract_articles", "iter_extracted", "check_events", "ledger",
+           "ledger_slice", "event_counts", "crashed_articles", "quarantine_rows", "mentions_frame", "EVENT_FIELDS"]

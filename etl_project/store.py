@@ -123,7 +123,7 @@ def _writer(path: Path, timeout_s: float) -> Iterator[duckdb.DuckDBPyConnection]
         try:
             work = writer_path(path)
             _adopt_published(path, work)
-            con = duckdb.connect(str(work))
+            con = _open_whole(path, work)
             try:
                 apply_schema(con)
             except BaseException:
@@ -132,10 +132,54 @@ def _writer(path: Path, timeout_s: float) -> Iterator[duckdb.DuckDBPyConnection]
             try:
                 yield con
             finally:
+                half = half_loaded(con)
                 con.close()  # checkpoints: the file holds every committed write, the WAL is empty
-                publish(path)
+                if not half:  # a day left half loaded (an error mid-load) is never published
+                    publish(path)
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+# A day too big for one transaction's memory is loaded in committed pieces (etl_project.partition_write): while it is,
+# this table holds its date. A writers' file with a row here is half a load: never published, and the next writer
+# starts again from the published file, which is the warehouse as it was before that day.
+IN_LOAD_TABLE = "partition_in_load"
+
+
+def half_loaded(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the connection's file holds a day loaded in pieces that did not finish."""
+    try:
+        return bool(con.execute(f"SELECT count(*) FROM {IN_LOAD_TABLE}").fetchone()[0])
+    except duckdb.CatalogException:
+        return False
+
+
+def _open_whole(path: Path, work: Path) -> duckdb.DuckDBPyConnection:
+    """The writers' file, opened; if a writer died in the middle of a day loaded in pieces, the published file (the
+    warehouse before that day: it is published before such a load starts) is taken again in its place."""
+    con = duckdb.connect(str(work))
+    if not half_loaded(con):
+        return con
+    con.close()
+    if not path.exists():
+        raise RuntimeError(f"{work} holds half of a load and there is no published warehouse ({path}) to go back to")
+    _take_published(path, work)
+    return duckdb.connect(str(work))
+
+
+def loads_in_pieces(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether a day may be loaded in committed pieces on this connection: only on a writers' file (the `_writer`
+    connection), whose commits no reader sees until it is published."""
+    row = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
+    return bool(row and row[0] and row[0].endswith(".writer"))
+
+
+def publish_open(con: duckdb.DuckDBPyConnection) -> None:
+    """Publish the writers' file while its connection stays open (before a day is loaded in pieces): every
+    committed write is checkpointed into the file first, so the copy is whole."""
+    con.execute("CHECKPOINT")
+    work = Path(con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchone()[0])
+    publish(work.with_name(work.name.removesuffix(".writer")))
 
 
 def _adopt_published(path: Path, work: Path) -> None:
@@ -146,6 +190,11 @@ def _adopt_published(path: Path, work: Path) -> None:
         return
     if work.exists() and stamp.exists() and _stamp(path)[:1] == [_identity(path)]:
         return
+    _take_published(path, work)
+
+
+def _take_published(path: Path, work: Path) -> None:
+    """The published file (and its WAL, if a backup put back has one) copied over the writers' file."""
     for suffix in ("", ".wal"):
         source, target = Path(str(path) + suffix), Path(str(work) + suffix)
         if source.exists():
@@ -177,8 +226,11 @@ def _publish_left_behind(path: Path) -> None:
             except BlockingIOError:
                 return
             try:
-                duckdb.connect(str(work)).close()  # replays the WAL into the file
-                publish(path)
+                left = duckdb.connect(str(work))  # replays the WAL into the file
+                half = half_loaded(left)
+                left.close()
+                if not half:  # a writer died in the middle of a day loaded in pieces: the last published stays
+                    publish(path)
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
     except (OSError, duckdb.Error):

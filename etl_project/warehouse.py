@@ -8,8 +8,7 @@ import json
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 
 import duckdb
 import polars as pl
@@ -138,73 +137,6 @@ def _rollback(con: duckdb.DuckDBPyConnection) -> None:
         pass  # a COMMIT that failed has rolled back already
 
 
-@dataclass(frozen=True)
-class PartitionLoad:
-    partition_date: date
-    articles_in: int
-    events: int
-    no_events: int
-    duplicates: int
-    quarantined: int
-    mentions: int
-    warehouse_events: int
-    revisions: int
-    deletions: int
-
-
-def write_partition(
-    con: duckdb.DuckDBPyConnection,
-    partition_date: date,
-    articles: pl.DataFrame,
-    mentions: pl.DataFrame,
-    quarantine: pl.DataFrame,
-    extractor_version: str,
-    run_id: str | None = None,
-    now: datetime | None = None,
-) -> PartitionLoad:
-    """Replace one partition (delete, then insert) and re-merge the incidents it touches, atomically.
-
-    `articles` has ARTICLE_COLUMNS, `mentions` MENTION_COLUMNS, `quarantine` QUARANTINE_COLUMNS.
-    A failure anywhere rolls the whole partition back: the warehouse is as it was before.
-    """
-    now = now or datetime.now(timezone.utc).replace(tzinfo=None)
-    return in_transaction(con, lambda: _write_partition(con, partition_date, articles, mentions, quarantine,
-                                                        extractor_version, run_id, now))
-
-
-def _write_partition(con, partition_date: date, articles: pl.DataFrame, mentions: pl.DataFrame,
-                     quarantine: pl.DataFrame, extractor_version: str, run_id: str | None, now: datetime) -> PartitionLoad:
-    articles, mentions = _resolve_cross_partition_duplicates(con, partition_date, articles, mentions)
-    articles, mentions = _rekey_taken_ids(con, partition_date, articles, mentions)
-    old_dates = _dates_of(con, "SELECT DISTINCT event_date FROM event_mentions WHERE partition_date = ?", [partition_date])
-    for table in ("articles", "event_mentions", "quarantine"):
-        con.execute(f"DELETE FROM {table} WHERE partition_date = ?", [partition_date])
-    _insert(con, "articles", articles, ARTICLE_COLUMNS)
-    _insert(con, "event_mentions", with_absent_as_null(mentions), MENTION_COLUMNS)
-    _insert(con, "quarantine", quarantine, QUARANTINE_COLUMNS)
-    new_dates = set(mentions.get_column("event_date").to_list()) if mentions.height else set()
-    revisions, deletions, merged = _remerge(con, old_dates | new_dates, extractor_version, now)
-    assign_acled_ids(con, now)
-    counts = dict(articles.group_by("status").len().iter_rows()) if articles.height else {}
-    load = PartitionLoad(
-        partition_date=partition_date,
-        articles_in=articles.height,
-        events=counts.get("events", 0),
-        no_events=counts.get("no_events", 0),
-        duplicates=counts.get("duplicate", 0),
-        quarantined=counts.get("quarantined", 0),
-        mentions=mentions.height,
-        warehouse_events=merged,
-        revisions=revisions,
-        deletions=deletions,
-    )
-    con.execute(
-        "INSERT INTO partition_loads VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [partition_date, run_id, now, load.articles_in, load.events, load.no_events, load.duplicates, load.quarantined, extractor_version],
-    )
-    return load
-
-
 def record_empty_partitions(con: duckdb.DuckDBPyConnection, days: list[date], extractor_version: str, now: datetime) -> None:
     """A `partition_loads` row for each of `days`, read and found without any record (etl_project.empty_days), in
     one transaction: the days hold no row of any other table, so there is nothing to delete or merge."""
@@ -223,91 +155,6 @@ def record_checks(con: duckdb.DuckDBPyConnection, partition_date: date, results:
 
 def _dates_of(con, sql: str, params: list) -> set:
     return {row[0] for row in con.execute(sql, params).fetchall()}
-
-
-def _resolve_cross_partition_duplicates(con, partition_date: date, articles: pl.DataFrame, mentions: pl.DataFrame):
-    """An article already in another partition (same id, URL or text) is a duplicate here.
-
-    The match is a SQL join of the incoming keys (id, URL, text hash: no text) against the warehouse; only the
-    articles that match come back to Python. The rule is the one of the original dictionaries: the same id first,
-    then the same URL, then the same text hash; when several stored articles share a URL or a hash, the one
-    stored last (the last a table scan returns) is the original."""
-    if articles.height == 0:
-        return articles, mentions
-    keys = articles.filter(pl.col("status").is_in(["events", "no_events"])).select("article_id", "url", "text_sha1")
-    if keys.height == 0:
-        return articles, mentions
-    con.register("_incoming_keys", keys.to_arrow())
-    try:
-        matches = con.sql(
-            """WITH stored AS (
-                   SELECT article_id, url, text_sha1, rowid AS rid FROM articles
-                   WHERE partition_date <> ? AND status IN ('events', 'no_events')),
-               by_url AS (SELECT url, arg_max(article_id, rid) AS original FROM stored
-                          WHERE url IS NOT NULL AND url <> '' GROUP BY url),
-               by_sha AS (SELECT text_sha1, arg_max(article_id, rid) AS original FROM stored
-                          WHERE text_sha1 IS NOT NULL AND text_sha1 <> '' GROUP BY text_sha1)
-               SELECT i.article_id,
-                      coalesce(nullif(s_id.article_id, ''), nullif(u.original, ''), nullif(h.original, '')) AS original
-               FROM _incoming_keys i
-               LEFT JOIN stored s_id ON s_id.article_id = i.article_id
-               LEFT JOIN by_url u ON u.url = i.url
-               LEFT JOIN by_sha h ON h.text_sha1 = i.text_sha1
-               WHERE coalesce(nullif(s_id.article_id, ''), nullif(u.original, ''), nullif(h.original, '')) IS NOT NULL""",
-            params=[partition_date],
-        ).pl()
-    finally:
-        con.unregister("_incoming_keys")
-    if matches.height == 0:
-        return articles, mentions
-    ids, originals = matches.get_column("article_id"), matches.get_column("original")
-    original = pl.col("article_id").replace_strict(ids, originals, default=None, return_dtype=pl.String)
-    dup = original.is_not_null() & pl.col("status").is_in(["events", "no_events"])
-    articles = articles.with_columns(
-        pl.when(dup & (original == pl.col("article_id")))
-        .then(pl.format("{}@{}", pl.col("article_id"), pl.lit(partition_date.isoformat())))
-        .otherwise(pl.col("article_id")).alias("article_id"),
-        pl.when(dup).then(pl.lit("duplicate")).otherwise(pl.col("status")).alias("status"),
-        pl.when(dup).then(original).otherwise(pl.col("duplicate_of")).alias("duplicate_of"),
-        pl.when(dup).then(0).otherwise(pl.col("n_events")).alias("n_events"),
-        pl.when(dup).then(pl.lit("same id, URL or text as an article of another day")).otherwise(pl.col("reason")).alias("reason"),
-    ).cast(articles.schema)
-    if mentions.height:
-        mentions = mentions.filter(~pl.col("article_id").is_in(ids.implode()))
-    return articles, mentions
-
-
-def _rekey_taken_ids(con, partition_date: date, articles: pl.DataFrame, mentions: pl.DataFrame):
-    """A ledger key already used by another day (a bad copy of an article loaded before, a bad file touched
-    or dropped again) becomes `key@day` (numbered if that is taken too): the row is kept, its day's load goes on."""
-    if articles.height == 0:
-        return articles, mentions
-    con.register("_incoming_ids", articles.select("article_id").to_arrow())
-    try:
-        taken = {r[0] for r in con.execute(
-            """SELECT a.article_id FROM articles a JOIN _incoming_ids i USING (article_id)
-               WHERE a.partition_date <> ?""", [partition_date]).fetchall()}
-    finally:
-        con.unregister("_incoming_ids")
-    if not taken:
-        return articles, mentions
-    used = set(articles.get_column("article_id").to_list())
-    new_ids = {}
-    for old in sorted(taken):
-        base = candidate = f"{old}@{partition_date.isoformat()}"
-        n = 1
-        while candidate in used or con.execute("SELECT 1 FROM articles WHERE article_id = ? AND partition_date <> ?",
-                                                [candidate, partition_date]).fetchone():
-            n += 1
-            candidate = f"{base}#{n}"
-        used.add(candidate)
-        new_ids[old] = candidate
-    olds, news = list(new_ids), list(new_ids.values())
-    rekey = pl.col("article_id").replace(olds, news)
-    articles = articles.with_columns(rekey.alias("article_id"))
-    if mentions.height:
-        mentions = mentions.with_columns(rekey.alias("article_id"))
-    return articles, mentions
 
 
 def cluster_mentions(mentions: list[dict]) -> list[list[dict]]:
@@ -554,3 +401,16 @@ def _text(value) -> str | None:
     if value is None:
         return None
     return value.isoformat() if hasattr(value, "isoformat") else json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else value
+
+
+# The load of a partition, in slices, lives in etl_project/partition_write.py, which builds on this module; its names
+# are served from here too (PEP 562), so that either module can be imported first.
+_PARTITION_WRITE = ("FramesInput", "PartitionInput", "PartitionLoad", "load_partition", "write_partition")
+
+
+def __getattr__(name: str):
+    if name in _PARTITION_WRITE:
+        from etl_project import partition_write
+
+        return getattr(partition_write, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -353,12 +353,12 @@ if _point:
             return out
         warehouse._remerge = _remerge_then_hold
     else:
-        _write = warehouse.write_partition
+        _write = warehouse.load_partition
         def _write_then_hold(*args, **kwargs):
             out = _write(*args, **kwargs)
             _hold()
             return out
-        warehouse.write_partition = _write_then_hold
+        warehouse.load_partition = _write_then_hold
 """
 
 

@@ -6,8 +6,9 @@ from zoneinfo import ZoneInfo
 from dagster import AssetExecutionContext, MaterializeResult, RetryRequested, asset
 
 from etl_project import ingest
+from etl_project import staging as staged_files
 from etl_project.assets.partitions import OWNERS, TIMEZONE, backfill_policy, daily_partitions, days_of, run_metadata
-from etl_project.pipeline import check_articles, release_after
+from etl_project.pipeline import checked_articles, ordered_slices, release_after
 from etl_project.resources import SourcesResource, StagingResource
 
 RAW_ARTICLES = "raw_articles"
@@ -33,11 +34,12 @@ def raw_articles(context: AssetExecutionContext, sources: SourcesResource, stagi
     files = staging.files(context.instance)
     per_day = {}
     for day in days:
-        frame = check_articles(ingest.read_partition(config, day, sources.timezone, fetch=False))
-        files.write(RAW_ARTICLES, day, frame)
+        frame, order = checked_articles(ingest.read_partition(config, day, sources.timezone, fetch=False))
+        # written in the records' order a slice at a time: reordering the whole day at once would copy it
+        files.write(RAW_ARTICLES, day, ordered_slices(frame, order, staged_files.BATCH_ROWS), schema=dict(frame.schema))
         per_day[day] = {"dagster/row_count": frame.height,
                         "by_status": dict(frame.group_by("status").len().sort("status").iter_rows())}
-        del frame
+        del frame, order
         release_after(per_day[day]["dagster/row_count"])
     return MaterializeResult(metadata={**run_metadata(per_day), "files": [str(p) for p in config.files()],
                                        "feeds": fetch_meta})

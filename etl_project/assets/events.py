@@ -1,5 +1,8 @@
 """Extraction and validation of the incidents of each publication day of the run."""
 
+from collections import Counter
+from collections.abc import Iterable, Iterator
+
 import polars as pl
 from dagster import AssetExecutionContext, AssetSpec, MaterializeResult, asset, multi_asset
 
@@ -8,12 +11,14 @@ from etl_project.assets.partitions import OWNERS, backfill_policy, daily_partiti
 from etl_project.pipeline import (
     ARTICLE_FIELDS,
     EXTRACTED_SCHEMA,
+    REJECTED_SCHEMA,
     check_events,
-    extract_articles,
     extractor_version,
+    iter_extracted,
     release_after,
 )
 from etl_project.resources import ExtractorResource, StagingResource
+from etl_project.staging import DayFiles
 
 EXTRACTED, EVENTS, REJECTED = "extracted_incidents", "incident_events", "rejected_incidents"
 
@@ -36,23 +41,30 @@ def extracted_incidents(context: AssetExecutionContext, extractor: ExtractorReso
     files = staging.files(context.instance)
     ex, per_day = None, {}
     for day in days_of(context):
-        articles = files.read(RAW_ARTICLES, day, columns=["status", *ARTICLE_FIELDS])
-        if not articles.get_column("status").eq("ok").any():  # an empty day: no extractor, no workers
-            frame = pl.DataFrame(schema=EXTRACTED_SCHEMA)
-        else:
+        status = files.read(RAW_ARTICLES, day, columns=["status"]).get_column("status")
+        readable = int(status.eq("ok").sum())
+        frames: Iterator[pl.DataFrame] = iter(())
+        if readable:  # an empty day: no extractor, no workers
             ex = ex or extractor.get()
-            frame = extract_articles(articles, ex, day, workers=extractor.workers, loader_args=extractor.loader_args())
-        n_articles = articles.height
-        del articles
-        files.write(EXTRACTED, day, frame)
-        per_day[day] = {"dagster/row_count": frame.height,
-                        "extraction_errors": frame.filter(pl.col("extraction_error").is_not_null()).height}
-        del frame
-        release_after(n_articles)
+            # the day's articles are read a slice at a time and each chunk's events written as they come
+            frames = iter_extracted(files.batches(RAW_ARTICLES, day, columns=["status", *ARTICLE_FIELDS]), readable, ex,
+                                    day, workers=extractor.workers, loader_args=extractor.loader_args())
+        errors = [0]
+        rows = files.write(EXTRACTED, day, _counting_errors(frames, errors), schema=EXTRACTED_SCHEMA)
+        per_day[day] = {"dagster/row_count": rows, "extraction_errors": errors[0]}
+        release_after(status.len())
     metadata = {**run_metadata(per_day), "workers": extractor.workers}
     if ex is not None:
         metadata["extractor_version"] = extractor_version(ex)
     return MaterializeResult(metadata=metadata)
+
+
+def _counting_errors(frames: Iterable[pl.DataFrame], errors: list[int]) -> Iterator[pl.DataFrame]:
+    """The frames that have rows, the articles the extractor failed on added to errors[0] on the way."""
+    for frame in frames:
+        if frame.height:
+            errors[0] += int(frame.get_column("extraction_error").is_not_null().sum())
+            yield frame
 
 
 @multi_asset(
@@ -70,20 +82,29 @@ def validated_incidents(context: AssetExecutionContext, staging: StagingResource
     files = staging.files(context.instance)
     valid_meta, rejected_meta = {}, {}
     for day in days_of(context):
-        valid, rejected = check_events(files.read(EXTRACTED, day))
-        files.write(EVENTS, day, valid)
-        files.write(REJECTED, day, rejected)
-        n = max(valid.height, 1)
-        valid_meta[day] = {
-            "dagster/row_count": valid.height,
-            "share_dated": round(valid.filter(pl.col("event_date").is_not_null()).height / n, 3),
-            "share_precise_place": round(valid.filter(pl.col("geo_precision") <= 2).height / n, 3),
-            "by_event_type": dict(valid.group_by("event_type").len().sort("event_type").iter_rows()),
-        }
-        rejected_meta[day] = {"dagster/row_count": rejected.height,
-                              "by_check": dict(rejected.group_by("check_name").len().sort("check_name").iter_rows())
-                              if rejected.height else {}}
-        del valid, rejected
+        valid_meta[day], rejected_meta[day] = _validate_day(files, day)
         release_after(valid_meta[day]["dagster/row_count"] + rejected_meta[day]["dagster/row_count"])
     yield MaterializeResult(asset_key=EVENTS, metadata=run_metadata(valid_meta))
     yield MaterializeResult(asset_key=REJECTED, metadata=run_metadata(rejected_meta))
+
+
+def _validate_day(files: DayFiles, day) -> tuple[dict, dict]:
+    """The day's extracted rows through the contracts a slice at a time, each slice's valid and rejected rows written
+    as it is checked (an event_id seen in an earlier slice is a duplicate, as in a day checked whole)."""
+    seen: list[pl.Series] = []
+    n = dated = precise = 0
+    by_type, by_check = Counter(), Counter()
+    with files.writer(EVENTS, day, EXTRACTED_SCHEMA) as valid_out, files.writer(REJECTED, day, REJECTED_SCHEMA) as rejected_out:
+        for extracted in files.batches(EXTRACTED, day):
+            valid, rejected = check_events(extracted, seen)
+            valid_out.write(valid)
+            rejected_out.write(rejected)
+            n += valid.height
+            dated += valid.filter(pl.col("event_date").is_not_null()).height
+            precise += valid.filter(pl.col("geo_precision") <= 2).height
+            by_type.update(dict(valid.group_by("event_type").len().iter_rows()))
+            by_check.update(dict(rejected.group_by("check_name").len().iter_rows()))
+    valid_meta = {"dagster/row_count": n, "share_dated": round(dated / max(n, 1), 3),
+                  "share_precise_place": round(precise / max(n, 1), 3), "by_event_type": dict(sorted(by_type.items(), key=str))}
+    rejected_meta = {"dagster/row_count": rejected_out.rows, "by_check": dict(sorted(by_check.items(), key=str))}
+    return valid_meta, rejected_meta

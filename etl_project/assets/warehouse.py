@@ -1,4 +1,5 @@
-"""The warehouse tables of each publication day of the run, each day written in one DuckDB transaction."""
+"""The warehouse tables of each publication day of the run, each day written in one DuckDB transaction, from the
+steps' staged files read a slice at a time."""
 
 import json
 from datetime import date
@@ -22,9 +23,10 @@ from etl_project.assets.articles import RAW_ARTICLES
 from etl_project.assets.events import EVENTS as INCIDENT_EVENTS, REJECTED
 from etl_project.assets.partitions import OWNERS, WRITER_POOL, backfill_policy, daily_partitions, days_of, run_metadata
 from etl_project.checks.warehouse_checks import ARTICLE_CHECKS, ARTICLES, EVENT_CHECKS, EVENTS, event_check_results, ledger_check_result
-from etl_project.pipeline import extractor_version, ledger, mentions_frame, quarantine_rows, release_after
+from etl_project.pipeline import extractor_version, release_after
 from etl_project.previews import events_markdown
 from etl_project.resources import ExtractorResource, GeocoderResource, StagingResource, WarehouseResource
+from etl_project.staged_day import StagedDay
 from etl_project.staging import DayFiles
 
 TABLES = {
@@ -87,14 +89,10 @@ def warehouse_tables(
 
 def _load_day(con, files: DayFiles, day: date, version: str, run_id: str) -> tuple[dict, list[AssetCheckResult]]:
     """Write one day's tables from the staged frames, check them, and record the checks in the warehouse."""
-    raw = files.read(RAW_ARTICLES, day)
-    events, rejected = files.read(INCIDENT_EVENTS, day), files.read(REJECTED, day)
-    articles = ledger(raw, events, rejected, version)
-    quarantine = quarantine_rows(raw, rejected, day)
-    mentions = mentions_frame(events)
-    records_in = raw.height
-    del raw, events, rejected
-    load = warehouse.write_partition(con, day, articles, mentions, quarantine, version, run_id=run_id)
+    staged = StagedDay(files, day, version, raw=RAW_ARTICLES, events=INCIDENT_EVENTS, rejected=REJECTED)
+    records_in = staged.records_in()
+    # the day's rows are made from the files a slice at a time as they are inserted, in the day's one transaction
+    load = warehouse.load_partition(con, day, staged, version, run_id=run_id)
     checks = event_check_results(con, day) + [ledger_check_result(con, day, records_in)]
     warehouse.record_checks(con, day, [
         (c.asset_key.to_user_string(), c.check_name, c.passed, c.severity.value,
@@ -107,7 +105,7 @@ def _load_day(con, files: DayFiles, day: date, version: str, run_id: str) -> tup
         "event_mentions": {"partition_rows": load.mentions},
         "events": {"partition_events": load.warehouse_events, "revisions": load.revisions, "deletions": load.deletions},
         "event_sources": {},
-        "quarantine": {"partition_rows": quarantine.height},
+        "quarantine": {"partition_rows": load.quarantine_rows},
     }
     return tables, checks
 

@@ -327,7 +327,8 @@ class FrameBuilder:
         if not self._frames:
             return pl.DataFrame(schema=RAW_COLUMNS)
         frames, self._frames = self._frames, []
-        return frames[0] if len(frames) == 1 else pl.concat(frames, how="vertical", rechunk=True)
+        # not rechunked: the chunks are the frame, with no second copy of the day's records
+        return frames[0] if len(frames) == 1 else pl.concat(frames, how="vertical", rechunk=False)
 
 
 def records_frame(records: Iterable[dict]) -> pl.DataFrame:
