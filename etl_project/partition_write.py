@@ -3,7 +3,9 @@
 A day reaches the warehouse as a PartitionInput: the ledger's keys for the whole day (a few short columns, no text),
 then its ledger, mentions and quarantine rows as slices. The keys are settled first (an article of another day is a
 duplicate here, a key another day holds is renamed), then each slice is patched with them and inserted, so the day's
-texts are never all in Python at once. The transaction is still one per day: readers see all of a day or none of it.
+texts are never all in Python at once. Readers see all of a day or none of it: a small day, or any day of a DuckLake,
+is one transaction; a big day on a DuckDB file is committed in pieces on the writers' own file, which no reader opens
+and which is published only once the day is whole (load_partition).
 """
 from __future__ import annotations
 
@@ -84,10 +86,11 @@ def write_partition(
     run_id: str | None = None,
     now: datetime | None = None,
 ) -> PartitionLoad:
-    """Replace one partition (delete, then insert) and re-merge the incidents it touches, atomically.
+    """Replace one partition (delete, then insert) and re-merge the incidents it touches, atomically for readers.
 
     `articles` has ARTICLE_COLUMNS, `mentions` MENTION_COLUMNS, `quarantine` QUARANTINE_COLUMNS.
-    A failure anywhere rolls the whole partition back: the warehouse is as it was before.
+    A failure anywhere leaves the warehouse as it was before: rolled back, or, for a day loaded in pieces, never
+    published and taken back from the published file by the next writer (load_partition).
     """
     return load_partition(con, partition_date, FramesInput(articles, mentions, quarantine), extractor_version, run_id, now)
 
