@@ -345,3 +345,12 @@ def test_a_raid_of_another_day_after_an_attack_is_an_event_of_its_own(extractor)
     text = ("قتل ثلاثة عناصر من الجيش السوري، يوم الأربعاء، بهجوم لمسلحين على حاجز في بلدة الصنمين شمالي درعا.\n"
             "وبدأت قوات الجيش، اليوم الجمعة، حملة مداهمات في بلدة الصنمين.")
     assert sorted(e["event_type"] for e in _events(extractor, text)) == ["battle", "strategic_development"]
+
+
+def test_the_dead_of_two_days_told_as_a_rise_are_not_the_incident_toll(extractor):
+    text = "قتل 8 مدنيين اليوم بقصف مدفعي على مدينة سراقب، ليرتفع عدد ضحايا القصف على المحافظة خلال يومين إلى 20 قتيلاً."
+    assert [e["fatalities"] for e in _events(extractor, text)] == [8]
+    # the place the incident was told in ("في وسط سوريا") is no span of many places
+    text = ("انفجرت سيارة مفخخة أمس في مدينة السلمية ما أدى لمقتل 20 شخصاً. "
+            "وارتفعت حصيلة ضحايا التفجير الذي وقع في وسط سوريا أمس إلى 42 قتيلاً.")
+    assert [e["fatalities"] for e in _events(extractor, text)] == [42]

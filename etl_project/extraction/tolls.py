@@ -32,6 +32,10 @@ _TOLL = re.compile(
 _BARE_TOLL = re.compile(rf"\s*(?:(?:صباح|مساء|ظهر|فجر|ليل|ليله|يوم)\s+)?(?:اليوم|امس|[{AR}]+)?(?:\s+[{AR}]+)?\s*")
 
 
+# "ليرتفع عدد ضحايا القصف على المحافظة خلال يومين إلى 20": the dead of days or of many places, not of the incident
+_CUMULATIVE = re.compile(rf"(?<![{AR}])(?:خلال|منذ|يومين|ايام|اسبوع|الاسبوع|شهر|الشهر|مناطق|المناطق|عموم)(?![{AR}])")
+
+
 def _types_named(words: str) -> set[str]:
     return {etype for etype, rx in _INCIDENT_WORDS if re.search(rf"(?<![{AR}]){rx}(?![{AR}])", words)}
 
@@ -49,7 +53,8 @@ def _updated_tolls(doc: ArticleContext) -> list[tuple[int, str, set[str], int]]:
             nm = number_at(T, m.end())
             words = m.group("what") or m.group("what2") or ""
             types = _types_named(words)
-            if nm is None or nm.vague or nm.value is None or not types and not _BARE_TOLL.fullmatch(words):
+            if nm is None or nm.vague or nm.value is None or not types and not _BARE_TOLL.fullmatch(words) \
+                    or _CUMULATIVE.search(words):
                 continue
             out.append((m.start(), words, types, nm.value))
     return out
