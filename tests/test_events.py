@@ -474,3 +474,13 @@ def test_segment_a_list_of_linked_headlines_after_a_bare_marker_until_the_prose_
     t = N(text)
     kinds = [s.kind for s in segment(t)]
     assert kinds == ["body", "teaser", "teaser", "teaser", "body"]
+
+
+def test_segment_a_sentence_closed_before_its_credit_is_prose_and_a_short_credited_line_a_caption():
+    t = N("مقتل أربعة أشخاص بغارة على إدلب\n"
+          "قتل أربعة أشخاص في غارة جوية شنتها طائرات حربية على مدينة إدلب صباح اليوم، ما أدى إلى دمار كبير في "
+          "المباني السكنية، وفق ما أفادت به مصادر محلية.\n"
+          "وأصيب ستة آخرون بجروح نقلوا على إثرها إلى مستشفى المدينة. (رويترز)\n"
+          "عناصر من قوات النظام في ريف حماة (أرشيف)")
+    kinds = [s.kind for s in segment(t)]
+    assert kinds[2] == "body" and kinds[-1] == "caption"

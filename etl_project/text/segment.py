@@ -86,6 +86,10 @@ def _zone_re(cls: str) -> re.Pattern:
     return re.compile(rf"(?<![{AR}])(?:{alts})(?![{AR}])")
 
 
+# a sentence closed before its bracketed credit ("قتل أربعة مدنيين بغارة على إدلب اليوم. (رويترز)") is prose
+_SENTENCE_END_BEFORE_CREDIT = re.compile(r"[.!?]\s*(?:[(\[][^()\[\]]{0,60}[)\]]\s*)?$")
+
+
 def _zone_kind(stripped: str, n_words: int, in_summary: bool, seen_prose: bool = True) -> str | None:
     """The kind a line takes from its zone of the page alone, or None for the usual reading."""
     if _zone_re("summary").match(stripped):
@@ -94,7 +98,7 @@ def _zone_kind(stripped: str, n_words: int, in_summary: bool, seen_prose: bool =
         return "summary"
     if ("نشر" in stripped or "حقوق" in stripped or "ظهر" in stripped) and _zone_re("footer").search(stripped):
         return "teaser"  # (every footer form has one of these words: a cheap test first)
-    if n_words < 25 and not re.search(r"[.!?]$", stripped) and (
+    if n_words < 25 and not _SENTENCE_END_BEFORE_CREDIT.search(stripped) and (
             _zone_re("caption").search(stripped) or not seen_prose and _zone_re("caption_outlet").search(stripped)):
         return "caption"
     return None
