@@ -363,7 +363,8 @@ def _merge_rule(doc: ArticleContext, e: Candidate, c: Candidate) -> str | None:
         and (not c.date_explicit or c.date == e.date)
     raid_did = (e.event_type, e.sub_event_type) == ("strategic_development", "other") and e.sentence is not c.sentence \
         and any(r.startswith("place:fallback") for r in c.why.get("place", ())) and c.event_type not in _CROWD_TYPES
-    if (same or retold) and (e.event_type == c.event_type or continues or takeover or raid_did or aftermath or one_crowd) and dates_compatible(e, c):
+    kin = e.event_type == c.event_type or continues or takeover or raid_did or aftermath or one_crowd
+    if (same or retold) and kin and dates_compatible(e, c):
         if not same:
             return G_RETOLD
         return G_SAME_INCIDENT if e.event_type == c.event_type or continues else G_TAKEOVER

@@ -40,8 +40,9 @@ _NEW_DESCRIPTION = re.compile(r"\s+ال(?:مدفعيه|صاروخيه|جويه|�
 _AFTER_INCIDENT = re.compile(rf"(?<![{AR}])(?:عقب|بعد|اثر|قبيل|اعقاب)\s+(?:ال)?(?:حادثه|حادث|هجوم|انفجار|تفجير|اعتداء|"
                              rf"جريمه|واقعه|اشتباك|اشتباكات|قصف|غاره|كمين|اغتيال)(?![{AR}])")
 # "وفي حادثة منفصلة"، "وفي سياق آخر": the sentence tells something else than the one before
-_SEPARATE_START = re.compile(r"\s*(?:[-–•]\s*)?و?(?:في\s+)?(?:(?:حادثه|حادث|هجوم|واقعه|عمليه|اعتداء)\s+(?:منفصله|منفصل|اخري|اخر)|سياق\s+(?:متصل|اخر|منفصل)|"
-                             r"(?:غضون|اثناء)\s+ذلك|من\s+جهه\s+اخري|علي\s+صعيد)")
+_SEPARATE_START = re.compile(r"\s*(?:[-–•]\s*)?و?(?:في\s+)?(?:(?:حادثه|حادث|هجوم|واقعه|عمليه|اعتداء)\s+"
+                             r"(?:منفصله|منفصل|اخري|اخر)|سياق\s+(?:متصل|اخر|منفصل)|(?:غضون|اثناء)\s+ذلك|"
+                             r"من\s+جهه\s+اخري|علي\s+صعيد)")
 # "عقب الحادثة"، "وسبق هذه الهجمات": an incident named only to date what the clause tells
 _AFTER_THE = re.compile(r"(?:عقب|بعد|اثر|قبيل|قبل|اعقاب|خلفيه|سبق|سبقت|وسبق|وسبقت)\s+(?:(?:هذه|هذا|تلك|ذلك)\s+)?(?:ال)?$")
 
@@ -104,8 +105,8 @@ _WHEN = {
     # an occupying army (Israel's, in the Golan and the south) named as the one that acts in the clause
     "occupying_army": lambda doc, cl, main: _occupying_army(doc, cl),
     # "لعصابة احتجزته عدة أيام": a gang or unknown gunmen, next to the word, who hold someone; no state force acts
-    "held_by_a_gang": lambda doc, cl, main: bool(_GANG.search(doc.T, max(cl.start, main.start - 30), min(cl.end, main.end + 30)))
-    and not any(a.inter == 1 for a in cl.actors),
+    "held_by_a_gang": lambda doc, cl, main: not any(a.inter == 1 for a in cl.actors)
+    and bool(_GANG.search(doc.T, max(cl.start, main.start - 30), min(cl.end, main.end + 30))),
 }
 
 
