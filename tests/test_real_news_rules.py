@@ -304,19 +304,6 @@ def test_a_list_not_introduced_as_the_dead_counts_no_dead(extractor):
     assert {e["location_name"]: e["fatalities"] for e in _events(extractor, text)} == {"تدمر": 0, "سراقب": 0}
 
 
-def test_the_attackers_dead_told_after_the_toll_are_added_to_it(extractor):
-    text = ("أعلنت قوات سوريا الديمقراطية، اليوم، مقتل ثلاثة من عناصرها إثر هجوم شنه عناصر من تنظيم داعش على نقطة "
-            "عسكرية لها في بلدة الشحيل بريف دير الزور، مساء أمس.\n"
-            "وأضافت أن قواتها ردت على مصادر النيران، ما أدى إلى مقتل أحد المهاجمين.")
-    assert [e["fatalities"] for e in _events(extractor, text)] == [4]
-
-
-def test_a_toll_told_again_is_not_added(extractor):
-    text = ("قتل ثلاثة من عناصر قسد بهجوم على نقطة عسكرية في بلدة الشحيل بريف دير الزور، مساء أمس.\n"
-            "وقالت مصادر محلية إن الهجوم أدى إلى مقتل ثلاثة عناصر.")
-    assert [e["fatalities"] for e in _events(extractor, text)] == [3]
-
-
 def test_a_checkpoint_of_the_army_in_the_headline_is_no_village_and_the_body_road_places_it(extractor):
     text = ("هجوم على حاجز للجيش في ريف اللاذقية\n"
             "هاجمت مجموعة مسلحة، فجر اليوم، حاجزاً لقوات الجيش على طريق اللاذقية - جبلة، واشتبكت مع عناصره، "
@@ -347,10 +334,20 @@ def test_a_raid_of_another_day_after_an_attack_is_an_event_of_its_own(extractor)
     assert sorted(e["event_type"] for e in _events(extractor, text)) == ["battle", "strategic_development"]
 
 
-def test_the_dead_of_two_days_told_as_a_rise_are_not_the_incident_toll(extractor):
-    text = "قتل 8 مدنيين اليوم بقصف مدفعي على مدينة سراقب، ليرتفع عدد ضحايا القصف على المحافظة خلال يومين إلى 20 قتيلاً."
-    assert [e["fatalities"] for e in _events(extractor, text)] == [8]
-    # the place the incident was told in ("في وسط سوريا") is no span of many places
-    text = ("انفجرت سيارة مفخخة أمس في مدينة السلمية ما أدى لمقتل 20 شخصاً. "
-            "وارتفعت حصيلة ضحايا التفجير الذي وقع في وسط سوريا أمس إلى 42 قتيلاً.")
-    assert [e["fatalities"] for e in _events(extractor, text)] == [42]
+@pytest.mark.parametrize("text, tolls", [
+    pytest.param("أعلنت قوات سوريا الديمقراطية، اليوم، مقتل ثلاثة من عناصرها إثر هجوم شنه عناصر من تنظيم داعش على نقطة "
+                 "عسكرية لها في بلدة الشحيل بريف دير الزور، مساء أمس.\n"
+                 "وأضافت أن قواتها ردت على مصادر النيران، ما أدى إلى مقتل أحد المهاجمين.", [4],
+                 id="the attackers' dead told after the toll are added to it"),
+    pytest.param("قتل ثلاثة من عناصر قسد بهجوم على نقطة عسكرية في بلدة الشحيل بريف دير الزور، مساء أمس.\n"
+                 "وقالت مصادر محلية إن الهجوم أدى إلى مقتل ثلاثة عناصر.", [3],
+                 id="a toll told again is not added"),
+    pytest.param("قتل 8 مدنيين اليوم بقصف مدفعي على مدينة سراقب، ليرتفع عدد ضحايا القصف على المحافظة خلال يومين "
+                 "إلى 20 قتيلاً.", [8],
+                 id="the dead of two days told as a rise are no update of the incident's toll"),
+    pytest.param("انفجرت سيارة مفخخة أمس في مدينة السلمية ما أدى لمقتل 20 شخصاً. "
+                 "وارتفعت حصيلة ضحايا التفجير الذي وقع في وسط سوريا أمس إلى 42 قتيلاً.", [42],
+                 id="the place an incident was told in is no span of many places"),
+])
+def test_an_incidents_toll_across_its_sentences(extractor, text, tolls):
+    assert [e["fatalities"] for e in _events(extractor, text)] == tolls
