@@ -388,7 +388,8 @@ _FRAME_GAP = re.compile(expand(r"[\"']?\s*[,،]?\s*(?:(?:في|ب|قرب|علي)\
                                r"جنوب|شمال|شرق|غرب|جنوبي|شمالي|شرقي|غربي)\s+)?(?:{SETTLEMENT}\s+)?$"))
 # words that describe the settlements rather than name them ("قرى عديدة ومزارع")
 _NOT_A_NAME = re.compile(r"(?:ال)?(?:عديده|كثيره|مجاوره|متفرقه|محيطه|قريبه|مختلفه|نائيه|حدوديه|محاذيه|اخري|عده|"
-                         r"مزارع|مزرعه|مناطق|مواقع|بلدات|قري|مدن|الريف|ريف|المنطقه|المحافظه)(?:ها|هم)?")
+                         r"مزارع|مزرعه|مناطق|مواقع|بلدات|قري|مدن|الريف|ريف|المنطقه|المحافظه|سوريه|اليوم|امس|ابرز|"
+                         r"من|بين|شتي|عده|اخري)(?:ها|هم)?")
 ALL_UNKNOWN_LIST = "all_unknown_list"  # a list whose every name the gazetteer lacks, coded at the place framing it
 P_ALL_UNKNOWN_LIST = "place:role.all_unknown_list"  # the name events list for it
 _ALL_UNKNOWN_LIST_IDS = 1_000_000  # list ids of their own, past the ones place_roles numbers
