@@ -16,8 +16,8 @@ _QUOTES_SPACES = frozenset(" \"'(")
 _LIST_GAP = re.compile(r'\s*"?\s*,?\s*(?:و\s*(?="))?"?\s*')
 # words that open a clause ("بلدة محجة، أما الثالث"): never the next member of a list, whatever village
 # shares their letters
-# the first word of many two-word names, and a word after it that goes on with the name
-_NAME_HEADS = frozenset({"خربه", "تل", "عين", "بيت", "ام", "ابو", "كفر", "دير", "جب", "مزرعه", "رسم", "قصر", "بير"})
+# the first word of many two-word names ("قرية خربة الدوش"), and a word after it that goes on with the name
+NAME_HEADS = frozenset({"خربه", "تل", "عين", "بيت", "ام", "ابو", "كفر", "دير", "جب", "مزرعه", "رسم", "قصر", "بير"})
 _NAME_GOES_ON = re.compile(r"\s+[\"']?(?!(?:في|من|علي|الي|عن|مع|قرب|بين|و|او|ثم)\s)[\u0621-\u064a]{2,}")
 _ONE_UNIT = frozenset({"محافظة", "محافظه", "ناحية", "ناحيه"})  # cue words that name a single unit, never a list
 _OPENS_A_CLAUSE = frozenset({"اما", "كما", "فيما", "بينما", "حيث", "اذ", "ثم", "لكن", "الا", "بعدما", "عندما"})
@@ -128,7 +128,7 @@ class Recognition:
             if before in persons or full_name:
                 prev = None  # "المدعو حيان", "الشاب حيان", "المواطن منيف علي الأعور": a person's name
                 continue
-            if s.key in _NAME_HEADS and not s.has_article and _NAME_GOES_ON.match(text, s.end):
+            if s.key in NAME_HEADS and not s.has_article and _NAME_GOES_ON.match(text, s.end):
                 prev = None  # "قرية خربة الدوش": the first word of a longer name, not a place of its own
                 continue
             cue = cues.get(before)

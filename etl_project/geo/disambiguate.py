@@ -11,7 +11,7 @@ from bisect import bisect_left
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from etl_project.geo.cues import Span
+from etl_project.geo.cues import NAME_HEADS, Span
 from etl_project.geo.names import fast_km, skeleton
 from etl_project.geo.types import PlaceMention
 
@@ -51,8 +51,6 @@ def _admin_context(g, r: Reading) -> None:
                 r.adm1[p.admin1_pcode] += 0.5
 
 
-# the first word of many two-word names ("قرية خربة الدوش"): alone, it is the start of a name the gazetteer lacks
-_NAME_HEADS = frozenset({"خربه", "تل", "عين", "بيت", "ام", "ابو", "كفر", "دير", "جب", "مزرعه", "رسم", "قصر", "بير"})
 
 
 def _same_consonants_nearby(g, r: Reading) -> None:
@@ -63,7 +61,7 @@ def _same_consonants_nearby(g, r: Reading) -> None:
         return
     places, adm1 = g.places, r.adm1
     for s in r.spans:
-        if (s.cue is None or s.cue.kind != "settlement" or s.cue.strength < 2 or s.in_name or s.key in _NAME_HEADS
+        if (s.cue is None or s.cue.kind != "settlement" or s.cue.strength < 2 or s.in_name or s.key in NAME_HEADS
                 or not s.entries or any(places[e.idx].admin1_pcode in adm1 for e in s.entries)):
             continue
         sk = skeleton(s.key)
