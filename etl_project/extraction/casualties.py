@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from etl_project.extraction.chronology import bulleted, intro_line
+from etl_project.extraction.chronology import bullet_at, intro_line
 from etl_project.extraction.model import ArticleContext
 from etl_project.text.casualties import item_dead
 from etl_project.text.events import Casualties, casualties, clause_triggers, cue_re, irrealis_before
@@ -41,13 +41,14 @@ def no_toll(cas: Casualties) -> Casualties:
 def _item_of_the_dead(T: str, cl) -> Casualties | None:
     """"وثق المرصد مقتل 12 شخصاً، وهم:\n- 3 عناصر ... بهجوم ...": an item of a list the line before it
     introduces as the dead counts the people it names first as its dead."""
-    line_start = T.rfind("\n", 0, cl.start) + 1
-    if cl.previous is not None or not bulleted(T, cl.start) or T[line_start:cl.start].strip(" \t-–•*▪●0123456789).") != "":
+    mark = bullet_at(T, cl.start)
+    if cl.previous is not None or mark is None or T[mark.end():cl.start].strip():
         return None
     intro = intro_line(T, cl.start)
-    if intro is None or casualties(T, *intro).deaths is None and casualties(T, *intro).deaths_vague is None:
+    told = casualties(T, *intro) if intro is not None else None
+    if told is None or told.deaths is None and told.deaths_vague is None:
         return None
-    return item_dead(T, cl.start, cl.end)
+    return item_dead(T, mark.end(), cl.end)
 
 
 def run(doc: ArticleContext) -> None:

@@ -37,9 +37,14 @@ def lead_date(doc: ArticleContext) -> date | None:
     return None
 
 
+def bullet_at(T: str, pos: int) -> re.Match | None:
+    """The bullet or item number that starts the line of pos, if any."""
+    return _BULLET.match(T, T.rfind("\n", 0, pos) + 1)
+
+
 def bulleted(T: str, pos: int) -> bool:
     """The sentence at pos is on a line that starts with a bullet or an item number."""
-    return bool(_BULLET.match(T, T.rfind("\n", 0, pos) + 1))
+    return bullet_at(T, pos) is not None
 
 
 def intro_line(T: str, pos: int) -> tuple[int, int] | None:

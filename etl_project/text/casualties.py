@@ -405,16 +405,12 @@ def casualties(text: str, start: int, end: int, blocked=None) -> Casualties:
     return tally.result(bool(denied))
 
 
-_ITEM_MARK = re.compile(r"[ \t]*(?:[-–•*▪●]|\d{1,2}[).-])\s*")
-
-
 def item_dead(text: str, start: int, end: int) -> Casualties | None:
-    """The dead an item of a list of the dead names first ("- 3 عناصر من قوات النظام بهجوم ..."، "- مواطن
-    برصاص مجهولين"), when the item states no casualty of its own; None otherwise."""
+    """The dead an item of a list of the dead names first, from `start` after its bullet ("3 عناصر من قوات النظام
+    بهجوم ..."، "مواطن برصاص مجهولين"), when the item states no casualty of its own; None otherwise."""
     if not (prefiltered(_DEATH_RE).absent(text, start, end) and prefiltered(_INJURY_RE).absent(text, start, end)):
         return None
-    mark = _ITEM_MARK.match(text, start, end)
-    head = _count_after(text, mark.end() if mark else start, end)
+    head = _count_after(text, start, end)
     if head is None or head[0] is None:
         return None
     count, vague, cls = head
